@@ -1,0 +1,45 @@
+import type { z } from 'zod';
+import type { EventSpec, MethodSpec } from './define';
+import { connectionsEvents, connectionsMethods } from './features/connections';
+import { messagesEvents, messagesMethods } from './features/messages';
+import { monitorEvents, monitorMethods } from './features/monitor';
+import { streamsEvents, streamsMethods } from './features/streams';
+import { tasksEvents, tasksMethods } from './features/tasks';
+import { workersEvents, workersMethods } from './features/workers';
+
+/** The one API contract: every method and event of JetDeck, for IPC and WebSocket alike. */
+export const methods = {
+  ...connectionsMethods,
+  ...tasksMethods,
+  ...workersMethods,
+  ...streamsMethods,
+  ...messagesMethods,
+  ...monitorMethods,
+};
+export const events = {
+  ...connectionsEvents,
+  ...tasksEvents,
+  ...workersEvents,
+  ...streamsEvents,
+  ...messagesEvents,
+  ...monitorEvents,
+};
+
+export type Methods = typeof methods;
+export type Events = typeof events;
+export type MethodName = keyof Methods;
+export type EventName = keyof Events;
+
+/** What callers pass (defaults optional). */
+export type MethodInput<N extends MethodName> = z.input<Methods[N]['input']>;
+/** What handlers receive after validation (defaults applied). */
+export type MethodParsedInput<N extends MethodName> = z.output<Methods[N]['input']>;
+export type MethodOutput<N extends MethodName> = Methods[N] extends MethodSpec<z.ZodType, infer O> ? O : never;
+export type EventPayload<E extends EventName> = Events[E] extends EventSpec<infer P> ? P : never;
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.prototype.hasOwnProperty.call(methods, name);
+}
+export function isEventName(name: string): name is EventName {
+  return Object.prototype.hasOwnProperty.call(events, name);
+}

@@ -1,0 +1,187 @@
+import { z } from 'zod';
+import { event, method } from '../define';
+
+/** nats://, tls://, ws://, wss:// or host:port. */
+export const natsUrlSchema = z
+  .string()
+  .trim()
+  .min(1, 'server URL is required')
+  .refine((s) => /^((nats|tls|ws|wss):\/\/)?[^\s/]+(:\d{1,5})?\/?$/i.test(s), {
+    message: 'expected a server URL like nats://host:4222',
+  });
+
+export const authSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('none') }),
+  z.object({ kind: z.literal('userpass'), user: z.string().min(1, 'user is required'), password: z.string().optional() }),
+  z.object({ kind: z.literal('token'), token: z.string().optional() }),
+  z.object({ kind: z.literal('nkey'), seed: z.string().optional() }),
+  z.object({ kind: z.literal('creds'), credsFile: z.string().optional(), creds: z.string().optional() }),
+]);
+export type AuthInput = z.infer<typeof authSchema>;
+export type AuthKind = AuthInput['kind'];
+
+export const tlsSchema = z.object({
+  enabled: z.boolean().default(false),
+  caFile: z.string().optional(),
+  certFile: z.string().optional(),
+  keyFile: z.string().optional(),
+  handshakeFirst: z.boolean().optional(),
+});
+
+/** What the renderer sends to create or edit a profile. Secret fields left out keep their stored value. */
+export const profileInputSchema = z.object({
+  id: z.string().min(1).optional(),
+  name: z.string().trim().min(1, 'name is required').max(100),
+  servers: z.array(natsUrlSchema).min(1, 'at least one server URL'),
+  auth: authSchema.default({ kind: 'none' }),
+  tls: tlsSchema.optional(),
+  /** Optional system-account credentials, used only by the monitor. */
+  system: z.object({ auth: authSchema }).optional(),
+  /** HTTP monitoring URLs (http://host:8222) for the monitor. */
+  monitorUrls: z.array(z.string().url()).optional(),
+});
+export type ProfileInput = z.input<typeof profileInputSchema>;
+
+/** A profile as the renderer sees it: secrets replaced by `hasSecret`. */
+export interface PublicAuth {
+  kind: AuthKind;
+  user?: string;
+  credsFile?: string;
+  hasSecret: boolean;
+}
+export interface ConnectionProfile {
+  id: string;
+  name: string;
+  servers: string[];
+  auth: PublicAuth;
+  tls?: z.infer<typeof tlsSchema>;
+  system?: { auth: PublicAuth };
+  monitorUrls?: string[];
+  source: 'user' | 'nats-context' | 'env' | 'local';
+  /** For an imported nats CLI context: whether it was the selected one. */
+  selectedContext?: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'disconnected' | 'error';
+export interface ConnectionStatus {
+  state: ConnectionState;
+  profileId?: string;
+  profileName?: string;
+  /** The server we are connected (or connecting) to. */
+  server?: string;
+  rttMs?: number;
+  /** Reconnect attempt number while reconnecting. */
+  attempt?: number;
+  /** Why we are disconnected or in error, in the server's words where it gave any. */
+  reason?: string;
+  errorCode?: string;
+  since: number;
+}
+
+export interface TestResult {
+  ok: boolean;
+  server?: string;
+  version?: string;
+  jetstream?: boolean;
+  rttMs?: number;
+  error?: { code: string; message: string };
+}
+
+export interface ServerOverview {
+  connectedUrl: string;
+  rttMs: number;
+  server: {
+    id: string;
+    name: string;
+    version: string;
+    host: string;
+    port: number;
+    cluster?: string;
+    headers: boolean;
+    maxPayload: number;
+    clientId: number;
+    clientIp?: string;
+    tlsRequired: boolean;
+    proto: number;
+  };
+  /** Other servers the cluster advertised (connect_urls). */
+  clusterPeers: string[];
+  jetstream: null | {
+    domain?: string;
+    api: { total: number; errors: number };
+    usage: { memory: number; storage: number; streams: number; consumers: number };
+    limits: { memory: number; storage: number; streams: number; consumers: number };
+  };
+  /** Set when JetStream info could not be read (e.g. disabled on the account). */
+  jetstreamError?: string;
+  fetchedAt: number;
+}
+
+export type LocalServerState = 'stopped' | 'starting' | 'running' | 'missing' | 'error';
+export interface LocalServerStatus {
+  state: LocalServerState;
+  binary?: string;
+  version?: string;
+  clientUrl?: string;
+  monitorUrl?: string;
+  storeDir: string;
+  pid?: number;
+  error?: string;
+  /** Shown when no binary was found: how to install one on this OS. */
+  installHint?: { os: string; steps: string[] };
+}
+
+export interface ImportResult {
+  imported: ConnectionProfile[];
+  skipped: { file: string; reason: string }[];
+  selected?: string;
+}
+
+export interface SecretBackendInfo {
+  name: string;
+  secure: boolean;
+  warning?: string;
+}
+
+export interface AppInfo {
+  version: string;
+  mode: 'electron' | 'serve';
+  dataDir: string;
+  secrets: SecretBackendInfo;
+  platform: string;
+}
+
+const idInput = z.object({ id: z.string().min(1) });
+const none = z.object({}).optional();
+
+export const connectionsMethods = {
+  'app.info': method(none).returns<AppInfo>(),
+  'connections.list': method(none).returns<{ profiles: ConnectionProfile[]; activeId?: string }>(),
+  'connections.save': method(profileInputSchema).returns<ConnectionProfile>(),
+  'connections.delete': method(idInput).returns<{ deleted: boolean }>(),
+  'connections.duplicate': method(idInput).returns<ConnectionProfile>(),
+  'connections.test': method(z.union([idInput.strict(), profileInputSchema])).returns<TestResult>(),
+  'connections.connect': method(idInput).returns<ConnectionStatus>(),
+  'connections.disconnect': method(none).returns<ConnectionStatus>(),
+  'connections.status': method(none).returns<ConnectionStatus>(),
+  'connections.importContexts': method(
+    z.object({ dir: z.string().optional(), includeEnv: z.boolean().optional() }).optional(),
+  ).returns<ImportResult>(),
+  'connections.overview': method(none).returns<ServerOverview>(),
+  'localServer.status': method(none).returns<LocalServerStatus>(),
+  'localServer.start': method(none).returns<LocalServerStatus>(),
+  'localServer.stop': method(none).returns<LocalServerStatus>(),
+  'localServer.log': method(z.object({ tail: z.number().int().positive().max(10000).optional() }).optional()).returns<{
+    lines: string[];
+  }>(),
+};
+
+export const connectionsEvents = {
+  'connection.status': event<ConnectionStatus>(),
+  'localServer.status': event<LocalServerStatus>(),
+  /** New log lines of the managed nats-server, batched. */
+  'localServer.log': event<{ lines: string[] }>(),
+  'connections.changed': event<{ profiles: ConnectionProfile[]; activeId?: string }>(),
+};

@@ -1,0 +1,212 @@
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import type { ConnectionStatus, TestResult } from '../../api/features/connections';
+import { ApiError } from '../../api/errors';
+import { toApiError } from '../errors';
+import type { EventBus } from '../events';
+import { connectOptions } from './connect-options';
+import type { ResolvedProfile } from './profile-store';
+
+/** The live connection features use. `jsm()` is lazy: it fails when JetStream is off. */
+export class ActiveConnection {
+  readonly js: JetStreamClient;
+  private jsmPromise?: Promise<JetStreamManager>;
+  constructor(
+    readonly nc: NatsConnection,
+    readonly profile: ResolvedProfile,
+  ) {
+    this.js = jetstream(nc);
+  }
+  jsm(): Promise<JetStreamManager> {
+    this.jsmPromise ??= jetstreamManager(nc(this)).catch((err: unknown) => {
+      this.jsmPromise = undefined;
+      throw err;
+    });
+    return this.jsmPromise;
+  }
+  /** Server version as [major, minor, patch], for feature gating (never by catching errors). */
+  serverVersion(): [number, number, number] {
+    const v = (this.nc.info?.version ?? '0.0.0').split('.').map((x) => parseInt(x, 10) || 0);
+    return [v[0] ?? 0, v[1] ?? 0, v[2] ?? 0];
+  }
+  atLeast(major: number, minor: number): boolean {
+    const [a, b] = this.serverVersion();
+    return a > major || (a === major && b >= minor);
+  }
+}
+const nc = (c: ActiveConnection) => c.nc;
+
+type Hook = (conn: ActiveConnection) => void | Promise<void>;
+
+const RTT_INTERVAL_MS = 5000;
+
+/**
+ * Holds the one active NATS connection and publishes its status (connecting, connected with
+ * server and RTT, reconnecting attempt n, disconnected with reason, auth/TLS errors in the
+ * server's words). Features hook onConnected/onDisconnected to set up and tear down.
+ */
+export class ConnectionManager {
+  private active?: ActiveConnection;
+  private current: ConnectionStatus = { state: 'idle', since: Date.now() };
+  private readonly connectedHooks = new Set<Hook>();
+  private readonly disconnectedHooks = new Set<Hook>();
+  private rttTimer?: NodeJS.Timeout;
+  private generation = 0;
+
+  constructor(private readonly bus: EventBus) {}
+
+  status(): ConnectionStatus {
+    return { ...this.current };
+  }
+
+  get connection(): ActiveConnection | undefined {
+    return this.active;
+  }
+
+  /** The active connection or a clear not_connected error. */
+  require(): ActiveConnection {
+    if (!this.active || this.active.nc.isClosed()) {
+      throw new ApiError('not_connected', 'Not connected to a NATS server. Connect on the Connections screen.');
+    }
+    return this.active;
+  }
+
+  onConnected(hook: Hook): () => void {
+    this.connectedHooks.add(hook);
+    if (this.active) void runHook(hook, this.active);
+    return () => this.connectedHooks.delete(hook);
+  }
+
+  onDisconnected(hook: Hook): () => void {
+    this.disconnectedHooks.add(hook);
+    return () => this.disconnectedHooks.delete(hook);
+  }
+
+  async connect(profile: ResolvedProfile): Promise<ConnectionStatus> {
+    await this.disconnect();
+    const gen = ++this.generation;
+    this.setStatus({ state: 'connecting', profileId: profile.id, profileName: profile.name, server: profile.servers[0] });
+    let conn: NatsConnection;
+    try {
+      conn = await connect(connectOptions(profile));
+    } catch (err) {
+      const e = toApiError(err);
+      if (gen === this.generation) {
+        this.setStatus({ state: 'error', profileId: profile.id, profileName: profile.name, reason: e.message, errorCode: e.code });
+      }
+      throw e;
+    }
+    if (gen !== this.generation) {
+      await conn.close();
+      throw new ApiError('conflict', 'connection attempt superseded by another');
+    }
+    const active = new ActiveConnection(conn, profile);
+    this.active = active;
+    this.watch(active, gen);
+    const rtt = await conn.rtt().catch(() => undefined);
+    this.setStatus({ state: 'connected', profileId: profile.id, profileName: profile.name, server: conn.getServer(), rttMs: rtt });
+    this.rttTimer = setInterval(() => void this.refreshRtt(active), RTT_INTERVAL_MS);
+    this.rttTimer.unref();
+    for (const h of this.connectedHooks) await runHook(h, active);
+    return this.status();
+  }
+
+  async disconnect(): Promise<ConnectionStatus> {
+    const a = this.active;
+    this.generation++;
+    if (this.rttTimer) clearInterval(this.rttTimer);
+    this.rttTimer = undefined;
+    if (!a) return this.status();
+    this.active = undefined;
+    for (const h of this.disconnectedHooks) await runHook(h, a);
+    await a.nc.close().catch(() => {});
+    this.setStatus({ state: 'disconnected', profileId: a.profile.id, profileName: a.profile.name, reason: 'disconnected by user' });
+    return this.status();
+  }
+
+  /** Connects once without touching the active connection. */
+  static async test(profile: ResolvedProfile): Promise<TestResult> {
+    let conn: NatsConnection | undefined;
+    try {
+      conn = await connect(connectOptions(profile, { maxReconnectAttempts: 0, reconnect: false }));
+      const rtt = await conn.rtt();
+      let js = false;
+      try {
+        await (await jetstreamManager(conn, { timeout: 3000 })).getAccountInfo();
+        js = true;
+      } catch {
+        js = false;
+      }
+      return { ok: true, server: conn.getServer(), version: conn.info?.version, jetstream: js, rttMs: rtt };
+    } catch (err) {
+      const e = toApiError(err);
+      return { ok: false, error: { code: e.code, message: e.message } };
+    } finally {
+      await conn?.close().catch(() => {});
+    }
+  }
+
+  private async refreshRtt(a: ActiveConnection): Promise<void> {
+    if (this.active !== a || this.current.state !== 'connected') return;
+    try {
+      const rtt = await a.nc.rtt();
+      if (this.active === a && this.current.state === 'connected') this.setStatus({ ...this.current, rttMs: rtt });
+    } catch {
+      /* a disconnect is reported by the status loop */
+    }
+  }
+
+  private watch(a: ActiveConnection, gen: number): void {
+    const base = { profileId: a.profile.id, profileName: a.profile.name };
+    let attempt = 0;
+    let lastError: string | undefined;
+    void (async () => {
+      for await (const s of a.nc.status()) {
+        if (gen !== this.generation) return;
+        switch (s.type) {
+          case 'disconnect':
+            attempt = 0;
+            this.setStatus({ ...base, state: 'reconnecting', server: s.server, attempt, reason: lastError ?? 'connection lost' });
+            break;
+          case 'reconnecting':
+            attempt++;
+            this.setStatus({ ...base, state: 'reconnecting', attempt, reason: lastError ?? this.current.reason });
+            break;
+          case 'reconnect':
+            attempt = 0;
+            lastError = undefined;
+            this.setStatus({ ...base, state: 'connected', server: s.server, rttMs: await a.nc.rtt().catch(() => undefined) });
+            break;
+          case 'error':
+            lastError = s.error.message;
+            this.setStatus({ ...this.current, ...base, reason: lastError, errorCode: toApiError(s.error).code });
+            break;
+          default:
+            break;
+        }
+      }
+    })();
+    void a.nc.closed().then((err) => {
+      if (gen !== this.generation || this.active !== a) return;
+      this.active = undefined;
+      if (this.rttTimer) clearInterval(this.rttTimer);
+      for (const h of this.disconnectedHooks) void runHook(h, a);
+      const e = err ? toApiError(err) : undefined;
+      this.setStatus({ ...base, state: e ? 'error' : 'disconnected', reason: e?.message ?? lastError ?? 'connection closed', errorCode: e?.code });
+    });
+  }
+
+  private setStatus(s: Omit<ConnectionStatus, 'since'> & { since?: number }): void {
+    const since = s.state === this.current.state && s.since ? s.since : Date.now();
+    this.current = { ...s, since };
+    this.bus.emit('connection.status', this.status());
+  }
+}
+
+async function runHook(hook: Hook, a: ActiveConnection): Promise<void> {
+  try {
+    await hook(a);
+  } catch (err) {
+    console.error('[jetdeck] connection hook failed:', (err as Error).message);
+  }
+}

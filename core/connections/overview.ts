@@ -1,0 +1,46 @@
+import type { ServerOverview } from '../../api/features/connections';
+import type { ActiveConnection } from './connection-manager';
+
+/** Server INFO plus the account's JetStream usage against its limits. */
+export async function fetchOverview(conn: ActiveConnection): Promise<ServerOverview> {
+  const info = conn.nc.info;
+  const rttMs = await conn.nc.rtt();
+  const ov: ServerOverview = {
+    connectedUrl: conn.nc.getServer(),
+    rttMs,
+    server: {
+      id: info?.server_id ?? '',
+      name: info?.server_name ?? '',
+      version: info?.version ?? '',
+      host: info?.host ?? '',
+      port: info?.port ?? 0,
+      cluster: info?.cluster,
+      headers: info?.headers ?? false,
+      maxPayload: info?.max_payload ?? 0,
+      clientId: info?.client_id ?? 0,
+      clientIp: info?.client_ip,
+      tlsRequired: info?.tls_required ?? false,
+      proto: info?.proto ?? 0,
+    },
+    clusterPeers: [...new Set(info?.connect_urls ?? [])],
+    jetstream: null,
+    fetchedAt: Date.now(),
+  };
+  try {
+    const ai = await (await conn.jsm()).getAccountInfo();
+    ov.jetstream = {
+      domain: ai.domain,
+      api: { total: ai.api.total, errors: ai.api.errors },
+      usage: { memory: ai.memory, storage: ai.storage, streams: ai.streams, consumers: ai.consumers },
+      limits: {
+        memory: ai.limits.max_memory,
+        storage: ai.limits.max_storage,
+        streams: ai.limits.max_streams,
+        consumers: ai.limits.max_consumers,
+      },
+    };
+  } catch (err) {
+    ov.jetstreamError = (err as Error).message;
+  }
+  return ov;
+}

@@ -1,0 +1,36 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { MethodInput, MethodName, MethodOutput } from '../../api/contract';
+import { createCore } from '../../core/backend';
+import type { Core } from '../../core/core';
+
+export interface TestCore {
+  core: Core;
+  dataDir: string;
+  /** Calls a contract method through the router (validation included), throwing ApiError. */
+  call<N extends MethodName>(name: N, input?: MethodInput<N>): Promise<MethodOutput<N>>;
+  /** Saves a profile for `url` and connects to it. */
+  connectTo(url: string | string[]): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+export function makeTestCore(opts: { dataDir?: string } = {}): TestCore {
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'jetdeck-data-'));
+  const core = createCore({ dataDir, mode: 'test' });
+  const call = <N extends MethodName>(name: N, input?: MethodInput<N>) =>
+    core.router.invoke(name, input, { transport: 'test' });
+  return {
+    core,
+    dataDir,
+    call,
+    async connectTo(url) {
+      const p = await call('connections.save', { name: `test ${String(url)}`, servers: ([] as string[]).concat(url) });
+      await call('connections.connect', { id: p.id });
+    },
+    async dispose() {
+      await core.dispose();
+      if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
