@@ -34,16 +34,26 @@ export function authOptions(auth: AuthInput): ConnectionOptions {
         try {
           text = readFileSync(auth.credsFile, 'utf8');
         } catch (err) {
-          throw new ApiError('invalid_input', `cannot read creds file ${auth.credsFile}: ${(err as Error).message}`);
+          throw new ApiError(
+            'invalid_input',
+            `cannot read creds file ${auth.credsFile}: ${(err as Error).message}`,
+          );
         }
       }
-      if (!text) throw new ApiError('invalid_input', 'creds auth selected but neither a creds file nor its content is set');
+      if (!text)
+        throw new ApiError(
+          'invalid_input',
+          'creds auth selected but neither a creds file nor its content is set',
+        );
       return { authenticator: credsAuthenticator(new TextEncoder().encode(text)) };
     }
   }
 }
 
-export function connectOptions(profile: Pick<ResolvedProfile, 'servers' | 'auth' | 'tls'>, extra: ConnectionOptions = {}): ConnectionOptions {
+export function connectOptions(
+  profile: Pick<ResolvedProfile, 'servers' | 'auth' | 'tls'>,
+  extra: ConnectionOptions = {},
+): ConnectionOptions {
   const tls = profile.tls?.enabled
     ? {
         caFile: profile.tls.caFile || undefined,
@@ -52,5 +62,11 @@ export function connectOptions(profile: Pick<ResolvedProfile, 'servers' | 'auth'
         handshakeFirst: profile.tls.handshakeFirst || undefined,
       }
     : undefined;
-  return { ...BASE_OPTIONS, servers: profile.servers, ...authOptions(profile.auth), ...(tls ? { tls } : {}), ...extra };
+  return {
+    ...BASE_OPTIONS,
+    servers: profile.servers,
+    ...authOptions(profile.auth),
+    ...(tls ? { tls } : {}),
+    ...extra,
+  };
 }

@@ -66,7 +66,10 @@ export class ConnectionManager {
   /** The active connection or a clear not_connected error. */
   require(): ActiveConnection {
     if (!this.active || this.active.nc.isClosed()) {
-      throw new ApiError('not_connected', 'Not connected to a NATS server. Connect on the Connections screen.');
+      throw new ApiError(
+        'not_connected',
+        'Not connected to a NATS server. Connect on the Connections screen.',
+      );
     }
     return this.active;
   }
@@ -85,14 +88,25 @@ export class ConnectionManager {
   async connect(profile: ResolvedProfile): Promise<ConnectionStatus> {
     await this.disconnect();
     const gen = ++this.generation;
-    this.setStatus({ state: 'connecting', profileId: profile.id, profileName: profile.name, server: profile.servers[0] });
+    this.setStatus({
+      state: 'connecting',
+      profileId: profile.id,
+      profileName: profile.name,
+      server: profile.servers[0],
+    });
     let conn: NatsConnection;
     try {
       conn = await connect(connectOptions(profile));
     } catch (err) {
-      const e = toApiError(err);
+      const e = connectError(err, profile);
       if (gen === this.generation) {
-        this.setStatus({ state: 'error', profileId: profile.id, profileName: profile.name, reason: e.message, errorCode: e.code });
+        this.setStatus({
+          state: 'error',
+          profileId: profile.id,
+          profileName: profile.name,
+          reason: e.message,
+          errorCode: e.code,
+        });
       }
       throw e;
     }
@@ -104,7 +118,13 @@ export class ConnectionManager {
     this.active = active;
     this.watch(active, gen);
     const rtt = await conn.rtt().catch(() => undefined);
-    this.setStatus({ state: 'connected', profileId: profile.id, profileName: profile.name, server: conn.getServer(), rttMs: rtt });
+    this.setStatus({
+      state: 'connected',
+      profileId: profile.id,
+      profileName: profile.name,
+      server: conn.getServer(),
+      rttMs: rtt,
+    });
     this.rttTimer = setInterval(() => void this.refreshRtt(active), RTT_INTERVAL_MS);
     this.rttTimer.unref();
     for (const h of this.connectedHooks) await runHook(h, active);
@@ -120,7 +140,12 @@ export class ConnectionManager {
     this.active = undefined;
     for (const h of this.disconnectedHooks) await runHook(h, a);
     await a.nc.close().catch(() => {});
-    this.setStatus({ state: 'disconnected', profileId: a.profile.id, profileName: a.profile.name, reason: 'disconnected by user' });
+    this.setStatus({
+      state: 'disconnected',
+      profileId: a.profile.id,
+      profileName: a.profile.name,
+      reason: 'disconnected by user',
+    });
     return this.status();
   }
 
@@ -139,7 +164,7 @@ export class ConnectionManager {
       }
       return { ok: true, server: conn.getServer(), version: conn.info?.version, jetstream: js, rttMs: rtt };
     } catch (err) {
-      const e = toApiError(err);
+      const e = connectError(err, profile);
       return { ok: false, error: { code: e.code, message: e.message } };
     } finally {
       await conn?.close().catch(() => {});
@@ -150,7 +175,8 @@ export class ConnectionManager {
     if (this.active !== a || this.current.state !== 'connected') return;
     try {
       const rtt = await a.nc.rtt();
-      if (this.active === a && this.current.state === 'connected') this.setStatus({ ...this.current, rttMs: rtt });
+      if (this.active === a && this.current.state === 'connected')
+        this.setStatus({ ...this.current, rttMs: rtt });
     } catch {
       /* a disconnect is reported by the status loop */
     }
@@ -166,20 +192,42 @@ export class ConnectionManager {
         switch (s.type) {
           case 'disconnect':
             attempt = 0;
-            this.setStatus({ ...base, state: 'reconnecting', server: s.server, attempt, reason: lastError ?? 'connection lost' });
+            this.setStatus({
+              ...base,
+              state: 'reconnecting',
+              server: s.server,
+              attempt,
+              reason: lastError ?? 'connection lost',
+            });
             break;
           case 'reconnecting':
             attempt++;
-            this.setStatus({ ...base, state: 'reconnecting', attempt, reason: lastError ?? this.current.reason });
+            this.setStatus({
+              ...base,
+              state: 'reconnecting',
+              server: this.current.server,
+              attempt,
+              reason: lastError ?? this.current.reason,
+            });
             break;
           case 'reconnect':
             attempt = 0;
             lastError = undefined;
-            this.setStatus({ ...base, state: 'connected', server: s.server, rttMs: await a.nc.rtt().catch(() => undefined) });
+            this.setStatus({
+              ...base,
+              state: 'connected',
+              server: s.server,
+              rttMs: await a.nc.rtt().catch(() => undefined),
+            });
             break;
           case 'error':
             lastError = s.error.message;
-            this.setStatus({ ...this.current, ...base, reason: lastError, errorCode: toApiError(s.error).code });
+            this.setStatus({
+              ...this.current,
+              ...base,
+              reason: lastError,
+              errorCode: toApiError(s.error).code,
+            });
             break;
           default:
             break;
@@ -192,7 +240,12 @@ export class ConnectionManager {
       if (this.rttTimer) clearInterval(this.rttTimer);
       for (const h of this.disconnectedHooks) void runHook(h, a);
       const e = err ? toApiError(err) : undefined;
-      this.setStatus({ ...base, state: e ? 'error' : 'disconnected', reason: e?.message ?? lastError ?? 'connection closed', errorCode: e?.code });
+      this.setStatus({
+        ...base,
+        state: e ? 'error' : 'disconnected',
+        reason: e?.message ?? lastError ?? 'connection closed',
+        errorCode: e?.code,
+      });
     });
   }
 
@@ -201,6 +254,28 @@ export class ConnectionManager {
     this.current = { ...s, since };
     this.bus.emit('connection.status', this.status());
   }
+}
+
+/**
+ * A connect failure as an ApiError. A reset while connecting is not an internal error: with
+ * TLS on it is almost always the server refusing the handshake (e.g. no client certificate),
+ * whose alert can lose the race with the reset.
+ */
+function connectError(err: unknown, profile: Pick<ResolvedProfile, 'tls'>): ApiError {
+  const e = toApiError(err);
+  if (e.code !== 'internal') return e;
+  const errno = (err as NodeJS.ErrnoException).code;
+  if (errno === 'ECONNRESET' || errno === 'EPIPE' || /socket disconnected|socket hang up/i.test(e.message)) {
+    return profile.tls?.enabled
+      ? new ApiError(
+          'tls_error',
+          `${e.message}: the server closed the connection during TLS (is a client certificate required?)`,
+          undefined,
+          e.name,
+        )
+      : new ApiError('unreachable', e.message, undefined, e.name);
+  }
+  return e;
 }
 
 async function runHook(hook: Hook, a: ActiveConnection): Promise<void> {

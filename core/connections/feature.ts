@@ -23,13 +23,15 @@ export function registerConnections(core: Core): void {
     }),
     'connections.list': () => listProfiles(core),
     'connections.save': (input) => {
-      if (input.id === LOCAL_PROFILE_ID) throw new ApiError('conflict', 'the embedded local profile is managed by JetDeck');
+      if (input.id === LOCAL_PROFILE_ID)
+        throw new ApiError('conflict', 'the embedded local profile is managed by JetDeck');
       const p = core.profiles.save(input);
       changed();
       return p;
     },
     'connections.delete': async ({ id }) => {
-      if (id === LOCAL_PROFILE_ID) throw new ApiError('conflict', 'the embedded local profile cannot be deleted');
+      if (id === LOCAL_PROFILE_ID)
+        throw new ApiError('conflict', 'the embedded local profile cannot be deleted');
       if (core.connections.status().profileId === id) await core.connections.disconnect();
       const deleted = core.profiles.delete(id);
       if (!deleted) throw new ApiError('not_found', `no connection profile with id ${id}`);
@@ -43,7 +45,9 @@ export function registerConnections(core: Core): void {
     },
     'connections.test': async (input) => {
       const profile: ResolvedProfile =
-        'servers' in input ? mergeForTest(core, profileInputSchema.parse(input)) : await resolveForConnect(core, input.id);
+        'servers' in input
+          ? mergeForTest(core, profileInputSchema.parse(input))
+          : await resolveForConnect(core, input.id);
       return ConnectionManager.test(profile);
     },
     'connections.connect': async ({ id }) => {
@@ -92,9 +96,18 @@ function mergeForTest(core: Core, input: ReturnType<typeof profileInputSchema.pa
     }
   }
   const auth = (
-    stored && stored.auth.kind === input.auth.kind ? { ...stored.auth, ...stripEmpty(input.auth) } : input.auth
+    stored && stored.auth.kind === input.auth.kind
+      ? { ...stored.auth, ...stripEmpty(input.auth) }
+      : input.auth
   ) as AuthInput;
-  return { id: input.id ?? 'test', name: input.name, servers: input.servers, auth, tls: input.tls, source: 'user' };
+  return {
+    id: input.id ?? 'test',
+    name: input.name,
+    servers: input.servers,
+    auth,
+    tls: input.tls,
+    source: 'user',
+  };
 }
 
 function stripEmpty<T extends object>(o: T): Partial<T> {

@@ -73,14 +73,20 @@ export class ProfileStore {
   }
 
   /** Creates or updates; secret fields left empty keep what is stored. */
-  save(input: ParsedProfileInput, source: ConnectionProfile['source'] = 'user', selectedContext?: boolean): ConnectionProfile {
+  save(
+    input: ParsedProfileInput,
+    source: ConnectionProfile['source'] = 'user',
+    selectedContext?: boolean,
+  ): ConnectionProfile {
     const now = new Date().toISOString();
     const existing = input.id ? this.file.profiles.find((p) => p.id === input.id) : undefined;
     const id = existing?.id ?? input.id ?? randomUUID();
     const dup = this.file.profiles.find((p) => p.id !== id && p.name === input.name);
     if (dup) throw new ApiError('conflict', `a connection named "${input.name}" already exists`);
     const auth = this.storeAuth(id, 'auth', input.auth, existing?.auth);
-    const system = input.system ? { auth: this.storeAuth(id, 'system', input.system.auth, existing?.system?.auth) } : undefined;
+    const system = input.system
+      ? { auth: this.storeAuth(id, 'system', input.system.auth, existing?.system?.auth) }
+      : undefined;
     if (!input.system) this.secrets.deletePrefix(`profile:${id}:system:`);
     const profile: ConnectionProfile = {
       id,

@@ -39,7 +39,9 @@ export class KeyFileCipher implements SecretCipher {
     const iv = randomBytes(12);
     const c = createCipheriv('aes-256-gcm', this.key, iv);
     const body = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
-    return ['v1', iv.toString('base64'), c.getAuthTag().toString('base64'), body.toString('base64')].join(':');
+    return ['v1', iv.toString('base64'), c.getAuthTag().toString('base64'), body.toString('base64')].join(
+      ':',
+    );
   }
 
   decrypt(encoded: string): string {
@@ -61,7 +63,9 @@ export class SecretStore {
     private readonly cipher: SecretCipher,
   ) {
     this.path = join(dataDir, 'secrets.json');
-    this.data = existsSync(this.path) ? (JSON.parse(readFileSync(this.path, 'utf8')) as Record<string, string>) : {};
+    this.data = existsSync(this.path)
+      ? (JSON.parse(readFileSync(this.path, 'utf8')) as Record<string, string>)
+      : {};
   }
 
   get info(): SecretBackendInfo {

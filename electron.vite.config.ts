@@ -1,0 +1,50 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'electron-vite';
+
+const root = import.meta.dirname;
+const fromRoot = (...p: string[]) => resolve(root, ...p);
+
+/**
+ * Main-process entries. The core (core/, api/) is bundled into out/main; npm dependencies stay
+ * external and ship in the packaged node_modules. The worker pool's thread script is added as
+ * `out/main/worker-thread.js` once worker/thread-entry.ts exists.
+ */
+function mainEntries(): Record<string, string> {
+  const entries: Record<string, string> = { index: fromRoot('electron/main.ts') };
+  const workerThread = fromRoot('worker/thread-entry.ts');
+  if (existsSync(workerThread)) entries['worker-thread'] = workerThread;
+  return entries;
+}
+
+export default defineConfig({
+  main: {
+    build: {
+      outDir: fromRoot('out/main'),
+      rolldownOptions: { input: mainEntries() },
+    },
+  },
+  preload: {
+    build: {
+      outDir: fromRoot('out/preload'),
+      // Sandboxed preloads cannot require() local files nor be ES modules: one self-contained CJS file.
+      externalizeDeps: false,
+      rolldownOptions: {
+        input: { index: fromRoot('electron/preload.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs', codeSplitting: false },
+      },
+    },
+  },
+  renderer: {
+    root: fromRoot('renderer'),
+    // Relative asset URLs: the same build is served from app://jetdeck/ and by `jetdeck serve`.
+    base: './',
+    plugins: [react()],
+    build: {
+      outDir: fromRoot('out/renderer'),
+      emptyOutDir: true,
+      rolldownOptions: { input: fromRoot('renderer/index.html') },
+    },
+  },
+});

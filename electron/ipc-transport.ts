@@ -1,0 +1,55 @@
+import { BrowserWindow, ipcMain, type IpcMainInvokeEvent } from 'electron';
+import { z } from 'zod';
+import type { CallResult } from '../api/client';
+import { ApiError } from '../api/errors';
+import type { Core } from '../core/core';
+import { isAppUrl } from './app-url';
+import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from './channels';
+
+const callArgsSchema = z.tuple([z.string().min(1).max(200), z.unknown()]);
+
+/**
+ * The Electron side of the one contract: a single invoke channel into the router and a single
+ * event channel out of the bus. Only the main frame of one of our windows, showing our own
+ * `app://jetdeck/` UI, may call; anything else (an iframe, a navigated-away page) is refused.
+ */
+export function registerIpcTransport(core: Core): () => void {
+  ipcMain.handle(IPC_CALL_CHANNEL, async (event, ...args: unknown[]): Promise<CallResult> => {
+    const refusal = senderRefusal(event);
+    if (refusal) {
+      console.warn(`[jetdeck] refused IPC call: ${refusal}`);
+      return { ok: false, error: new ApiError('unauthorized', refusal).toEnvelope() };
+    }
+    const parsed = callArgsSchema.safeParse(args);
+    if (!parsed.success) {
+      return {
+        ok: false,
+        error: new ApiError('invalid_input', 'an IPC call is (method: string, input)').toEnvelope(),
+      };
+    }
+    const [method, input] = parsed.data;
+    return core.router.dispatch(method, input, { transport: 'ipc' });
+  });
+
+  const offBus = core.bus.onAny((topic, payload) => {
+    for (const win of BrowserWindow.getAllWindows()) {
+      const contents = win.webContents;
+      if (contents.isDestroyed() || !isAppUrl(contents.getURL())) continue;
+      contents.send(IPC_EVENT_CHANNEL, topic, payload);
+    }
+  });
+
+  return () => {
+    offBus();
+    ipcMain.removeHandler(IPC_CALL_CHANNEL);
+  };
+}
+
+function senderRefusal(event: IpcMainInvokeEvent): string | undefined {
+  const frame = event.senderFrame;
+  if (!frame) return 'the calling frame is gone';
+  if (!BrowserWindow.fromWebContents(event.sender)) return 'the caller is not a JetDeck window';
+  if (frame !== event.sender.mainFrame) return 'only the main frame may call the backend';
+  if (!isAppUrl(frame.url)) return `calls from ${frame.origin || 'an unknown origin'} are not allowed`;
+  return undefined;
+}
