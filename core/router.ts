@@ -43,7 +43,11 @@ export class Router {
     if (!handler) throw new ApiError('unsupported', `method ${name} is not available in this build`);
     const parsed = methods[name].input.safeParse(input);
     if (!parsed.success) throw toApiError(parsed.error);
-    return (await handler(parsed.data as never, ctx)) as MethodOutput<N>;
+    try {
+      return (await handler(parsed.data as never, ctx)) as MethodOutput<N>;
+    } catch (err) {
+      throw toApiError(err);
+    }
   }
 
   async dispatch(name: string, input: unknown, ctx: CallContext): Promise<CallResult> {

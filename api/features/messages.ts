@@ -1,3 +1,278 @@
-// The messages feature's part of the contract. Filled by its issue; empty until then.
-export const messagesMethods = {};
-export const messagesEvents = {};
+import { z } from 'zod';
+import { event, method } from '../define';
+import { jsNameSchema, subjectSchema } from './streams';
+
+/*
+ * Message browser, live tail, replay, export and import. Reading never disturbs a stream:
+ * Limits streams are read with short-lived ordered (ack none) consumers, WorkQueue and
+ * Interest streams with message get (direct get when the stream allows it).
+ */
+
+export type ContentType = 'json' | 'text' | 'binary';
+
+export interface BrowsedMessage {
+  seq: number;
+  subject: string;
+  /** ISO time the server stored it (ms precision). */
+  time: string;
+  /** Payload size in bytes (full size even when `data` is truncated). */
+  size: number;
+  headers?: Record<string, string[]>;
+  /** Payload, base64 (first `previewBytes` only when `truncated`). */
+  data: string;
+  truncated: boolean;
+  /** Guess from the payload: the UI picks the default view from it. */
+  contentType: ContentType;
+}
+
+/** How a page was read, for the UI's "read without disturbing" note. */
+export type ReadMethod = 'ordered_consumer' | 'msg_get' | 'direct_get';
+
+export interface MessagePage {
+  stream: string;
+  messages: BrowsedMessage[];
+  /** Sequence of the first / last message on this page (absent when empty). */
+  first?: number;
+  last?: number;
+  hasPrev: boolean;
+  hasNext: boolean;
+  /** Pass as `start: { kind: 'cursor', cursor }` to page. */
+  prevCursor?: string;
+  nextCursor?: string;
+  /** Messages matching the filter in the stream; absent when too costly to count. */
+  total?: number;
+  streamFirstSeq: number;
+  streamLastSeq: number;
+  method: ReadMethod;
+}
+
+/** Time as ISO text or ms since epoch. */
+export const timeInputSchema = z.union([
+  z.string().refine((s) => !Number.isNaN(Date.parse(s)), { message: 'expected an ISO date-time' }),
+  z.number().int().nonnegative(),
+]);
+
+/** "a<seq>" = after seq (forward), "b<seq>" = before seq (backward). */
+export const cursorSchema = z
+  .string()
+  .regex(/^[ab]\d+$/, 'cursor must come from a previous page (a<seq> or b<seq>)');
+
+export const pageStartSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('first') }),
+  z.object({ kind: z.literal('last') }),
+  z.object({ kind: z.literal('seq'), seq: z.number().int().nonnegative() }),
+  z.object({ kind: z.literal('time'), time: timeInputSchema }),
+  z.object({ kind: z.literal('cursor'), cursor: cursorSchema }),
+]);
+export type PageStart = z.input<typeof pageStartSchema>;
+
+export const MAX_PAGE_SIZE = 500;
+
+export const pageInputSchema = z.object({
+  stream: jsNameSchema,
+  start: pageStartSchema.default({ kind: 'first' }),
+  /** Wildcards allowed. */
+  subject: subjectSchema.optional(),
+  pageSize: z.number().int().min(1).max(MAX_PAGE_SIZE, `page size is at most ${MAX_PAGE_SIZE}`).default(100),
+  /** Payload bytes returned per message in a page (the rest via messages.get). */
+  previewBytes: z
+    .number()
+    .int()
+    .min(0)
+    .max(1024 * 1024)
+    .default(4096),
+  /** Count matching messages (free without a filter; one stream-info request with one). */
+  withTotal: z.boolean().default(true),
+});
+export type PageInput = z.input<typeof pageInputSchema>;
+
+const seqRef = z.object({ stream: jsNameSchema, seq: z.number().int().positive() });
+
+// ---------- live tail ----------
+
+export interface TailMessage extends Omit<BrowsedMessage, 'seq'> {
+  /** Absent for tails that follow a core subscription (WorkQueue/Interest streams). */
+  seq?: number;
+}
+export interface TailBatch {
+  tailId: string;
+  messages: TailMessage[];
+  /** Messages dropped since the previous batch because the buffer was full. */
+  dropped: number;
+}
+export type TailState = 'running' | 'paused' | 'stopped' | 'error';
+export interface TailInfo {
+  tailId: string;
+  stream: string;
+  subject?: string;
+  state: TailState;
+  mode: 'ordered_consumer' | 'core_subscription';
+  bufferSize: number;
+  error?: string;
+}
+
+// ---------- replay / import jobs ----------
+
+/** Which messages: explicit sequences, or a range (by sequence and/or time) plus subject filter. */
+export const replaySourceSchema = z.union([
+  z.object({
+    stream: jsNameSchema,
+    seqs: z.array(z.number().int().positive()).min(1, 'select at least one message').max(1_000_000),
+  }),
+  z
+    .object({
+      stream: jsNameSchema,
+      fromSeq: z.number().int().positive().optional(),
+      toSeq: z.number().int().positive().optional(),
+      fromTime: timeInputSchema.optional(),
+      toTime: timeInputSchema.optional(),
+      subject: subjectSchema.optional(),
+    })
+    .refine((r) => r.fromSeq === undefined || r.toSeq === undefined || r.fromSeq <= r.toSeq, {
+      message: 'fromSeq must be ≤ toSeq',
+      path: ['toSeq'],
+    }),
+]);
+export type ReplaySource = z.input<typeof replaySourceSchema>;
+
+/**
+ * Where to publish. `subject` may use wildcards that map tokens from `from` (default: the
+ * source's subject filter, else ">"): from "tasks.>" to "replayed.>" sends tasks.new to
+ * replayed.new; "*" maps the n-th "*"; a target without wildcards is used as is.
+ */
+export const replayTargetSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('original') }),
+  z.object({ kind: z.literal('subject'), subject: subjectSchema, from: subjectSchema.optional() }),
+]);
+
+export const rateSchema = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('max') }),
+  z.object({ mode: z.literal('perSecond'), perSecond: z.number().positive().max(10_000_000) }),
+  /** Original spacing between messages, each wait capped at `maxWaitMs`, sped up by `speed`. */
+  z.object({
+    mode: z.literal('original'),
+    maxWaitMs: z.number().int().min(0).max(3_600_000).default(1000),
+    speed: z.number().positive().max(1000).default(1),
+  }),
+]);
+export type RateInput = z.input<typeof rateSchema>;
+
+export const replayInputSchema = z.object({
+  source: replaySourceSchema,
+  target: replayTargetSchema.default({ kind: 'original' }),
+  rate: rateSchema.default({ mode: 'max' }),
+});
+export type ReplayInput = z.input<typeof replayInputSchema>;
+
+export interface DryRunResult {
+  count: number;
+  first?: { seq: number; subject: string; time: string };
+  last?: { seq: number; subject: string; time: string };
+  /** Where the first message would go (after mapping). */
+  sampleTarget?: string;
+  /** Sequences asked for that do not exist (explicit selection only; first 100). */
+  missing: number[];
+}
+
+export type JobKind = 'replay' | 'import';
+export type JobState = 'running' | 'done' | 'cancelled' | 'failed';
+export interface JobProgress {
+  jobId: string;
+  kind: JobKind;
+  state: JobState;
+  sent: number;
+  failed: number;
+  /** Messages not sent on purpose (subject outside the mapping). */
+  skipped: number;
+  /** PubAcks that said duplicate (deduplication dropped them). */
+  duplicates: number;
+  total: number;
+  /** Messages per second over the last interval. */
+  rate: number;
+  done: boolean;
+  startedAt: number;
+  durationMs: number;
+  /** First few failures in the server's words. */
+  errors: { seq?: number; line?: number; message: string }[];
+  error?: string;
+}
+
+export const exportSelectionSchema = replaySourceSchema;
+
+export const importInputSchema = z
+  .object({
+    /** JSON Lines text, or `path` to a file on the machine running the core (in serve mode: the server). */
+    content: z.string().optional(),
+    path: z.string().min(1).optional(),
+    target: replayTargetSchema.default({ kind: 'original' }),
+    rate: rateSchema.default({ mode: 'max' }),
+    /** Give messages that carry a Nats-Msg-Id a fresh one (re-import inside the dedup window). */
+    renewMsgIds: z.boolean().default(false),
+  })
+  .refine((v) => (v.content === undefined) !== (v.path === undefined), {
+    message: 'give exactly one of content or path',
+  });
+export type ImportInput = z.input<typeof importInputSchema>;
+
+export const MAX_EXPORT_CONTENT_BYTES = 50 * 1024 * 1024;
+
+// ---------- methods ----------
+
+export const messagesMethods = {
+  'messages.page': method(pageInputSchema).returns<MessagePage>(),
+  /** One message with its full payload (up to the server's max_payload). */
+  'messages.get': method(seqRef).returns<BrowsedMessage>(),
+  'messages.delete': method(seqRef.extend({ erase: z.boolean().default(false) })).returns<{
+    deleted: boolean;
+  }>(),
+
+  'messages.tail.start': method(
+    z.object({
+      stream: jsNameSchema,
+      subject: subjectSchema.optional(),
+      /** Most messages held between flushes or while paused; older ones are dropped and counted. */
+      bufferSize: z.number().int().min(1).max(10_000).default(1000),
+      previewBytes: z
+        .number()
+        .int()
+        .min(0)
+        .max(1024 * 1024)
+        .default(4096),
+    }),
+  ).returns<TailInfo>(),
+  'messages.tail.pause': method(z.object({ tailId: z.string() })).returns<TailInfo>(),
+  'messages.tail.resume': method(z.object({ tailId: z.string() })).returns<TailInfo>(),
+  'messages.tail.stop': method(z.object({ tailId: z.string() })).returns<{ stopped: boolean }>(),
+  'messages.tail.list': method(z.object({}).optional()).returns<{ tails: TailInfo[] }>(),
+
+  'replay.dryRun': method(replayInputSchema).returns<DryRunResult>(),
+  'replay.start': method(replayInputSchema).returns<JobProgress>(),
+  'replay.cancel': method(z.object({ jobId: z.string() })).returns<JobProgress>(),
+  'replay.status': method(z.object({ jobId: z.string() })).returns<JobProgress>(),
+  'replay.list': method(z.object({}).optional()).returns<{ jobs: JobProgress[] }>(),
+
+  /** JSON Lines of a selection or range, returned as text (≤ 50 MB; larger: exportToFile). */
+  'messages.export': method(z.object({ source: exportSelectionSchema })).returns<{
+    content: string;
+    count: number;
+    bytes: number;
+  }>(),
+  /** Writes JSON Lines to `path` on the machine running the core (in serve mode: the server). */
+  'messages.exportToFile': method(
+    z.object({ source: exportSelectionSchema, path: z.string().min(1) }),
+  ).returns<{
+    path: string;
+    count: number;
+    bytes: number;
+  }>(),
+  /** Validates every line first (errors carry line numbers), then publishes as a job. */
+  'messages.import': method(importInputSchema).returns<JobProgress>(),
+};
+
+export const messagesEvents = {
+  /** Live tail batches, at most one per tail every 100 ms. */
+  'messages.tail': event<TailBatch>(),
+  'messages.tail.state': event<TailInfo>(),
+  /** Replay/import progress, batched (every ~250 ms) plus a final one with done: true. */
+  'replay.progress': event<JobProgress>(),
+};

@@ -1,0 +1,118 @@
+import { headers as natsHeaders, nuid, type MsgHdrs } from '@nats-io/transport-node';
+import type { z } from 'zod';
+import type { replayTargetSchema } from '../../api/features/messages';
+import { taskSchema } from '../../api/task-wire';
+import type { RawMsg } from '../messages/format';
+import type { OutMsg } from './jobs';
+import { SubjectMapper, subjectMatches } from './mapping';
+
+export type Target = z.output<typeof replayTargetSchema>;
+
+export const REPLAY_OF_HEADER = 'JetDeck-Replay-Of';
+export const REPLAY_MSG_ID_HEADER = 'JetDeck-Replay-Msg-Id';
+const MSG_ID = 'Nats-Msg-Id';
+
+/** Task subjects whose JSON payloads get a fresh task id so workers run them again. */
+const TASK_SUBJECTS = ['tasks.new', 'tasks.high', 'tasks.typed.*'];
+
+/**
+ * Headers that would make a replay fail or do damage: expectations about the stream's state
+ * at the original publish, and rollups that purge. Everything else is kept.
+ */
+const DROPPED_HEADERS = new Set([
+  'nats-expected-stream',
+  'nats-expected-last-sequence',
+  'nats-expected-last-subject-sequence',
+  'nats-expected-last-msg-id',
+  'nats-rollup',
+]);
+
+const te = new TextEncoder();
+const td = new TextDecoder();
+
+export function isTaskSubject(subject: string): boolean {
+  return TASK_SUBJECTS.some((p) => subjectMatches(p, subject));
+}
+
+export interface TransformOptions {
+  stream: string;
+  target: Target;
+  /** Default "from" pattern for mapping: the source's subject filter. */
+  sourceFilter?: string;
+  /** Fresh Nats-Msg-Ids (and fresh task ids on task subjects): replay always, import on request. */
+  renewMsgIds: boolean;
+  /** Replay adds JetDeck-Replay-Of; import does not. */
+  markReplay: boolean;
+}
+
+/** Turns stored messages into messages to publish (subject mapping, headers, fresh ids). */
+export class ReplayTransform {
+  private readonly mapper?: SubjectMapper;
+  constructor(private readonly o: TransformOptions) {
+    if (o.target.kind === 'subject')
+      this.mapper = new SubjectMapper(o.target.from ?? o.sourceFilter ?? '>', o.target.subject);
+  }
+
+  targetFor(subject: string): string | undefined {
+    return this.mapper ? this.mapper.map(subject) : subject;
+  }
+
+  /** undefined when the message's subject is outside the mapping (skipped). */
+  apply(m: RawMsg, ref: { seq?: number; line?: number }): OutMsg | undefined {
+    const subject = this.targetFor(m.subject);
+    if (subject === undefined) return undefined;
+    const h: MsgHdrs = natsHeaders();
+    let oldMsgId: string | undefined;
+    if (m.headers) {
+      for (const k of Object.keys(m.headers)) {
+        const lower = k.toLowerCase();
+        if (DROPPED_HEADERS.has(lower)) continue;
+        if (lower === MSG_ID.toLowerCase()) {
+          oldMsgId = m.headers[k][0];
+          if (this.o.renewMsgIds) continue;
+        }
+        if (lower === REPLAY_OF_HEADER.toLowerCase() && this.o.markReplay) continue;
+        for (const v of m.headers[k]) h.append(k, v);
+      }
+    }
+    if (this.o.markReplay) h.set(REPLAY_OF_HEADER, `${this.o.stream}:${m.seq}`);
+    let data = m.data;
+    const task =
+      this.o.renewMsgIds && (isTaskSubject(m.subject) || isTaskSubject(subject))
+        ? rewriteTask(m.data)
+        : undefined;
+    if (task) {
+      data = task.data;
+      h.set(MSG_ID, task.id);
+      if (oldMsgId) h.set(REPLAY_MSG_ID_HEADER, oldMsgId);
+    } else if (oldMsgId && this.o.renewMsgIds) {
+      h.set(MSG_ID, `${oldMsgId}.replay.${nuid.next()}`.slice(-250));
+      h.set(REPLAY_MSG_ID_HEADER, oldMsgId);
+    }
+    return { subject, data, headers: h.keys().length ? h : undefined, timeMs: m.timeMs, ...ref };
+  }
+}
+
+/**
+ * A task re-run: fresh id (so Nats-Msg-Id deduplication does not drop it and its status is
+ * tracked apart), linked to the original through metadata.replay_of / retry_of.
+ */
+function rewriteTask(data: Uint8Array): { id: string; data: Uint8Array } | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(td.decode(data));
+  } catch {
+    return undefined;
+  }
+  const r = taskSchema.safeParse(parsed);
+  if (!r.success) return undefined;
+  const old = r.data;
+  const id = nuid.next();
+  const task = {
+    ...(parsed as Record<string, unknown>),
+    id,
+    created_at: new Date().toISOString(),
+    metadata: { ...(old.metadata ?? {}), replay_of: old.id, retry_of: old.id },
+  };
+  return { id, data: te.encode(JSON.stringify(task)) };
+}
