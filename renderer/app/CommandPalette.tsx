@@ -1,0 +1,123 @@
+import { useMemo, useState, type KeyboardEvent } from 'react';
+import { connectProfile, disconnect } from '../features/connections/actions';
+import { useConnections } from '../features/connections/store';
+import { useEscape } from '../ui/Modal';
+import { MOD } from './keyboard';
+import { navigate } from './router';
+import { SCREENS } from './screens';
+import { useTheme } from './theme';
+import { useUi } from './ui-store';
+
+interface Command {
+  id: string;
+  label: string;
+  hint?: string;
+  run: () => void;
+}
+
+function useCommands(): Command[] {
+  const profiles = useConnections((s) => s.profiles);
+  const status = useConnections((s) => s.status);
+  const setPref = useTheme((s) => s.setPref);
+  const setUi = useUi((s) => s.set);
+  return useMemo(() => {
+    const cmds: Command[] = SCREENS.map((s, i) => ({
+      id: `go-${s.id}`,
+      label: `Go to ${s.label}`,
+      hint: `${MOD}+${i + 1}`,
+      run: () => navigate(s.id),
+    }));
+    for (const p of profiles) {
+      cmds.push({
+        id: `connect-${p.id}`,
+        label: `Connect to ${p.name}`,
+        hint: p.servers[0],
+        run: () => void connectProfile(p.id, p.name),
+      });
+    }
+    if (status.state === 'connected' || status.state === 'reconnecting') {
+      cmds.push({ id: 'disconnect', label: 'Disconnect', run: () => void disconnect() });
+    }
+    cmds.push(
+      { id: 'theme-system', label: 'Theme: follow system', run: () => setPref('system') },
+      { id: 'theme-light', label: 'Theme: light', run: () => setPref('light') },
+      { id: 'theme-dark', label: 'Theme: dark', run: () => setPref('dark') },
+      { id: 'local-log', label: 'Open local server log', run: () => setUi({ logOpen: true }) },
+      {
+        id: 'shortcuts',
+        label: 'Show keyboard shortcuts',
+        hint: '?',
+        run: () => setUi({ shortcutsOpen: true }),
+      },
+    );
+    return cmds;
+  }, [profiles, status.state, setPref, setUi]);
+}
+
+export function CommandPalette() {
+  const setUi = useUi((s) => s.set);
+  const close = () => setUi({ paletteOpen: false });
+  useEscape(close);
+  const all = useCommands();
+  const [query, setQuery] = useState('');
+  const [cursor, setCursor] = useState(0);
+  const matches = useMemo(() => {
+    const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+    return all.filter((c) => words.every((w) => `${c.label} ${c.hint ?? ''}`.toLowerCase().includes(w)));
+  }, [all, query]);
+  const active = Math.min(cursor, Math.max(0, matches.length - 1));
+  const run = (c: Command | undefined) => {
+    if (!c) return;
+    close();
+    c.run();
+  };
+  const onKey = (e: KeyboardEvent) => {
+    if (e.key === 'ArrowDown') setCursor((active + 1) % Math.max(1, matches.length));
+    else if (e.key === 'ArrowUp') setCursor((active - 1 + matches.length) % Math.max(1, matches.length));
+    else if (e.key === 'Enter') run(matches[active]);
+    else return;
+    e.preventDefault();
+  };
+  return (
+    <div className="overlay top" onMouseDown={(e) => e.target === e.currentTarget && close()}>
+      <div
+        className="palette"
+        role="dialog"
+        aria-modal="true"
+        aria-label="Command palette"
+        data-testid="command-palette"
+      >
+        <input
+          autoFocus
+          className="palette-input"
+          placeholder="Type a command or a screen…"
+          value={query}
+          onChange={(e) => {
+            setQuery(e.target.value);
+            setCursor(0);
+          }}
+          onKeyDown={onKey}
+          aria-label="Command"
+          data-testid="palette-input"
+        />
+        <ul className="palette-list" role="listbox">
+          {matches.length === 0 && <li className="muted palette-empty">No matching command</li>}
+          {matches.map((c, i) => (
+            <li
+              key={c.id}
+              role="option"
+              aria-selected={i === active}
+              className={i === active ? 'active' : undefined}
+              onMouseEnter={() => setCursor(i)}
+              onClick={() => run(c)}
+              data-testid={`palette-${c.id}`}
+            >
+              <span>{c.label}</span>
+              {c.hint && <span className="muted small">{c.hint}</span>}
+            </li>
+          ))}
+        </ul>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,34 @@
+import { Modal } from '../ui/Modal';
+import { MOD } from './keyboard';
+import { SCREENS } from './screens';
+import { useUi } from './ui-store';
+
+export function ShortcutsDialog() {
+  const setUi = useUi((s) => s.set);
+  const rows: [string, string][] = [
+    [`${MOD}+K`, 'Command palette'],
+    ...SCREENS.map((s, i): [string, string] => [`${MOD}+${i + 1}`, s.label]),
+    ['Esc', 'Close dialog'],
+    ['?', 'This help'],
+  ];
+  return (
+    <Modal
+      title="Keyboard shortcuts"
+      onClose={() => setUi({ shortcutsOpen: false })}
+      testId="shortcuts-dialog"
+    >
+      <table className="shortcuts">
+        <tbody>
+          {rows.map(([keys, what]) => (
+            <tr key={keys}>
+              <td>
+                <kbd>{keys}</kbd>
+              </td>
+              <td>{what}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Modal>
+  );
+}
