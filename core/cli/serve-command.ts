@@ -1,0 +1,167 @@
+import { resolve } from 'node:path';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import type { Core } from '../core';
+import { DEFAULT_HOST, DEFAULT_PORT } from '../serve/defaults';
+import type { ServeHandle } from '../serve/server';
+import { defaultDataDir } from './data-dir';
+import { openInBrowser } from './open-browser';
+
+/** Flags of `jetdeck serve` (also accepted by `jetdeck desktop`, for its fallback to serve). */
+export interface ServeFlags {
+  nats?: string;
+  creds?: string;
+  host: string;
+  port: number;
+  token?: string;
+  dataDir?: string;
+  workers?: number;
+  handlers?: string;
+  uiDir?: string;
+  open: boolean;
+}
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n > 65535)
+    throw new InvalidArgumentError('expected a port number 0-65535 (0 = any free port)');
+  return n;
+}
+
+function parseCount(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n > 1024)
+    throw new InvalidArgumentError('expected a whole number 0-1024');
+  return n;
+}
+
+export function addServeOptions(cmd: Command): Command {
+  return cmd
+    .addOption(
+      new Option(
+        '--nats <url>',
+        'NATS server URL(s), comma-separated (default: last used profile, else the embedded local nats-server)',
+      ).env('JETDECK_NATS_URL'),
+    )
+    .addOption(new Option('--creds <file>', 'NATS credentials file (JWT + NKey seed) for --nats'))
+    .addOption(
+      new Option('--host <host>', 'address to listen on; non-loopback addresses require --token')
+        .env('JETDECK_HOST')
+        .default(DEFAULT_HOST),
+    )
+    .addOption(
+      new Option('--port <port>', 'port to listen on (0 = any free port)')
+        .env('JETDECK_PORT')
+        .default(DEFAULT_PORT)
+        .argParser(parsePort),
+    )
+    .addOption(
+      new Option(
+        '--token <token>',
+        'access token for the UI and API (default: a random one, printed in the URL)',
+      ).env('JETDECK_TOKEN'),
+    )
+    .addOption(
+      new Option(
+        '--data-dir <dir>',
+        'folder for profiles, secrets and the embedded server store (default: $JETDECK_DATA_DIR or the OS app-data folder)',
+      ),
+    )
+    .addOption(
+      new Option('--workers <n>', 'start an in-process worker pool with N workers').argParser(parseCount),
+    )
+    .addOption(new Option('--handlers <file>', 'module with task handlers for the worker pool'))
+    .addOption(
+      new Option('--ui-dir <dir>', 'folder with the built browser UI (default: out/renderer)').hideHelp(),
+    )
+    .addOption(new Option('--no-open', 'do not open the browser (it opens only when run from a terminal)'));
+}
+
+export function registerServeCommand(program: Command): void {
+  addServeOptions(
+    program
+      .command('serve')
+      .description('run the backend headless and serve the browser UI over HTTP + WebSocket')
+      .addHelpText(
+        'after',
+        [
+          '',
+          'Prints "JetDeck serving http://HOST:PORT/?token=T": open that link; it sets a cookie for the UI.',
+          'Scripts use "Authorization: Bearer T": GET /api/health, POST /api/call/<method>, WebSocket /ws.',
+          'Ctrl-C (SIGINT) or SIGTERM stops the server and the embedded nats-server.',
+        ].join('\n'),
+      ),
+  ).action(async (flags: ServeFlags) => {
+    await runServe(flags);
+  });
+}
+
+function fail(message: string, exitCode: number): never {
+  console.error(`JetDeck: ${message}`);
+  process.exit(exitCode);
+}
+
+/** `jetdeck serve`: builds the core, listens, connects, starts workers, and stops cleanly on a signal. */
+export async function runServe(flags: ServeFlags): Promise<void> {
+  // The server and the core are loaded only once the flags are known to be usable, so
+  // `--help` and refusals stay quick.
+  const { resolveServeOptions, ServeError } = await import('../serve/options');
+  try {
+    // Before anything touches disk: a refused bind must have no side effects.
+    resolveServeOptions({ host: flags.host, port: flags.port, token: flags.token });
+  } catch (err) {
+    fail((err as Error).message, err instanceof ServeError ? err.exitCode : 2);
+  }
+  const [{ autoConnect, createCore }, { startServe }, { startPoolAtLaunch }] = await Promise.all([
+    import('../backend'),
+    import('../serve/server'),
+    import('../workers/cli-start'),
+  ]);
+  const dataDir = flags.dataDir ? resolve(flags.dataDir) : defaultDataDir();
+  let core: Core;
+  try {
+    core = createCore({ dataDir, mode: 'serve' });
+  } catch (err) {
+    fail(`cannot use data folder ${dataDir}: ${(err as Error).message}`, 1);
+  }
+
+  let handle: ServeHandle;
+  try {
+    handle = await startServe(core, {
+      host: flags.host,
+      port: flags.port,
+      token: flags.token,
+      uiDir: flags.uiDir ? resolve(flags.uiDir) : undefined,
+    });
+  } catch (err) {
+    await core.dispose();
+    fail((err as Error).message, err instanceof ServeError ? err.exitCode : 1);
+  }
+
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(1); // second Ctrl-C: give up waiting
+    stopping = true;
+    console.error(`JetDeck: ${signal} received, stopping.`);
+    setTimeout(() => fail('shutdown took too long; exiting anyway', 1), 10_000).unref();
+    await handle
+      .close()
+      .catch((err: unknown) => console.error('JetDeck: closing HTTP failed:', (err as Error).message));
+    await core.dispose();
+    process.exit(0);
+  };
+  process.on('SIGINT', (s) => void stop(s));
+  process.on('SIGTERM', (s) => void stop(s));
+
+  await autoConnect(core, { natsUrl: flags.nats, credsFile: flags.creds ? resolve(flags.creds) : undefined });
+  await startPoolAtLaunch(core, {
+    workers: flags.workers,
+    handlers: flags.handlers ? resolve(flags.handlers) : undefined,
+  });
+
+  const nats = core.connections.status();
+  console.error(
+    `JetDeck: data folder ${dataDir}; NATS ${nats.state}${nats.server ? ` (${nats.server})` : ''}${nats.reason ? `: ${nats.reason}` : ''}`,
+  );
+  console.log(`JetDeck serving ${handle.loginUrl}`);
+  if (flags.open && process.stdout.isTTY) openInBrowser(handle.loginUrl);
+}
