@@ -1,8 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { Core } from '../core';
+import { monitorOf } from './runtime';
 
-/** `GET /metrics` (Prometheus). Filled by the monitor work. */
+/** `GET /metrics` (Prometheus text format) on the `jetdeck serve` server, from the core's own registry. */
 export async function registerMetricsRoutes(app: FastifyInstance, core: Core): Promise<void> {
-  void app;
-  void core;
+  const registry = monitorOf(core).registry;
+  app.get('/metrics', async (_req, reply) => {
+    const body = await registry.metrics();
+    return reply.header('content-type', registry.contentType).header('cache-control', 'no-store').send(body);
+  });
 }
