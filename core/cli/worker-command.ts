@@ -1,6 +1,226 @@
-import type { Command } from 'commander';
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import { Option, type Command } from 'commander';
+import { z } from 'zod';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { natsUrlSchema } from '../../api/features/connections';
+import { taskTypeSchema } from '../../api/task-wire';
+import { resolveHandlers } from '../../worker/handlers/load';
+import { WorkerRuntime } from '../../worker/runtime';
+import { connectOptions } from '../connections/connect-options';
+import { WorkerPool } from '../workers/pool';
+import type { PoolStatus, WorkerStatsSnapshot } from '../../api/features/workers';
 
-/** Adds `jetdeck worker` to the CLI. Filled by the task-queue work (worker runtime owner). */
+/**
+ * `jetdeck worker`: the same runtime as the in-process pool, headless, so processes on many
+ * machines share the lane consumers. One line per state change, a summary every few seconds;
+ * the first Ctrl-C drains (finish in-flight tasks), a second one exits at once (unacked tasks
+ * are redelivered by JetStream).
+ */
+
+const flagsSchema = z.object({
+  nats: z
+    .string()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((u) => u.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(natsUrlSchema).min(1, '--nats needs at least one server URL')),
+  creds: z.string().min(1).optional(),
+  concurrency: z.coerce.number().int().min(1).max(10_000).default(16),
+  threads: z.coerce.number().int().min(1).max(32).optional(),
+  handlers: z.string().min(1).optional(),
+  types: z
+    .string()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(taskTypeSchema).min(1, '--types needs at least one task type'))
+    .optional(),
+  name: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .regex(/^[A-Za-z0-9_.:-]+$/, 'name may use letters, digits, _ . : and - only')
+    .optional(),
+  backoff: z
+    .string()
+    .transform((s) => s.split(',').map((x) => Number(x.trim())))
+    .pipe(z.array(z.number().int().min(0).max(3_600_000)).min(1))
+    .optional(),
+  summaryEvery: z.coerce.number().min(0).default(10),
+});
+export type WorkerFlags = z.infer<typeof flagsSchema>;
+
+/** What is running, for hooks such as the monitor issue's `--metrics-port`. */
+export interface RunningWorker {
+  flags: WorkerFlags;
+  name: string;
+  snapshot(): WorkerStatsSnapshot;
+}
+
+/** Extension point: called once the worker runs (e.g. to serve /metrics). */
+export const workerCommandHooks: {
+  afterStart: ((w: RunningWorker, cmd: Command) => void | Promise<void>)[];
+} = {
+  afterStart: [],
+};
+
 export function registerWorkerCommand(program: Command): void {
-  void program;
+  const cmd = program
+    .command('worker')
+    .description('run task workers headless against a NATS server (the same runtime as the in-process pool)')
+    .addOption(new Option('--nats <urls>', 'NATS server URL(s), comma-separated').makeOptionMandatory())
+    .addOption(new Option('--creds <file>', 'NATS credentials file'))
+    .addOption(new Option('--concurrency <n>', 'tasks run at once (per thread)').default('16'))
+    .addOption(
+      new Option('--threads <n>', 'run an in-process pool of N worker threads instead of one runtime'),
+    )
+    .addOption(
+      new Option(
+        '--handlers <file>',
+        'module whose default export maps task type → async (task, ctx) => result',
+      ),
+    )
+    .addOption(new Option('--types <a,b>', 'only these task types (their typed lanes tasks.typed.<type>)'))
+    .addOption(new Option('--name <name>', 'worker name in status events (default <host>-<pid>)'))
+    .addOption(
+      new Option('--backoff <ms,...>', 'nak delays per failed attempt in ms (default 1000,5000,25000)'),
+    )
+    .addOption(new Option('--summary-every <s>', 'seconds between summary lines (0: none)').default('10'));
+  cmd.action(async (raw: Record<string, unknown>) => {
+    const parsed = flagsSchema.safeParse(raw);
+    if (!parsed.success) {
+      for (const i of parsed.error.issues)
+        console.error(`jetdeck worker: --${String(i.path[0] ?? '')}: ${i.message}`);
+      process.exit(2);
+    }
+    try {
+      await runWorker(parsed.data, cmd);
+    } catch (err) {
+      console.error(`jetdeck worker: ${(err as Error).message}`);
+      process.exit(1);
+    }
+  });
+}
+
+const line = (name: string, msg: string) =>
+  console.log(`[${new Date().toISOString()}] worker ${name}: ${msg}`);
+
+export async function runWorker(flags: WorkerFlags, cmd: Command): Promise<void> {
+  const name = flags.name ?? `${hostname()}-${process.pid}`;
+  const auth = flags.creds
+    ? ({ kind: 'creds', credsFile: resolve(flags.creds) } as const)
+    : ({ kind: 'none' } as const);
+  const handlersPath = flags.handlers ? resolve(flags.handlers) : undefined;
+  let snapshot: () => WorkerStatsSnapshot;
+  let shutdown: (graceful: boolean) => Promise<void>;
+
+  if (flags.threads) {
+    let last = '';
+    const pool = new WorkerPool(
+      {
+        connect: { servers: flags.nats, auth },
+        threads: flags.threads,
+        concurrency: flags.concurrency,
+        types: flags.types,
+        handlers: handlersPath,
+        backoffMs: flags.backoff,
+        namePrefix: name,
+      },
+      {
+        onStatus: (s: PoolStatus) => {
+          const states = s.workers.map((w) => `${w.id}=${w.state}`).join(' ');
+          if (states !== last) line(name, `pool ${s.state}: ${states}`);
+          last = states;
+        },
+        onLog: (w, level, m) => level !== 'info' && line(w, `${level}: ${m}`),
+      },
+    );
+    await pool.start();
+    snapshot = () => poolSnapshot(pool.status());
+    shutdown = async (graceful) => {
+      await pool.stop(graceful);
+    };
+  } else {
+    const handlers = await resolveHandlers(handlersPath);
+    const nc: NatsConnection = await connect(connectOptions({ servers: flags.nats, auth }, { name }));
+    const runtime = new WorkerRuntime({
+      nc,
+      name,
+      concurrency: flags.concurrency,
+      types: flags.types,
+      handlers,
+      backoffMs: flags.backoff,
+      log: (level, m) => line(name, level === 'info' ? m : `${level}: ${m}`),
+    });
+    runtime.onState((s) => line(name, s));
+    await runtime.start();
+    line(
+      name,
+      `consuming ${flags.types ? `types ${flags.types.join(', ')}` : 'tasks.high, tasks.new'} with concurrency ${flags.concurrency}; handlers: ${Object.keys(handlers).join(', ')}`,
+    );
+    snapshot = () => runtime.snapshot();
+    shutdown = async (graceful) => {
+      await (graceful ? runtime.drain() : runtime.stop());
+      await nc.close();
+    };
+  }
+
+  const summary =
+    flags.summaryEvery > 0
+      ? setInterval(() => line(name, summarize(snapshot())), flags.summaryEvery * 1000)
+      : undefined;
+  for (const hook of workerCommandHooks.afterStart) await hook({ flags, name, snapshot }, cmd);
+
+  let stopping = false;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (stopping) {
+      line(name, `${sig} again: exiting now (unfinished tasks will be redelivered)`);
+      process.exit(130);
+    }
+    stopping = true;
+    line(name, 'draining, Ctrl-C again to exit now');
+    void shutdown(true).then(
+      () => {
+        clearInterval(summary);
+        line(name, `stopped. ${summarize(snapshot())}`);
+        process.exit(0);
+      },
+      (err: unknown) => {
+        line(name, `drain failed: ${(err as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
+
+function summarize(s: WorkerStatsSnapshot): string {
+  return `processed=${s.processed} failed=${s.failed} retried=${s.retried} cancelled=${s.cancelled} in-flight=${s.inFlight} rate=${s.throughput}/s p50=${s.p50}ms p95=${s.p95}ms p99=${s.p99}ms`;
+}
+
+function poolSnapshot(s: PoolStatus): WorkerStatsSnapshot {
+  const max = (f: (w: PoolStatus['workers'][number]) => number) => Math.max(0, ...s.workers.map(f));
+  return {
+    processed: s.totals.processed,
+    failed: s.totals.failed,
+    retried: s.totals.retried,
+    cancelled: s.workers.reduce((n, w) => n + w.cancelled, 0),
+    inFlight: s.totals.inFlight,
+    current: s.workers.flatMap((w) => w.current),
+    throughput: s.totals.throughput,
+    // Per-thread percentiles cannot be merged exactly; the worst thread is the honest figure.
+    p50: max((w) => w.p50),
+    p95: max((w) => w.p95),
+    p99: max((w) => w.p99),
+    uptimeMs: max((w) => w.uptimeMs),
+  };
 }

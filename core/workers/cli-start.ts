@@ -1,12 +1,40 @@
 import type { Core } from '../core';
+import { workersService } from './feature';
 
 export interface PoolLaunchOptions {
   workers?: number;
   handlers?: string;
+  concurrency?: number;
 }
 
-/** `jetdeck serve --workers N --handlers FILE`: starts the in-process pool at launch. Filled by the worker owner. */
+/**
+ * `jetdeck serve --workers N --handlers FILE`: starts the in-process pool at launch, now if
+ * connected, else as soon as the first connection comes up.
+ */
 export async function startPoolAtLaunch(core: Core, opts: PoolLaunchOptions): Promise<void> {
-  void core;
-  void opts;
+  if (!opts.workers) return;
+  const svc = workersService(core);
+  const settings = { threads: opts.workers, concurrency: opts.concurrency ?? 16, handlers: opts.handlers };
+  const start = async () => {
+    try {
+      const st = await svc.start(settings);
+      console.log(
+        `[jetdeck] worker pool started: ${st.threads} thread(s), concurrency ${st.concurrency}${opts.handlers ? `, handlers ${opts.handlers}` : ''}`,
+      );
+    } catch (err) {
+      console.error(`[jetdeck] could not start the worker pool: ${(err as Error).message}`);
+    }
+  };
+  if (core.connections.connection) {
+    await start();
+    return;
+  }
+  console.log('[jetdeck] worker pool waits for a NATS connection');
+  let started = false;
+  const off = core.connections.onConnected(() => {
+    if (started) return;
+    started = true;
+    off();
+    void start();
+  });
 }

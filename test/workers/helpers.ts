@@ -1,0 +1,124 @@
+import { DeliverPolicy, jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
+import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
+import { SUBJECTS, TASKS_STREAM, type StatusEvent, type Task } from '../../api/task-wire';
+import { desiredConsumerConfig, ensureStream, lanesFor } from '../../worker/topology';
+import { nanos } from '@nats-io/transport-node';
+
+/** Test helpers: tasks are published with plain nats.js, as any other client would. */
+
+export async function connectTo(servers: string | string[]): Promise<NatsConnection> {
+  return connect({ servers, maxReconnectAttempts: -1, reconnectTimeWait: 250, noAsyncTraces: true });
+}
+
+export function makeTask(type: string, payload: unknown, extra: Partial<Task> = {}): Task {
+  return {
+    id: `t-${Math.random().toString(36).slice(2)}-${Date.now().toString(36)}`,
+    type,
+    payload,
+    created_at: new Date().toISOString(),
+    ...extra,
+  };
+}
+
+export async function publishTask(
+  js: JetStreamClient,
+  task: Task,
+  subject: string = SUBJECTS.new,
+): Promise<void> {
+  await js.publish(subject, JSON.stringify(task), { msgID: task.id });
+}
+
+/** Many tasks at once: 256 publishes in flight. */
+export async function publishMany(
+  js: JetStreamClient,
+  tasks: Task[],
+  subject: string = SUBJECTS.new,
+): Promise<void> {
+  for (let i = 0; i < tasks.length; i += 256) {
+    await Promise.all(tasks.slice(i, i + 256).map((t) => publishTask(js, t, subject)));
+  }
+}
+
+/** Collects status events (core subscription on tasks.status.*). */
+export class StatusCollector {
+  readonly events: StatusEvent[] = [];
+  private readonly sub;
+  constructor(nc: NatsConnection) {
+    this.sub = nc.subscribe(SUBJECTS.statusWildcard, {
+      callback: (_e, m) => {
+        this.events.push(JSON.parse(new TextDecoder().decode(m.data)) as StatusEvent);
+      },
+    });
+  }
+  of(id: string): StatusEvent[] {
+    return this.events.filter((e) => e.id === id);
+  }
+  async waitFor(
+    pred: (events: StatusEvent[]) => boolean,
+    timeoutMs = 15_000,
+    what = 'status events',
+  ): Promise<StatusEvent[]> {
+    const deadline = Date.now() + timeoutMs;
+    while (!pred(this.events)) {
+      if (Date.now() > deadline)
+        throw new Error(`timed out waiting for ${what}; have ${JSON.stringify(this.events.slice(-10))}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return this.events;
+  }
+  stop(): void {
+    this.sub.unsubscribe();
+  }
+}
+
+/** Stream with our design; lane consumers with a short ack wait so crash tests finish quickly. */
+export async function prepareTopology(
+  nc: NatsConnection,
+  opts: { ackWaitMs?: number; replicas?: number; types?: string[] } = {},
+): Promise<void> {
+  const jsm = await jetstreamManager(nc);
+  await ensureStream(jsm, opts.replicas ?? 1);
+  for (const lane of lanesFor(opts.types)) {
+    await jsm.consumers.add(TASKS_STREAM, {
+      ...desiredConsumerConfig(lane),
+      ack_wait: nanos(opts.ackWaitMs ?? 30_000),
+    });
+  }
+}
+
+/** Counts stored completion events per task id by reading the stream with an ordered consumer. */
+export async function storedCompletions(nc: NatsConnection): Promise<Map<string, number>> {
+  const js = jetstream(nc);
+  const c = await js.consumers.get(TASKS_STREAM, {
+    filter_subjects: SUBJECTS.status('completed'),
+    deliver_policy: DeliverPolicy.All,
+  });
+  let left = (await c.info(true)).num_pending;
+  const counts = new Map<string, number>();
+  while (left > 0) {
+    const batch = await c.fetch({ max_messages: Math.min(left, 5000), expires: 5000 });
+    let got = 0;
+    for await (const m of batch) {
+      got++;
+      const id = (JSON.parse(m.string()) as StatusEvent).id;
+      counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
+    if (got === 0) break;
+    left -= got;
+  }
+  return counts;
+}
+
+export async function waitUntil(
+  pred: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await pred())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export { headers };

@@ -1,0 +1,41 @@
+import type { AuthInput, ConnectionProfile } from '../api/features/connections';
+import type { WorkerStatsSnapshot } from '../api/features/workers';
+import type { RuntimeState } from './runtime';
+
+/**
+ * Main ⇄ worker-thread protocol. Requests carry a `seq` and get exactly one `reply` with the
+ * same seq; everything else the thread sends unasked (state, stats, logs, crashed).
+ */
+
+/** What a thread needs to open its own connection. Secrets travel by postMessage only, never logged. */
+export interface ThreadConnectInfo {
+  servers: string[];
+  auth: AuthInput;
+  tls?: ConnectionProfile['tls'];
+}
+
+export interface ThreadConfig {
+  /** Worker name in status events, e.g. "jetdeck-pool-2". */
+  name: string;
+  connect: ThreadConnectInfo;
+  concurrency: number;
+  types?: string[];
+  /** Handlers module path (merged over the built-ins). */
+  handlers?: string;
+  backoffMs?: number[];
+  taskTimeoutMs?: number;
+  statsIntervalMs: number;
+}
+
+export type MainToThread =
+  | { kind: 'start'; seq: number; config: ThreadConfig }
+  | { kind: 'drain'; seq: number }
+  | { kind: 'stop'; seq: number };
+
+export type ThreadToMain =
+  | { kind: 'reply'; seq: number; ok: true; warnings?: string[] }
+  | { kind: 'reply'; seq: number; ok: false; error: string }
+  | { kind: 'state'; state: RuntimeState }
+  | { kind: 'stats'; stats: WorkerStatsSnapshot }
+  | { kind: 'log'; level: 'info' | 'warn' | 'error'; message: string }
+  | { kind: 'crashed'; error: string };

@@ -1,0 +1,84 @@
+import { parentPort } from 'node:worker_threads';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { connectOptions } from '../core/connections/connect-options';
+import { resolveHandlers } from './handlers/load';
+import type { MainToThread, ThreadConfig, ThreadToMain } from './protocol';
+import { WorkerRuntime } from './runtime';
+
+/**
+ * Entry of one pool thread: its own NATS connection and WorkerRuntime (the pool benchmark
+ * shows why: one connection per thread scales; funnelling messages through main does not).
+ * Bundled as `worker-thread.js` next to the Electron main bundle.
+ */
+const port = parentPort;
+if (!port) throw new Error('thread-entry must run in a worker thread');
+
+let runtime: WorkerRuntime | undefined;
+let nc: NatsConnection | undefined;
+let statsTimer: NodeJS.Timeout | undefined;
+
+const post = (m: ThreadToMain) => port.postMessage(m);
+
+async function start(config: ThreadConfig): Promise<string[]> {
+  const handlers = await resolveHandlers(config.handlers);
+  nc = await connect(connectOptions({ ...config.connect }, { name: config.name }));
+  runtime = new WorkerRuntime({
+    nc,
+    name: config.name,
+    concurrency: config.concurrency,
+    types: config.types,
+    handlers,
+    backoffMs: config.backoffMs,
+    taskTimeoutMs: config.taskTimeoutMs,
+    log: (level, message) => post({ kind: 'log', level, message }),
+  });
+  runtime.onState((state) => post({ kind: 'state', state }));
+  await runtime.start();
+  statsTimer = setInterval(
+    () => runtime && post({ kind: 'stats', stats: runtime.snapshot() }),
+    config.statsIntervalMs,
+  );
+  return runtime.warnings;
+}
+
+async function finish(graceful: boolean): Promise<void> {
+  if (statsTimer) clearInterval(statsTimer);
+  if (runtime) {
+    await (graceful ? runtime.drain() : runtime.stop());
+    post({ kind: 'stats', stats: runtime.snapshot() });
+  }
+  await nc?.close().catch(() => {});
+}
+
+port.on('message', (m: MainToThread) => {
+  const run = async () => {
+    switch (m.kind) {
+      case 'start':
+        return { warnings: await start(m.config) };
+      case 'drain':
+        await finish(true);
+        return {};
+      case 'stop':
+        await finish(false);
+        return {};
+    }
+  };
+  run().then(
+    (r) => {
+      post({ kind: 'reply', seq: m.seq, ok: true, ...r });
+      if (m.kind !== 'start') port.close();
+    },
+    (err: unknown) =>
+      post({ kind: 'reply', seq: m.seq, ok: false, error: (err as Error).message ?? String(err) }),
+  );
+});
+
+// An error escaping a handler (thrown from a timer, say) kills the thread: report it first.
+process.on('uncaughtException', (err) => {
+  post({ kind: 'crashed', error: err.stack ?? err.message });
+  process.exit(1);
+});
+process.on('unhandledRejection', (err) => {
+  post({ kind: 'crashed', error: (err as Error)?.stack ?? String(err) });
+  process.exit(1);
+});
