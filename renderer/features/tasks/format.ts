@@ -1,0 +1,52 @@
+import type { TaskStatus } from '../../../api/task-wire';
+
+export function formatDuration(ms: number | undefined): string {
+  if (ms === undefined || !Number.isFinite(ms)) return '—';
+  if (ms < 1) return `${ms.toFixed(2)} ms`;
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+  const m = Math.floor(ms / 60_000);
+  const s = Math.round((ms % 60_000) / 1000);
+  if (m < 60) return `${m}m ${s}s`;
+  return `${Math.floor(m / 60)}h ${m % 60}m`;
+}
+
+/** "14:03:22" today, "Nov 27 14:03" otherwise. */
+export function formatTime(iso: string | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const today = new Date().toDateString() === d.toDateString();
+  return today
+    ? d.toLocaleTimeString([], { hour12: false })
+    : d.toLocaleString([], {
+        month: 'short',
+        day: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+        hour12: false,
+      });
+}
+
+/** Time with milliseconds, for timelines where order within a second matters. */
+export function formatPreciseTime(iso: string | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return `${d.toLocaleTimeString([], { hour12: false })}.${String(d.getMilliseconds()).padStart(3, '0')}`;
+}
+
+export function formatSeconds(sec: number | null): string {
+  if (sec === null) return '—';
+  if (sec === 0) return 'empty';
+  return formatDuration(sec * 1000);
+}
+
+export const STATUS_TONE: Record<TaskStatus, string> = {
+  pending: 'idle',
+  processing: 'accent',
+  retrying: 'warn',
+  completed: 'ok',
+  failed: 'bad',
+  cancelled: 'muted',
+};

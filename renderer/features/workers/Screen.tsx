@@ -1,0 +1,141 @@
+import { useEffect, useState } from 'react';
+import { api } from '../../api';
+import { ScreenHeader } from '../../ui/ScreenHeader';
+import { EmptyState, ErrorState } from '../../ui/States';
+import { TimeChart } from '../../ui/TimeChart';
+import { useConnections } from '../connections/store';
+import { toEnvelope } from '../toasts/store';
+import { RunningControls, StartForm } from './PoolControls';
+import { useWorkers } from './store';
+import { WorkerCard } from './WorkerCard';
+import '../tasks/tasks.css';
+import './workers.css';
+
+export function WorkersScreen() {
+  const connected = useConnections((s) => s.status.state === 'connected');
+  const pool = useWorkers((s) => s.pool);
+  const history = useWorkers((s) => s.history);
+  const [error, setError] = useState<unknown>();
+
+  useEffect(() => {
+    api.call('workers.status').then(
+      (p) => {
+        useWorkers.getState().setPool(p);
+        setError(undefined);
+      },
+      (err: unknown) => setError(err),
+    );
+  }, [connected]);
+
+  const stopped = !pool || pool.state === 'stopped';
+  return (
+    <section className="screen workers-screen" data-testid="workers-screen">
+      <ScreenHeader
+        title="Workers"
+        subtitle="The in-process worker pool: worker threads sharing the task-workers consumers."
+      />
+      {error !== undefined && !pool && (
+        <ErrorState
+          title="Could not read the worker pool"
+          message={toEnvelope(error).message}
+          testId="workers-error"
+        />
+      )}
+      {pool?.error && (
+        <div className="banner error" role="alert" data-testid="pool-error">
+          <div className="banner-main">{pool.error}</div>
+        </div>
+      )}
+      {pool && pool.warnings.length > 0 && (
+        <div className="banner warn" data-testid="pool-warnings">
+          <ul className="banner-main">
+            {pool.warnings.map((w) => (
+              <li key={w}>{w}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {!connected ? (
+        <EmptyState title="Not connected" testId="workers-not-connected">
+          <p>The pool's threads connect to the active connection. Connect on the Connections screen first.</p>
+        </EmptyState>
+      ) : stopped ? (
+        <>
+          <EmptyState title="No workers running — start a pool" testId="workers-empty">
+            <p>
+              Workers on other machines run with <code>jetdeck worker --nats URL</code>; they share the same
+              consumers and show in the Tasks screen's queue status, not as cards here.
+            </p>
+          </EmptyState>
+          <StartForm pool={pool} />
+        </>
+      ) : (
+        <>
+          <RunningControls pool={pool} />
+          <div className="pool-totals" data-testid="pool-totals">
+            <Total label="Processed" value={pool.totals.processed} testId="pool-processed" />
+            <Total
+              label="Failed"
+              value={pool.totals.failed}
+              testId="pool-failed"
+              tone={pool.totals.failed ? 'bad' : undefined}
+            />
+            <Total label="Retried" value={pool.totals.retried} testId="pool-retried" />
+            <Total label="In flight" value={pool.totals.inFlight} testId="pool-inflight" />
+            <Total label="Throughput /s" value={pool.totals.throughput} testId="pool-throughput" />
+          </div>
+          <div className="card">
+            <div className="card-head">
+              <h2>Throughput and latency</h2>
+              <span className="muted small">last 10 minutes · p95 of the slowest worker</span>
+            </div>
+            <TimeChart
+              x={history.map((h) => h.at)}
+              series={[
+                {
+                  label: 'throughput',
+                  unit: '/s',
+                  values: history.map((h) => h.throughput),
+                  color: '--accent',
+                },
+                { label: 'p95', unit: 'ms', values: history.map((h) => h.p95), color: '--warn' },
+              ]}
+              height={170}
+              testId="pool-chart"
+            />
+          </div>
+          <div className="worker-grid" data-testid="worker-cards">
+            {pool.workers.map((w) => (
+              <WorkerCard key={w.id} w={w} />
+            ))}
+          </div>
+          <p className="muted small">
+            Workers on other machines: <code>jetdeck worker --nats URL</code> joins the same consumers; their
+            work shows in the Tasks screen's queue status.
+          </p>
+        </>
+      )}
+    </section>
+  );
+}
+
+function Total({
+  label,
+  value,
+  testId,
+  tone,
+}: {
+  label: string;
+  value: number;
+  testId: string;
+  tone?: string;
+}) {
+  return (
+    <div className="figure">
+      <span className="figure-label">{label}</span>
+      <span className={`figure-value${tone ? ` tone-${tone}` : ''}`} data-testid={testId}>
+        {value.toLocaleString('en-US', { maximumFractionDigits: 1 })}
+      </span>
+    </div>
+  );
+}
