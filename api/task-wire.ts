@@ -6,10 +6,41 @@ import { z } from 'zod';
  */
 export const TASKS_STREAM = 'TASKS';
 export const TASK_WORKERS_CONSUMER = 'task-workers';
+export const TASK_WORKERS_HIGH_CONSUMER = 'task-workers-high';
+/** Durable consumer of a typed lane (created on demand by whoever needs it first). */
+export const typedLaneConsumer = (type: string) => `task-workers-typed-${type}`;
+
+/** Every subject the TASKS stream captures. */
+export const TASKS_STREAM_SUBJECTS = [
+  'tasks.new',
+  'tasks.high',
+  'tasks.typed.*',
+  'tasks.status.*',
+  'tasks.delete',
+];
+export const TASKS_MAX_AGE_MS = 7 * 24 * 3600 * 1000;
+/** Covers every redelivery of a task (3 × 30 s ack wait + backoff), so completion dedup holds. */
+export const TASKS_DUPLICATE_WINDOW_MS = 3600 * 1000;
+
+/**
+ * Settings every lane consumer (task-workers, task-workers-high, task-workers-typed-<type>)
+ * is created with; the filter subject differs per lane. Core and worker share these so an
+ * idempotent create never conflicts. Durations in milliseconds (convert to nanos for the API).
+ */
+export const LANE_CONSUMER_SETTINGS = {
+  max_deliver: 3,
+  ack_wait_ms: 30_000,
+  max_ack_pending: 20_000,
+} as const;
 
 export const SUBJECTS = {
   /** New tasks (normal priority). Any client may publish here, with or without Nats-Msg-Id. */
   new: 'tasks.new',
+  /** High-priority lane: general pools take from it before tasks.new. */
+  high: 'tasks.high',
+  /** Typed lane: tasks.typed.<type>, consumed only by pools limited to that type. */
+  typed: (type: string) => `tasks.typed.${type}`,
+  typedWildcard: 'tasks.typed.*',
   /** Status events: tasks.status.<status>. */
   status: (s: TaskStatus) => `tasks.status.${s}`,
   statusWildcard: 'tasks.status.*',
@@ -17,7 +48,14 @@ export const SUBJECTS = {
   delete: 'tasks.delete',
 } as const;
 
-export const TASK_STATUSES = ['pending', 'processing', 'retrying', 'completed', 'failed', 'cancelled'] as const;
+export const TASK_STATUSES = [
+  'pending',
+  'processing',
+  'retrying',
+  'completed',
+  'failed',
+  'cancelled',
+] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 export const TERMINAL_STATUSES: readonly TaskStatus[] = ['completed', 'failed', 'cancelled'];
 
@@ -57,6 +95,11 @@ export const statusEventSchema = z.object({
   note: z.string().optional(),
   /** For a retry: the id of the task this one re-runs. */
   retry_of: z.string().optional(),
+  /** When this delivery started running (completed/failed/retrying carry it). */
+  started_at: z.string().optional(),
+  duration_ms: z.number().nonnegative().optional(),
+  /** Stream sequence of the task message this event is about. */
+  seq: z.number().int().nonnegative().optional(),
 });
 export type StatusEvent = z.infer<typeof statusEventSchema>;
 

@@ -1,3 +1,311 @@
-// The tasks feature's part of the contract. Filled by its issue; empty until then.
-export const tasksMethods = {};
-export const tasksEvents = {};
+import { z } from 'zod';
+import { event, method } from '../define';
+import { TASK_STATUSES, taskIdSchema, taskTypeSchema, type Task, type TaskStatus } from '../task-wire';
+
+/** True for values that survive JSON round-trips unchanged (no undefined, Date, Map, NaN...). */
+export function isJsonValue(v: unknown, depth = 0): boolean {
+  if (depth > 64) return false;
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return true;
+  if (typeof v === 'number') return Number.isFinite(v);
+  if (Array.isArray(v)) return v.every((x) => isJsonValue(x, depth + 1));
+  if (typeof v === 'object') {
+    const proto = Object.getPrototypeOf(v) as unknown;
+    if (proto !== Object.prototype && proto !== null) return false;
+    return Object.values(v as Record<string, unknown>).every((x) => isJsonValue(x, depth + 1));
+  }
+  return false;
+}
+
+export const jsonPayloadSchema = z.unknown().refine((v) => v === undefined || isJsonValue(v), {
+  message: 'payload must be JSON (objects, arrays, strings, finite numbers, booleans, null)',
+});
+
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128}$/;
+
+/** Headers users may add: token-character names, never the Nats-* ones JetStream interprets. */
+export const userHeadersSchema = z
+  .record(
+    z.string(),
+    z
+      .string()
+      .max(4096)
+      .regex(/^[^\r\n]*$/, 'header values must not contain line breaks'),
+  )
+  .superRefine((h, ctx) => {
+    const names = Object.keys(h);
+    if (names.length > 32) ctx.addIssue({ code: 'custom', message: 'at most 32 headers' });
+    for (const n of names) {
+      if (!HEADER_NAME.test(n)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [n],
+          message: "header names may use letters, digits and !#$%&'*+.^_`|~- only (1-128 chars)",
+        });
+      } else if (/^nats-/i.test(n)) {
+        ctx.addIssue({ code: 'custom', path: [n], message: 'Nats-* headers are reserved' });
+      }
+    }
+  });
+
+export const TASK_PRIORITIES = ['normal', 'high'] as const;
+export const TASK_ROUTES = ['default', 'typed'] as const;
+
+/** What publishing one task takes (REST `POST /api/tasks` uses the same schema). */
+export const publishInputSchema = z.object({
+  type: taskTypeSchema,
+  /** Any JSON value; omitted = null. */
+  payload: jsonPayloadSchema.optional(),
+  id: taskIdSchema.optional(),
+  priority: z.enum(TASK_PRIORITIES).optional(),
+  /** 'typed' publishes to tasks.typed.<type> for pools limited to that type. */
+  route: z.enum(TASK_ROUTES).optional(),
+  max_attempts: z.number().int().positive().max(100).optional(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+  headers: userHeadersSchema.optional(),
+});
+export type PublishInput = z.infer<typeof publishInputSchema>;
+
+export const bulkInputSchema = publishInputSchema.omit({ id: true }).extend({
+  count: z.number().int().positive().max(10_000_000),
+  /** Tasks per second; omitted = as fast as the server acknowledges. */
+  ratePerSec: z.number().positive().max(10_000_000).optional(),
+  /** Ids become `<idPrefix>-<n>` (1-based) instead of generated sortable ids. */
+  idPrefix: z
+    .string()
+    .max(150)
+    .regex(/^[A-Za-z0-9_.:-]+$/, 'idPrefix may use letters, digits, _ . : and - only')
+    .optional(),
+});
+
+export const listInputSchema = z.object({
+  status: z.enum(TASK_STATUSES).optional(),
+  type: z.string().max(128).optional(),
+  /** Id prefix or substring. */
+  q: z.string().max(200).optional(),
+  limit: z.number().int().positive().max(1000).default(100),
+  /** `next` from the previous page. */
+  cursor: z.string().max(40).optional(),
+});
+
+export const deadLetterFilterSchema = z.object({
+  type: z.string().max(128).optional(),
+  q: z.string().max(200).optional(),
+  /** Also list dead letters already retried or discarded. */
+  includeResolved: z.boolean().optional(),
+});
+
+export type TimelineKind = 'published' | 'status' | 'cancel-request' | 'advisory' | 'retried-as';
+
+/** One thing that happened to a task, in stream order. */
+export interface TimelineEntry {
+  kind: TimelineKind;
+  /** ISO time: the stream's timestamp for stream messages, the event's `at` for status events. */
+  at: string;
+  /** Stream sequence of the message this entry comes from (advisories: of the task message). */
+  seq?: number;
+  subject?: string;
+  status?: TaskStatus;
+  attempt?: number;
+  worker?: string;
+  error?: string;
+  result?: unknown;
+  note?: string;
+  progress?: number;
+  duration_ms?: number;
+  started_at?: string;
+  /** published: the task this one re-runs. retried-as: the new task's id. */
+  retry_of?: string;
+  retried_as?: string;
+  /** advisory: 'max_deliveries' | 'terminated', with the delivery count. */
+  reason?: string;
+  deliveries?: number;
+}
+
+export interface TaskSummary {
+  id: string;
+  type: string;
+  status: TaskStatus;
+  priority: 'normal' | 'high';
+  subject: string;
+  /** Stream sequence of the task message (0 when only status events were seen). */
+  seq: number;
+  published_at: string;
+  updated_at: string;
+  attempts: number;
+  worker?: string;
+  last_error?: string;
+  cancel_requested?: boolean;
+  discarded?: boolean;
+  retry_of?: string;
+  retried_as?: string[];
+  duration_ms?: number;
+}
+
+export interface TaskDetail extends TaskSummary {
+  /** The task as published (absent when the message was not valid JSON or is no longer indexed). */
+  task?: Task;
+  result?: unknown;
+  headers?: Record<string, string>;
+  timeline: TimelineEntry[];
+}
+
+export type StatusCounts = Record<TaskStatus, number> & { total: number };
+
+export interface TaskList {
+  tasks: TaskSummary[];
+  /** Cursor for the next (older) page; absent at the end. */
+  next?: string;
+  counts: StatusCounts;
+  /** False while the index is still replaying the stream's history. */
+  ready: boolean;
+}
+
+export interface PublishResult {
+  task: Task;
+  seq: number;
+  subject: string;
+  /** The stream already had this id within the duplicate window: nothing new was stored. */
+  duplicate: boolean;
+}
+
+export interface BulkProgress {
+  jobId: string;
+  total: number;
+  sent: number;
+  acked: number;
+  failed: number;
+  duplicates: number;
+  /** Acks per second over the job so far. */
+  ratePerSec: number;
+  elapsedMs: number;
+  state: 'running' | 'done' | 'cancelled' | 'error';
+  error?: string;
+  /** First few failures, for the UI. */
+  errors?: string[];
+}
+
+export interface TopologyDiff {
+  path: string;
+  current: unknown;
+  wanted: unknown;
+  /** False when the server cannot change it in place (the stream or consumer must be recreated). */
+  updatable: boolean;
+}
+
+export interface TopologyItem {
+  kind: 'stream' | 'consumer';
+  name: string;
+  state: 'ok' | 'created' | 'differs' | 'error' | 'missing';
+  diff: TopologyDiff[];
+  error?: string;
+}
+
+export interface TopologyReport {
+  state: 'ok' | 'created' | 'differs' | 'error' | 'unknown';
+  /** Every difference, paths prefixed with `stream.` or `consumer.<name>.`. */
+  diff: TopologyDiff[];
+  stream: TopologyItem;
+  consumers: TopologyItem[];
+  replicas: number;
+  checkedAt: string;
+  error?: string;
+}
+
+export interface ApplyTopologyResult {
+  report: TopologyReport;
+  updated: string[];
+  /** Differences that need the stream or consumer recreated, with why. */
+  notApplied: { path: string; reason: string }[];
+}
+
+export interface DeadLetterAttempt {
+  attempt: number;
+  at: string;
+  worker?: string;
+  error?: string;
+}
+
+export interface DeadLetter {
+  id: string;
+  type: string;
+  seq: number;
+  task?: Task;
+  reason: 'max_deliveries' | 'terminated' | 'failed';
+  attempts: number;
+  errors: DeadLetterAttempt[];
+  last_error?: string;
+  failed_at: string;
+  retried_as?: string[];
+  discarded?: boolean;
+}
+
+export interface LaneStatus {
+  consumer: string;
+  filter?: string;
+  exists: boolean;
+  /** Backlog: messages not yet delivered. */
+  num_pending: number;
+  num_ack_pending: number;
+  num_redelivered: number;
+  num_waiting: number;
+  delivered_seq: number;
+  ack_floor_seq: number;
+  last_active?: string;
+  error?: string;
+}
+
+export interface QueueStatus {
+  lanes: LaneStatus[];
+  /** Sum over lanes of pending + ack pending. */
+  backlog: number;
+  /** Completions per second over the last minute (from status events). */
+  completionRatePerSec: number;
+  /** Seconds until the backlog is drained at that rate; null when nothing completes. */
+  timeToDrainSec: number | null;
+  stream?: { messages: number; bytes: number; first_seq: number; last_seq: number; consumers: number };
+  at: string;
+}
+
+const idInput = z.object({ id: taskIdSchema });
+const none = z.object({}).optional();
+
+export const tasksMethods = {
+  'tasks.topology': method(none).returns<TopologyReport>(),
+  'tasks.applyTopology': method(
+    z.object({
+      confirm: z.literal(true, { message: 'confirm: true is required to change the stream or consumers' }),
+      replicas: z.number().int().min(1).max(5).optional(),
+    }),
+  ).returns<ApplyTopologyResult>(),
+  'tasks.publish': method(publishInputSchema).returns<PublishResult>(),
+  'tasks.publishBulk': method(bulkInputSchema).returns<{ jobId: string }>(),
+  'tasks.cancelBulk': method(z.object({ jobId: z.string().min(1).max(64) })).returns<BulkProgress>(),
+  'tasks.list': method(listInputSchema).returns<TaskList>(),
+  'tasks.get': method(idInput).returns<TaskDetail>(),
+  'tasks.cancel': method(idInput).returns<TaskSummary>(),
+  'tasks.retry': method(idInput).returns<PublishResult>(),
+  'tasks.setStatus': method(idInput.extend({ status: z.enum(TASK_STATUSES) })).returns<{
+    task: TaskSummary;
+    retry?: PublishResult;
+  }>(),
+  'tasks.deadLetters.list': method(deadLetterFilterSchema.optional()).returns<{
+    deadLetters: DeadLetter[];
+  }>(),
+  'tasks.deadLetters.retry': method(idInput).returns<PublishResult>(),
+  'tasks.deadLetters.retryAll': method(
+    deadLetterFilterSchema.omit({ includeResolved: true }).optional(),
+  ).returns<{
+    retried: PublishResult[];
+    failed: { id: string; error: string }[];
+  }>(),
+  'tasks.deadLetters.discard': method(idInput).returns<{ discarded: boolean }>(),
+  'tasks.queueStatus': method(none).returns<QueueStatus>(),
+  'tasks.types': method(none).returns<{ types: string[] }>(),
+};
+
+export const tasksEvents = {
+  /** Batched (about every 100 ms): ids whose state changed, and the counts after the change. */
+  'tasks.changed': event<{ ids: string[]; counts: StatusCounts; ready: boolean; truncated?: boolean }>(),
+  'tasks.bulkProgress': event<BulkProgress>(),
+  'tasks.topology': event<TopologyReport>(),
+};

@@ -1,6 +1,43 @@
+import type { tasksMethods } from '../../api/features/tasks';
 import type { Core } from '../core';
+import type { HandlersFor } from '../router';
+import { TaskService } from './service';
 
-/** Registers the tasks feature's handlers and hooks. Filled by its issue. */
+const services = new WeakMap<Core, TaskService>();
+
+/** The core's task service (REST routes and other features reach it through here). */
+export function taskService(core: Core): TaskService {
+  const s = services.get(core);
+  if (!s) throw new Error('tasks feature not registered on this core');
+  return s;
+}
+
+/** Registers the tasks feature's handlers and hooks. */
 export function registerTasks(core: Core): void {
-  void core;
+  const svc = new TaskService(core);
+  services.set(core, svc);
+  const handlers: HandlersFor<typeof tasksMethods> = {
+    'tasks.topology': () => svc.topology(),
+    'tasks.applyTopology': (i) => svc.applyTopology(i.replicas),
+    'tasks.publish': (i) => svc.publish(i),
+    'tasks.publishBulk': async (i) => {
+      const { jobId, done } = await svc.publishBulk(i);
+      // Progress (and the final state) arrive as 'tasks.bulkProgress' events.
+      done.catch((err: unknown) => console.error(`[jetdeck] bulk publish ${jobId} failed:`, err));
+      return { jobId };
+    },
+    'tasks.cancelBulk': (i) => svc.cancelBulk(i.jobId),
+    'tasks.list': (i) => svc.list(i),
+    'tasks.get': (i) => svc.get(i.id),
+    'tasks.cancel': (i) => svc.cancel(i.id),
+    'tasks.retry': (i) => svc.retry(i.id),
+    'tasks.setStatus': (i) => svc.setStatus(i.id, i.status),
+    'tasks.deadLetters.list': (i) => ({ deadLetters: svc.deadLetters(i ?? {}) }),
+    'tasks.deadLetters.retry': (i) => svc.retryDeadLetter(i.id),
+    'tasks.deadLetters.retryAll': (i) => svc.retryAllDeadLetters(i ?? {}),
+    'tasks.deadLetters.discard': (i) => svc.discardDeadLetter(i.id),
+    'tasks.queueStatus': () => svc.queueStatus(),
+    'tasks.types': () => ({ types: svc.types() }),
+  };
+  core.router.register(handlers);
 }

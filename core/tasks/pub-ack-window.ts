@@ -1,0 +1,220 @@
+import {
+  createInbox,
+  type Msg,
+  type MsgHdrs,
+  type NatsConnection,
+  type Subscription,
+} from '@nats-io/transport-node';
+
+const encoder = new TextEncoder();
+
+/**
+ * The header block in wire format. nats.js only calls `encode()` on the headers it is given,
+ * and building the block directly costs a fraction of MsgHdrsImpl's map, canonicalisation and
+ * validation per message (names and values are validated at the API boundary; ids by
+ * taskIdSchema). Line breaks are refused here as a last guard against header injection.
+ */
+function headerBlock(msg: OutMsg): MsgHdrs {
+  let s = `NATS/1.0\r\nNats-Msg-Id: ${headerText(msg.msgId)}\r\n`;
+  if (msg.headers) for (const k in msg.headers) s += `${headerText(k)}: ${headerText(msg.headers[k])}\r\n`;
+  const bytes = encoder.encode(s + '\r\n');
+  return { encode: () => bytes } as unknown as MsgHdrs;
+}
+
+function headerText(v: string): string {
+  if (v.includes('\r') || v.includes('\n'))
+    throw new Error('header names and values must not contain line breaks');
+  return v;
+}
+
+/** A message for JetStream: its Nats-Msg-Id makes re-sending after a timeout safe. */
+export interface OutMsg {
+  subject: string;
+  data: Uint8Array;
+  msgId: string;
+  headers?: Record<string, string>;
+}
+
+export type AckResult =
+  | { ok: true; seq: number; duplicate: boolean }
+  | { ok: false; error: string; code: 'timeout' | 'nats_error' | 'not_connected' };
+
+interface Pending {
+  msg: OutMsg;
+  token: number;
+  sentAt: number;
+  firstSentAt: number;
+  resends: number;
+  giveUpMs: number;
+  headers?: MsgHdrs;
+  done: (r: AckResult) => void;
+}
+
+export interface WindowOptions {
+  /** Messages awaiting a PubAck at most (memory stays bounded). */
+  window?: number;
+  /** No PubAck after this long → resend with the same Nats-Msg-Id. */
+  ackTimeoutMs?: number;
+  /** Give up (error 'timeout') once a message has been outstanding this long. */
+  giveUpMs?: number;
+}
+
+/**
+ * Publishes to JetStream with core `nc.publish(subject, data, { reply })` and counts PubAcks as
+ * they arrive on one wildcard inbox: about 4× what awaiting `js.publish` per message does. The
+ * window caps what is in flight; whatever times out (a disconnect drops it: nats.js has no
+ * reconnect buffer) is resent with the same Nats-Msg-Id, so the stream's dedup keeps it once.
+ */
+export class PubAckWindow {
+  private readonly inbox: string;
+  private readonly sub: Subscription;
+  /** In send order: a resend moves its entry to the end. */
+  private readonly pending = new Map<number, Pending>();
+  private nextToken = 1;
+  private waiters: (() => void)[] = [];
+  private readonly sweeper: NodeJS.Timeout;
+  private readonly window: number;
+  private readonly ackTimeoutMs: number;
+  private readonly giveUpMs: number;
+  private closed = false;
+
+  constructor(
+    private readonly nc: NatsConnection,
+    opts: WindowOptions = {},
+  ) {
+    this.window = opts.window ?? 4096;
+    this.ackTimeoutMs = opts.ackTimeoutMs ?? 5000;
+    this.giveUpMs = opts.giveUpMs ?? 60_000;
+    this.inbox = createInbox();
+    this.sub = nc.subscribe(`${this.inbox}.*`, { callback: (_err, m) => this.onAck(m) });
+    this.sweeper = setInterval(() => this.sweep(), Math.min(1000, this.ackTimeoutMs / 2));
+    this.sweeper.unref();
+  }
+
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  /** Resolves once there is room in the window (immediately when there is). */
+  ready(): Promise<void> | undefined {
+    if (this.pending.size < this.window) return undefined;
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  /** Sends now (call `ready()` first to respect the window); `done` gets the PubAck. */
+  send(msg: OutMsg, done: (r: AckResult) => void, giveUpMs = this.giveUpMs): void {
+    if (this.closed) {
+      done({ ok: false, error: 'publisher closed (disconnected)', code: 'not_connected' });
+      return;
+    }
+    const now = Date.now();
+    const p: Pending = {
+      msg,
+      token: this.nextToken++,
+      sentAt: now,
+      firstSentAt: now,
+      resends: 0,
+      giveUpMs,
+      done,
+    };
+    this.pending.set(p.token, p);
+    this.transmit(p);
+  }
+
+  async publish(msg: OutMsg, giveUpMs?: number): Promise<AckResult> {
+    await this.ready();
+    return new Promise((resolve) => this.send(msg, resolve, giveUpMs));
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.sweeper);
+    this.sub.unsubscribe();
+    for (const p of this.pending.values())
+      p.done({ ok: false, error: 'disconnected before the server acknowledged', code: 'not_connected' });
+    this.pending.clear();
+    this.release();
+  }
+
+  private transmit(p: Pending): void {
+    try {
+      p.headers ??= headerBlock(p.msg);
+      this.nc.publish(p.msg.subject, p.msg.data, { reply: `${this.inbox}.${p.token}`, headers: p.headers });
+    } catch (err) {
+      // Closed connection or an invalid subject: final, no retry would help.
+      this.settle(p, {
+        ok: false,
+        error: (err as Error).message,
+        code: this.nc.isClosed() ? 'not_connected' : 'nats_error',
+      });
+    }
+  }
+
+  private onAck(m: Msg): void {
+    const token = Number(m.subject.slice(this.inbox.length + 1));
+    const p = this.pending.get(token);
+    if (!p) return; // acked after a resend already settled it
+    if (m.data.length === 0) {
+      // A status reply: 503 = no stream captures the subject.
+      const code = m.headers?.code ?? 0;
+      this.settle(p, {
+        ok: false,
+        error: code === 503 ? `no stream captures ${p.msg.subject}` : `server replied with status ${code}`,
+        code: 'nats_error',
+      });
+      return;
+    }
+    let ack: { seq?: number; duplicate?: boolean; error?: { description?: string; code?: number } };
+    try {
+      ack = m.json();
+    } catch {
+      this.settle(p, { ok: false, error: 'unreadable PubAck', code: 'nats_error' });
+      return;
+    }
+    if (ack.error)
+      this.settle(p, { ok: false, error: ack.error.description ?? 'publish failed', code: 'nats_error' });
+    // After a resend, "duplicate" most likely means our own first send was stored.
+    else
+      this.settle(p, { ok: true, seq: ack.seq ?? 0, duplicate: ack.duplicate === true && p.resends === 0 });
+  }
+
+  private settle(p: Pending, r: AckResult): void {
+    if (!this.pending.delete(p.token)) return;
+    p.done(r);
+    if (this.waiters.length && this.pending.size < this.window) this.release();
+  }
+
+  private release(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const resolve of w) resolve();
+  }
+
+  /** Map order is send order (resends move to the end), so stop at the first recent one. */
+  private sweep(): void {
+    if (this.nc.isClosed()) return this.close();
+    const now = Date.now();
+    const stale: Pending[] = [];
+    for (const p of this.pending.values()) {
+      if (now - p.sentAt < this.ackTimeoutMs) break;
+      stale.push(p);
+    }
+    for (const p of stale) {
+      if (now - p.firstSentAt >= p.giveUpMs) {
+        this.settle(p, {
+          ok: false,
+          error: `no PubAck within ${Math.round(p.giveUpMs / 1000)} s`,
+          code: 'timeout',
+        });
+        continue;
+      }
+      // Same token: a late PubAck of the first send still settles it.
+      this.pending.delete(p.token);
+      p.sentAt = now;
+      p.resends++;
+      this.pending.set(p.token, p);
+      this.transmit(p);
+    }
+  }
+}

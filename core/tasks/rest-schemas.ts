@@ -1,0 +1,135 @@
+import { z } from 'zod';
+import type {
+  LaneStatus,
+  QueueStatus,
+  TaskDetail,
+  TaskSummary,
+  TimelineEntry,
+} from '../../api/features/tasks';
+import { publishInputSchema } from '../../api/features/tasks';
+import { ERROR_CODES } from '../../api/errors';
+import { TASK_STATUSES, taskIdSchema, taskSchema } from '../../api/task-wire';
+
+/**
+ * Zod schemas of the REST API: requests are validated with them, and the OpenAPI document is
+ * generated from them (`z.toJSONSchema`). Response schemas are checked against the contract's
+ * types with `satisfies`, so the document cannot drift from what handlers return.
+ */
+
+export const createTaskBody = publishInputSchema;
+
+export const listQuery = z.object({
+  status: z.enum(TASK_STATUSES).optional(),
+  type: z.string().max(128).optional(),
+  q: z.string().max(200).optional(),
+  limit: z.coerce.number().int().positive().max(1000).default(100),
+  cursor: z.string().regex(/^\d+$/, 'cursor must be the `next` value of a previous page').optional(),
+});
+
+export const idParams = z.object({ id: taskIdSchema });
+
+export const statusBody = z.object({ status: z.enum(TASK_STATUSES) });
+
+export const errorBody = z.object({
+  error: z.object({ code: z.enum(ERROR_CODES), message: z.string(), detail: z.unknown().optional() }),
+});
+
+const statusEnum = z.enum(TASK_STATUSES);
+
+export const taskSummarySchema = z.object({
+  id: z.string(),
+  type: z.string(),
+  status: statusEnum,
+  priority: z.enum(['normal', 'high']),
+  subject: z.string(),
+  seq: z.number().int(),
+  published_at: z.string(),
+  updated_at: z.string(),
+  attempts: z.number().int(),
+  worker: z.string().optional(),
+  last_error: z.string().optional(),
+  cancel_requested: z.boolean().optional(),
+  discarded: z.boolean().optional(),
+  retry_of: z.string().optional(),
+  retried_as: z.array(z.string()).optional(),
+  duration_ms: z.number().optional(),
+}) satisfies z.ZodType<TaskSummary>;
+
+const timelineEntrySchema = z.object({
+  kind: z.enum(['published', 'status', 'cancel-request', 'advisory', 'retried-as']),
+  at: z.string(),
+  seq: z.number().int().optional(),
+  subject: z.string().optional(),
+  status: statusEnum.optional(),
+  attempt: z.number().int().optional(),
+  worker: z.string().optional(),
+  error: z.string().optional(),
+  result: z.unknown().optional(),
+  note: z.string().optional(),
+  progress: z.number().optional(),
+  duration_ms: z.number().optional(),
+  started_at: z.string().optional(),
+  retry_of: z.string().optional(),
+  retried_as: z.string().optional(),
+  reason: z.string().optional(),
+  deliveries: z.number().int().optional(),
+}) satisfies z.ZodType<TimelineEntry>;
+
+export const taskDetailSchema = taskSummarySchema.extend({
+  task: taskSchema.optional(),
+  result: z.unknown().optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  timeline: z.array(timelineEntrySchema),
+}) satisfies z.ZodType<TaskDetail>;
+
+export const createdTaskSchema = taskSchema.extend({
+  status: statusEnum,
+  seq: z.number().int(),
+  subject: z.string(),
+  duplicate: z.boolean(),
+});
+
+export const taskListSchema = z.object({
+  tasks: z.array(taskSummarySchema),
+  next: z.string().optional(),
+  counts: z.record(z.string(), z.number().int()),
+  ready: z.boolean(),
+});
+
+export const statusResultSchema = z.object({
+  task: taskSummarySchema,
+  retry: z
+    .object({ task: taskSchema, seq: z.number().int(), subject: z.string(), duplicate: z.boolean() })
+    .optional(),
+});
+
+const laneSchema = z.object({
+  consumer: z.string(),
+  filter: z.string().optional(),
+  exists: z.boolean(),
+  num_pending: z.number().int(),
+  num_ack_pending: z.number().int(),
+  num_redelivered: z.number().int(),
+  num_waiting: z.number().int(),
+  delivered_seq: z.number().int(),
+  ack_floor_seq: z.number().int(),
+  last_active: z.string().optional(),
+  error: z.string().optional(),
+}) satisfies z.ZodType<LaneStatus>;
+
+export const queueStatusSchema = z.object({
+  lanes: z.array(laneSchema),
+  backlog: z.number().int(),
+  completionRatePerSec: z.number(),
+  timeToDrainSec: z.number().nullable(),
+  stream: z
+    .object({
+      messages: z.number(),
+      bytes: z.number(),
+      first_seq: z.number(),
+      last_seq: z.number(),
+      consumers: z.number(),
+    })
+    .optional(),
+  at: z.string(),
+}) satisfies z.ZodType<QueueStatus>;

@@ -1,0 +1,332 @@
+import { randomUUID } from 'node:crypto';
+import type { JetStreamManager } from '@nats-io/jetstream';
+import type {
+  ApplyTopologyResult,
+  BulkProgress,
+  DeadLetter,
+  PublishInput,
+  PublishResult,
+  QueueStatus,
+  TaskDetail,
+  TaskList,
+  TaskSummary,
+  TopologyReport,
+} from '../../api/features/tasks';
+import type { bulkInputSchema, listInputSchema } from '../../api/features/tasks';
+import { ApiError } from '../../api/errors';
+import {
+  SUBJECTS,
+  TERMINAL_STATUSES,
+  type StatusEvent,
+  type Task,
+  type TaskStatus,
+} from '../../api/task-wire';
+import type { ActiveConnection } from '../connections/connection-manager';
+import type { Core } from '../core';
+import { toApiError } from '../errors';
+import type { z } from 'zod';
+import { BulkJob } from './bulk';
+import { isDeadLetter, toDeadLetter, type DeadLetterFilter } from './dead-letters';
+import { taskIds } from './ids';
+import { queueStatus } from './queue-status';
+import { TaskSession } from './session';
+import { TaskSettingsStore } from './settings';
+import { TaskEncoder } from './task-builder';
+import { detail, summary, type IndexEntry } from './task-index';
+import { applyTopology, inspectTopology } from './topology';
+
+const SINGLE_PUBLISH_GIVE_UP_MS = 10_000;
+const KEEP_FINISHED_JOBS = 20;
+const ATTACH_RETRIES = 8;
+
+/**
+ * The task service: one TaskSession per connection, and the operations the API (contract and
+ * REST) exposes. Cancel and retry rules:
+ * - cancel: 404 for an unknown id, 409 when the task is already completed/failed/cancelled;
+ *   otherwise publishes `tasks.delete {id}` (a worker skips or aborts it and reports cancelled).
+ * - retry: only for finished tasks (409 while pending/processing/retrying): re-publishes the
+ *   task to the same lane with a new id and `metadata.retry_of`; the index links both ways.
+ * - setStatus: `cancelled` = cancel, `pending` = retry; any other status is the workers' to
+ *   report and is refused with 400.
+ */
+export class TaskService {
+  private session?: TaskSession;
+  /** Why the connection has no task service (JetStream disabled for the account). */
+  private unavailable?: string;
+  private attachTimer?: NodeJS.Timeout;
+  readonly settings: TaskSettingsStore;
+  private readonly jobs = new Map<string, BulkJob>();
+
+  constructor(
+    private readonly core: Core,
+    private readonly opts: { indexCap?: number } = {},
+  ) {
+    this.settings = new TaskSettingsStore(core.dataDir);
+    core.connections.onConnected((conn) => this.attach(conn));
+    core.connections.onDisconnected(() => this.detach());
+    core.onDispose(() => this.detach());
+  }
+
+  /** The current session, only while connected (reconnecting counts as down: 503 on REST). */
+  current(): TaskSession {
+    const status = this.core.connections.status();
+    const s = this.session;
+    if (this.unavailable && status.state === 'connected') {
+      throw new ApiError('unsupported', `JetStream is not available on this connection: ${this.unavailable}`);
+    }
+    if (!s || status.state !== 'connected' || s.conn !== this.core.connections.connection) {
+      throw new ApiError(
+        'not_connected',
+        'NATS is not connected: the task queue is unavailable until it reconnects.',
+      );
+    }
+    return s;
+  }
+
+  private async attach(conn: ActiveConnection, attempt = 0): Promise<void> {
+    if (attempt === 0) this.detach();
+    if (conn !== this.core.connections.connection) return;
+    let jsm: JetStreamManager;
+    try {
+      jsm = await conn.jsm();
+    } catch (err) {
+      // JetStream off for the account, or a fresh cluster without a meta leader yet: retry a while.
+      this.unavailable = toApiError(err).message;
+      if (attempt < ATTACH_RETRIES) {
+        this.attachTimer = setTimeout(
+          () => void this.attach(conn, attempt + 1),
+          Math.min(8000, 500 * 2 ** attempt),
+        );
+        this.attachTimer.unref();
+      }
+      return;
+    }
+    this.unavailable = undefined;
+    const s = new TaskSession(conn, jsm, this.core.bus, this.opts.indexCap);
+    this.session = s;
+    await s.start(this.settings.get().replicas);
+  }
+
+  private detach(): void {
+    this.unavailable = undefined;
+    clearTimeout(this.attachTimer);
+    for (const j of this.jobs.values()) j.cancel();
+    this.session?.dispose();
+    this.session = undefined;
+  }
+
+  // ---- topology
+
+  async topology(): Promise<TopologyReport> {
+    const s = this.current();
+    const report = await inspectTopology(s.jsm, this.settings.get().replicas, { create: false });
+    s.topology = report;
+    return report;
+  }
+
+  async applyTopology(replicas?: number): Promise<ApplyTopologyResult> {
+    const s = this.current();
+    if (replicas !== undefined) this.settings.update({ replicas });
+    const result = await applyTopology(s.jsm, this.settings.get().replicas);
+    s.topology = result.report;
+    this.core.bus.emit('tasks.topology', result.report);
+    await s.startFeed();
+    return result;
+  }
+
+  // ---- publishing
+
+  async publish(input: PublishInput): Promise<PublishResult> {
+    const s = this.current();
+    const id = input.id ?? taskIds.next();
+    const createdAt = new Date().toISOString();
+    const enc = new TaskEncoder(input, s.maxPayload);
+    const msg = enc.encode(id, createdAt);
+    if (input.route === 'typed') await s.ensureTypedLane(input.type);
+    const r = await s.window.publish(msg, SINGLE_PUBLISH_GIVE_UP_MS);
+    if (!r.ok) throw new ApiError(r.code, r.error);
+    await s.caughtUp(r.seq);
+    return { task: enc.task(id, createdAt), seq: r.seq, subject: msg.subject, duplicate: r.duplicate };
+  }
+
+  async publishBulk(
+    input: z.infer<typeof bulkInputSchema>,
+  ): Promise<{ jobId: string; done: Promise<BulkProgress> }> {
+    const s = this.current();
+    const { count, ratePerSec, idPrefix, ...shape } = input;
+    const enc = new TaskEncoder(shape, s.maxPayload);
+    // Validate size (and everything else) before anything is sent.
+    enc.encode(idPrefix ? `${idPrefix}-${count}` : taskIds.next(), new Date().toISOString());
+    if (shape.route === 'typed') await s.ensureTypedLane(shape.type);
+    const jobId = randomUUID();
+    const job = new BulkJob(jobId, s.window, enc, {
+      count,
+      ratePerSec,
+      idPrefix,
+      onProgress: (p) => this.core.bus.emit('tasks.bulkProgress', p),
+    });
+    this.jobs.set(jobId, job);
+    this.pruneJobs();
+    return { jobId, done: job.run() };
+  }
+
+  cancelBulk(jobId: string): BulkProgress {
+    const job = this.jobs.get(jobId);
+    if (!job) throw new ApiError('not_found', `no bulk publish ${jobId}`);
+    job.cancel();
+    return job.progress();
+  }
+
+  // ---- reading
+
+  list(input: z.infer<typeof listInputSchema>): TaskList {
+    const s = this.current();
+    const page = s.index.list(
+      { status: input.status, type: input.type, q: input.q },
+      input.limit,
+      input.cursor,
+    );
+    return { ...page, ready: s.feed?.ready ?? false };
+  }
+
+  get(id: string): TaskDetail {
+    return detail(this.entry(id));
+  }
+
+  types(): string[] {
+    return this.current().index.types();
+  }
+
+  // ---- cancel / retry / status
+
+  async cancel(id: string): Promise<TaskSummary> {
+    const s = this.current();
+    const e = this.entry(id);
+    if (TERMINAL_STATUSES.includes(e.status))
+      throw new ApiError('conflict', `task ${id} is already ${e.status}`);
+    const { seq } = await this.control(s, SUBJECTS.delete, { id }, `cancel:${id}`);
+    await s.caughtUp(seq);
+    return summary(this.entry(id));
+  }
+
+  async retry(id: string): Promise<PublishResult> {
+    const s = this.current();
+    const e = this.entry(id);
+    if (!TERMINAL_STATUSES.includes(e.status)) {
+      throw new ApiError(
+        'conflict',
+        `task ${id} is ${e.status}; only completed, failed or cancelled tasks can be retried`,
+      );
+    }
+    if (!e.task) throw new ApiError('conflict', `task ${id} has no readable task message to re-publish`);
+    const newId = taskIds.next();
+    const createdAt = new Date().toISOString();
+    const { id: _old, created_at: _c, ...rest } = e.task;
+    void _old;
+    void _c;
+    const shape = { ...rest, metadata: { ...(e.task.metadata ?? {}), retry_of: id } };
+    const enc = new TaskEncoder({ ...shape, headers: e.headers }, s.maxPayload);
+    const msg = { ...enc.encode(newId, createdAt), subject: e.subject || SUBJECTS.new };
+    const r = await s.window.publish(msg, SINGLE_PUBLISH_GIVE_UP_MS);
+    if (!r.ok) throw new ApiError(r.code, r.error);
+    await s.caughtUp(r.seq);
+    const task: Task = { ...enc.task(newId, createdAt) };
+    return { task, seq: r.seq, subject: msg.subject, duplicate: r.duplicate };
+  }
+
+  async setStatus(id: string, status: TaskStatus): Promise<{ task: TaskSummary; retry?: PublishResult }> {
+    if (status === 'cancelled') return { task: await this.cancel(id) };
+    if (status === 'pending') {
+      const retry = await this.retry(id);
+      return { task: summary(this.entry(id)), retry };
+    }
+    this.entry(id); // 404 first
+    throw new ApiError(
+      'invalid_input',
+      `status ${status} is reported by workers and cannot be set by hand; allowed: cancelled (cancels the task), pending (re-runs it as a new task)`,
+    );
+  }
+
+  // ---- dead letters
+
+  deadLetters(filter: DeadLetterFilter = {}): DeadLetter[] {
+    return this.current()
+      .index.select((e) => isDeadLetter(e, filter))
+      .map(toDeadLetter);
+  }
+
+  async retryDeadLetter(id: string): Promise<PublishResult> {
+    const e = this.entry(id);
+    if (e.status !== 'failed') throw new ApiError('conflict', `task ${id} is ${e.status}, not a dead letter`);
+    return this.retry(id);
+  }
+
+  async retryAllDeadLetters(filter: Omit<DeadLetterFilter, 'includeResolved'> = {}) {
+    const retried: PublishResult[] = [];
+    const failed: { id: string; error: string }[] = [];
+    const letters = this.deadLetters({ ...filter, includeResolved: false });
+    await Promise.all(
+      letters.map(async (d) => {
+        try {
+          retried.push(await this.retry(d.id));
+        } catch (err) {
+          failed.push({ id: d.id, error: toApiError(err).message });
+        }
+      }),
+    );
+    return { retried, failed };
+  }
+
+  async discardDeadLetter(id: string): Promise<{ discarded: boolean }> {
+    const s = this.current();
+    const e = this.entry(id);
+    if (e.status !== 'failed') throw new ApiError('conflict', `task ${id} is ${e.status}, not a dead letter`);
+    if (e.discarded) return { discarded: true };
+    const ev: StatusEvent = {
+      id,
+      status: 'cancelled',
+      at: new Date().toISOString(),
+      attempt: e.attempts,
+      worker: 'jetdeck',
+      note: 'discarded',
+    };
+    const { seq } = await this.control(s, SUBJECTS.status('cancelled'), ev, `${id}:discarded`);
+    await s.caughtUp(seq);
+    return { discarded: true };
+  }
+
+  // ---- queue
+
+  async queueStatus(): Promise<QueueStatus> {
+    const s = this.current();
+    return queueStatus(s.jsm, s.index.completionRate());
+  }
+
+  private entry(id: string): IndexEntry {
+    const s = this.current();
+    const e = s.index.get(id);
+    if (!e) {
+      const hint = s.feed?.ready === false ? ' (the task index is still loading the stream history)' : '';
+      throw new ApiError('not_found', `no task ${id}${hint}`);
+    }
+    return e;
+  }
+
+  private async control(s: TaskSession, subject: string, body: unknown, msgId: string) {
+    try {
+      return await s.publishControl(subject, body, msgId);
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      throw new ApiError(
+        code === 'timeout' ? 'timeout' : code === 'not_connected' ? 'not_connected' : 'nats_error',
+        (err as Error).message,
+      );
+    }
+  }
+
+  private pruneJobs(): void {
+    const finished = [...this.jobs.entries()].filter(([, j]) => j.progress().state !== 'running');
+    for (const [id] of finished.slice(0, Math.max(0, finished.length - KEEP_FINISHED_JOBS)))
+      this.jobs.delete(id);
+  }
+}

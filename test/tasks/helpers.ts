@@ -1,0 +1,50 @@
+import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { EventName, EventPayload } from '../../api/contract';
+import type { Core } from '../../core/core';
+
+/** Polls `fn` until it returns a truthy value or the deadline passes (then throws with `what`). */
+export async function until<T>(
+  fn: () => T | Promise<T>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v as NonNullable<T>;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** Records every payload of a bus topic. */
+export function record<E extends EventName>(
+  core: Core,
+  topic: E,
+): { events: EventPayload<E>[]; stop: () => void } {
+  const events: EventPayload<E>[] = [];
+  const stop = core.bus.on(topic, (p) => events.push(p));
+  return { events, stop };
+}
+
+/** A separate raw client for checking the server side. */
+export async function rawClient(
+  url: string,
+): Promise<{ nc: NatsConnection; jsm: JetStreamManager; close: () => Promise<void> }> {
+  const nc = await connect({ servers: url });
+  const jsm = await jetstreamManager(nc);
+  return { nc, jsm, close: () => nc.close() };
+}
+
+export async function streamMessages(jsm: JetStreamManager, subject?: string): Promise<number> {
+  const si = await jsm.streams.info('TASKS', subject ? { subjects_filter: subject } : undefined);
+  if (!subject) return si.state.messages;
+  return Object.values(si.state.subjects ?? {}).reduce((n, c) => n + c, 0);
+}
