@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { ApiError, HTTP_STATUS } from '../../api/errors';
 import { WS_MAX_FRAME_BYTES, WS_PATH } from '../../api/ws-protocol';
 import type { Core } from '../core';
+import { registerMetricsRoutes } from '../monitor/metrics-routes';
 import { registerTaskRoutes } from '../tasks/rest-routes';
 import { authenticate, cookieNameFor, generateToken, isAllowedOrigin, originFor, tokensEqual } from './auth';
 import { healthOf } from './health';
@@ -97,6 +98,7 @@ export async function startServe(core: Core, options: ServeOptions = {}): Promis
   });
 
   await registerTaskRoutes(app, core);
+  await registerMetricsRoutes(app, core);
   await registerStaticUi(app, uiDir);
 
   try {
