@@ -6,7 +6,16 @@ import globals from 'globals';
 const nodeOnly = ['node:*', 'fs', 'path', 'os', 'child_process', 'crypto', 'net', 'http', 'worker_threads'];
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'coverage/**'] },
+  {
+    ignores: [
+      'out/**',
+      'dist/**',
+      'node_modules/**',
+      'test-results/**',
+      'playwright-report/**',
+      'coverage/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -32,7 +41,10 @@ export default tseslint.config(
           paths: ['electron', ...nodeOnly.filter((p) => !p.includes('*'))],
           patterns: [
             { group: ['node:*'], message: 'the renderer runs in a browser sandbox' },
-            { group: ['**/core/**', '**/worker/**', '**/electron/**'], message: 'talk to the core through api/ only' },
+            {
+              group: ['**/core/**', '**/worker/**', '**/electron/**'],
+              message: 'talk to the core through api/ only',
+            },
           ],
         },
       ],

@@ -20,7 +20,10 @@ export interface Transport {
 
 export interface JetDeckClient {
   readonly transport: Transport['kind'];
-  call<N extends MethodName>(method: N, ...input: undefined extends MethodInput<N> ? [MethodInput<N>?] : [MethodInput<N>]): Promise<MethodOutput<N>>;
+  call<N extends MethodName>(
+    method: N,
+    ...input: undefined extends MethodInput<N> ? [MethodInput<N>?] : [MethodInput<N>]
+  ): Promise<MethodOutput<N>>;
   on<E extends EventName>(topic: E, listener: (payload: EventPayload<E>) => void): () => void;
   onTransportState(listener: (state: 'open' | 'closed') => void): () => void;
 }

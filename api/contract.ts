@@ -34,7 +34,8 @@ export type EventName = keyof Events;
 export type MethodInput<N extends MethodName> = z.input<Methods[N]['input']>;
 /** What handlers receive after validation (defaults applied). */
 export type MethodParsedInput<N extends MethodName> = z.output<Methods[N]['input']>;
-export type MethodOutput<N extends MethodName> = Methods[N] extends MethodSpec<z.ZodType, infer O> ? O : never;
+export type MethodOutput<N extends MethodName> =
+  Methods[N] extends MethodSpec<z.ZodType, infer O> ? O : never;
 export type EventPayload<E extends EventName> = Events[E] extends EventSpec<infer P> ? P : never;
 
 export function isMethodName(name: string): name is MethodName {

@@ -10,7 +10,10 @@ import { parseArgs } from 'node:util';
 import { stopAll } from '../test/harness/nats-server';
 import type { BenchGroup } from './lib';
 
-const { values } = parseArgs({ options: { only: { type: 'string' }, list: { type: 'boolean' } }, allowPositionals: true });
+const { values } = parseArgs({
+  options: { only: { type: 'string' }, list: { type: 'boolean' } },
+  allowPositionals: true,
+});
 
 const dir = fileURLToPath(new URL('./groups/', import.meta.url));
 const files = readdirSync(dir)
@@ -28,10 +31,15 @@ if (values.list) {
   process.exit(0);
 }
 
-const only = values.only?.split(',').map((s) => s.trim()).filter(Boolean);
+const only = values.only
+  ?.split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 const unknown = only?.filter((n) => !groups.some((g) => g.name === n)) ?? [];
 if (unknown.length) {
-  console.error(`bench: unknown group(s) ${unknown.join(', ')}; known: ${groups.map((g) => g.name).join(', ')}`);
+  console.error(
+    `bench: unknown group(s) ${unknown.join(', ')}; known: ${groups.map((g) => g.name).join(', ')}`,
+  );
   process.exit(2);
 }
 

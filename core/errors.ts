@@ -37,20 +37,20 @@ export function toApiError(err: unknown): ApiError {
     return new ApiError(code, msg, { status: e.status, errCode: e.code }, e.name);
   }
   if (e instanceof ConnectionError) {
-    if (/tls|certificate|self.signed|SSL/i.test(msg)) return new ApiError('tls_error', msg, undefined, e.name);
+    if (/tls|certificate|self.signed|SSL/i.test(msg))
+      return new ApiError('tls_error', msg, undefined, e.name);
     return new ApiError('unreachable', msg, undefined, e.name);
   }
   const code = (e as NodeJS.ErrnoException).code;
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH') {
     return new ApiError('unreachable', msg, undefined, e.name);
   }
-  if (/maximum payload|max_payload|MAX_PAYLOAD/i.test(msg)) return new ApiError('payload_too_large', msg, undefined, e.name);
+  if (/maximum payload|max_payload|MAX_PAYLOAD/i.test(msg))
+    return new ApiError('payload_too_large', msg, undefined, e.name);
   if (/tls|certificate|SSL/i.test(msg)) return new ApiError('tls_error', msg, undefined, e.name);
   return new ApiError('internal', msg, { stack: e.stack }, e.name);
 }
 
 export function formatZodError(err: ZodError): string {
-  return err.issues
-    .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
-    .join('; ');
+  return err.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
 }

@@ -1,4 +1,10 @@
-import { isMethodName, methods, type MethodName, type MethodOutput, type MethodParsedInput } from '../api/contract';
+import {
+  isMethodName,
+  methods,
+  type MethodName,
+  type MethodOutput,
+  type MethodParsedInput,
+} from '../api/contract';
 import type { CallResult } from '../api/client';
 import { ApiError } from '../api/errors';
 import { toApiError } from './errors';

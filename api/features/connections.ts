@@ -12,7 +12,11 @@ export const natsUrlSchema = z
 
 export const authSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('none') }),
-  z.object({ kind: z.literal('userpass'), user: z.string().min(1, 'user is required'), password: z.string().optional() }),
+  z.object({
+    kind: z.literal('userpass'),
+    user: z.string().min(1, 'user is required'),
+    password: z.string().optional(),
+  }),
   z.object({ kind: z.literal('token'), token: z.string().optional() }),
   z.object({ kind: z.literal('nkey'), seed: z.string().optional() }),
   z.object({ kind: z.literal('creds'), credsFile: z.string().optional(), creds: z.string().optional() }),
@@ -173,7 +177,9 @@ export const connectionsMethods = {
   'localServer.status': method(none).returns<LocalServerStatus>(),
   'localServer.start': method(none).returns<LocalServerStatus>(),
   'localServer.stop': method(none).returns<LocalServerStatus>(),
-  'localServer.log': method(z.object({ tail: z.number().int().positive().max(10000).optional() }).optional()).returns<{
+  'localServer.log': method(
+    z.object({ tail: z.number().int().positive().max(10000).optional() }).optional(),
+  ).returns<{
     lines: string[];
   }>(),
 };

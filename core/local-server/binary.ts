@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { findAppRoot } from '../util/app-root';
 
 /** Where a nats-server binary was found, in lookup order. */
 export type BinarySource = 'env' | 'configured' | 'resources' | 'path';
@@ -67,28 +67,11 @@ export function findNatsServer(opts: LookupOptions = {}): LookupResult {
 /** `<app root>/resources` (source checkout or unpacked build) and Electron's resources folder. */
 export function defaultResourceRoots(): string[] {
   const roots: string[] = [];
-  const appRoot = findAppRoot(moduleDir());
+  const appRoot = findAppRoot();
   if (appRoot) roots.push(join(appRoot, 'resources'));
   const electronResources = (process as { resourcesPath?: string }).resourcesPath;
   if (electronResources) roots.push(electronResources);
   return roots;
-}
-
-/** This module's folder; a bundle without import.meta.url falls back to the working directory. */
-function moduleDir(): string {
-  try {
-    return dirname(fileURLToPath(import.meta.url));
-  } catch {
-    return process.cwd();
-  }
-}
-
-/** The nearest folder upwards holding package.json: the repo, or the app once bundled. */
-function findAppRoot(from: string): string | undefined {
-  for (let dir = from; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    if (dirname(dir) === dir) return undefined;
-  }
 }
 
 /** `nats-server --version` prints e.g. "nats-server: v2.9.10". */

@@ -25,7 +25,10 @@ export function makeTestCore(opts: { dataDir?: string } = {}): TestCore {
     dataDir,
     call,
     async connectTo(url) {
-      const p = await call('connections.save', { name: `test ${String(url)}`, servers: ([] as string[]).concat(url) });
+      const p = await call('connections.save', {
+        name: `test ${String(url)}`,
+        servers: ([] as string[]).concat(url),
+      });
       await call('connections.connect', { id: p.id });
     },
     async dispose() {

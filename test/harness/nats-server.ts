@@ -95,7 +95,10 @@ export class TestServer {
     const proc = spawn(NATS_SERVER_BIN, ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.proc = proc;
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`nats-server did not become ready:\n${this.log}`)), 20_000);
+      const timer = setTimeout(
+        () => reject(new Error(`nats-server did not become ready:\n${this.log}`)),
+        20_000,
+      );
       const onData = (b: Buffer) => {
         this.log += b.toString();
         if (this.log.includes('Server is ready')) {
