@@ -7,6 +7,8 @@ import { APP_ENTRY_URL } from './app-url';
 import { registerIpcTransport } from './ipc-transport';
 import { launchOptionsFromEnv, type LaunchOptions } from './launch-options';
 import { installAppMenu } from './menu';
+import { metricsPortFromEnv, serveDesktopMetrics } from './metrics-port';
+import { notifyMonitorAlerts } from './notifications';
 import { SafeStorageCipher } from './safe-storage-cipher';
 import { hardenApp } from './security';
 import { DEFAULT_SIZE, loadWindowState, restorableState, saveWindowState } from './window-state';
@@ -20,8 +22,10 @@ let quitting: 'no' | 'disposing' | 'done' = 'no';
 
 function start(): void {
   let launch: LaunchOptions;
+  let metricsPort: number | undefined;
   try {
     launch = launchOptionsFromEnv(process.env);
+    metricsPort = metricsPortFromEnv(process.env);
   } catch (err) {
     console.error(`[jetdeck] ${(err as Error).message}`);
     app.exit(2);
@@ -56,14 +60,14 @@ function start(): void {
 
   app
     .whenReady()
-    .then(() => onReady(launch))
+    .then(() => onReady(launch, metricsPort))
     .catch((err: Error) => {
       console.error('[jetdeck] failed to start:', err);
       app.exit(1);
     });
 }
 
-async function onReady(launch: LaunchOptions): Promise<void> {
+async function onReady(launch: LaunchOptions, metricsPort: number | undefined): Promise<void> {
   // Windows shows notifications only for apps with an AppUserModelID matching the installer's.
   if (process.platform === 'win32') app.setAppUserModelId('dev.jetdeck.app');
   hardenApp();
@@ -75,10 +79,21 @@ async function onReady(launch: LaunchOptions): Promise<void> {
     cipher: new SafeStorageCipher(dataDir),
   });
   registerIpcTransport(core);
+  notifyMonitorAlerts(core.bus, focusWindow);
+  if (metricsPort !== undefined) startMetricsPort(core, metricsPort);
   installAppMenu(() => mainWindow);
   createWindow();
   // Connection failures surface as connection status in the UI; never block the window on them.
   await autoConnect(core, { natsUrl: launch.natsUrl });
+}
+
+/** Optional /metrics on loopback; a busy port is reported, never fatal to the app. */
+function startMetricsPort(c: Core, port: number): void {
+  serveDesktopMetrics(c, port).then(
+    (srv) => console.log(`[jetdeck] Prometheus metrics at ${srv.url}`),
+    (err: unknown) =>
+      console.error(`[jetdeck] JETDECK_METRICS_PORT ${port}: could not listen: ${(err as Error).message}`),
+  );
 }
 
 function createWindow(): void {

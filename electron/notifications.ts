@@ -1,4 +1,5 @@
 import { Notification } from 'electron';
+import type { EventBus } from '../core/events';
 
 export interface DesktopNotice {
   title: string;
@@ -8,8 +9,8 @@ export interface DesktopNotice {
 }
 
 /**
- * Hook for OS notifications (task failures, server down…). Features do not call this yet;
- * main.ts will subscribe it to chosen bus topics. Silently does nothing where unsupported.
+ * Hook for OS notifications (task failures, server down…); main.ts subscribes it to chosen bus
+ * topics. Silently does nothing where unsupported.
  */
 export function showDesktopNotice(notice: DesktopNotice): boolean {
   if (!Notification.isSupported()) return false;
@@ -17,4 +18,15 @@ export function showDesktopNotice(notice: DesktopNotice): boolean {
   if (notice.onClick) n.on('click', notice.onClick);
   n.show();
   return true;
+}
+
+/**
+ * The monitor's alerts (health checks turning WARN/CRIT, already filtered by the user's
+ * notification settings in the core) as OS notifications. The renderer's browser-notification
+ * code stays quiet under IPC, so each alert is shown once. Returns the unsubscribe function.
+ */
+export function notifyMonitorAlerts(bus: EventBus, onClick?: () => void): () => void {
+  return bus.on('monitor.alert', (alert) => {
+    showDesktopNotice({ title: alert.title, body: alert.body, onClick });
+  });
 }

@@ -1,5 +1,6 @@
 import type { AuthInput, ConnectionProfile } from '../api/features/connections';
 import type { WorkerStatsSnapshot } from '../api/features/workers';
+import type { LatencySnapshot } from '../core/monitor/latency-histogram';
 import type { RuntimeState } from './runtime';
 
 /**
@@ -36,6 +37,7 @@ export type ThreadToMain =
   | { kind: 'reply'; seq: number; ok: true; warnings?: string[] }
   | { kind: 'reply'; seq: number; ok: false; error: string }
   | { kind: 'state'; state: RuntimeState }
-  | { kind: 'stats'; stats: WorkerStatsSnapshot }
+  /** `latency`: the thread's cumulative bucketed histogram, merged by the pool for /metrics. */
+  | { kind: 'stats'; stats: WorkerStatsSnapshot; latency?: LatencySnapshot }
   | { kind: 'log'; level: 'info' | 'warn' | 'error'; message: string }
   | { kind: 'crashed'; error: string };

@@ -1,4 +1,5 @@
 import type { CurrentTask, WorkerStatsSnapshot } from '../api/features/workers';
+import { LatencyHistogram as BucketHistogram } from '../core/monitor/latency-histogram';
 
 /**
  * Latency histogram with logarithmic buckets (4% wide, 0.01 ms .. ~days): constant memory,
@@ -9,8 +10,14 @@ export class LatencyHistogram {
   private static readonly MIN_MS = 0.01;
   private readonly counts = new Uint32Array(700);
   private total = 0;
+  /**
+   * The same observations in Prometheus buckets, with a sum: unlike percentiles these merge
+   * across threads (the pool) and feed the `/metrics` histogram. Cumulative; never reset.
+   */
+  readonly buckets = new BucketHistogram();
 
   record(ms: number): void {
+    this.buckets.observe(ms);
     const i =
       ms <= LatencyHistogram.MIN_MS
         ? 0

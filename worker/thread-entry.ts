@@ -18,6 +18,8 @@ let nc: NatsConnection | undefined;
 let statsTimer: NodeJS.Timeout | undefined;
 
 const post = (m: ThreadToMain) => port.postMessage(m);
+const postStats = (r: WorkerRuntime) =>
+  post({ kind: 'stats', stats: r.snapshot(), latency: r.stats.latency.buckets.snapshot() });
 
 async function start(config: ThreadConfig): Promise<string[]> {
   const handlers = await resolveHandlers(config.handlers);
@@ -34,10 +36,7 @@ async function start(config: ThreadConfig): Promise<string[]> {
   });
   runtime.onState((state) => post({ kind: 'state', state }));
   await runtime.start();
-  statsTimer = setInterval(
-    () => runtime && post({ kind: 'stats', stats: runtime.snapshot() }),
-    config.statsIntervalMs,
-  );
+  statsTimer = setInterval(() => runtime && postStats(runtime), config.statsIntervalMs);
   return runtime.warnings;
 }
 
@@ -45,7 +44,7 @@ async function finish(graceful: boolean): Promise<void> {
   if (statsTimer) clearInterval(statsTimer);
   if (runtime) {
     await (graceful ? runtime.drain() : runtime.stop());
-    post({ kind: 'stats', stats: runtime.snapshot() });
+    postStats(runtime);
   }
   await nc?.close().catch(() => {});
 }

@@ -7,9 +7,12 @@ import { natsUrlSchema } from '../../api/features/connections';
 import { taskTypeSchema } from '../../api/task-wire';
 import { resolveHandlers } from '../../worker/handlers/load';
 import { WorkerRuntime } from '../../worker/runtime';
+import { lanesFor } from '../../worker/topology';
 import { connectOptions } from '../connections/connect-options';
+import type { PoolMetricsSnapshot } from '../monitor/pool-metrics';
 import { WorkerPool } from '../workers/pool';
 import type { PoolStatus, WorkerStatsSnapshot } from '../../api/features/workers';
+import { startWorkerMetrics, type WorkerMetrics } from './worker-metrics';
 
 /**
  * `jetdeck worker`: the same runtime as the in-process pool, headless, so processes on many
@@ -55,6 +58,17 @@ const flagsSchema = z.object({
     .pipe(z.array(z.number().int().min(0).max(3_600_000)).min(1))
     .optional(),
   summaryEvery: z.coerce.number().min(0).default(10),
+  metricsPort: z.coerce
+    .number({ error: 'must be a port number (0..65535; 0: any free port)' })
+    .int('must be a whole number')
+    .min(0, 'must be 0..65535 (0: any free port)')
+    .max(65535, 'must be 0..65535 (0: any free port)')
+    .optional(),
+  metricsHost: z
+    .union([z.ipv4(), z.ipv6(), z.hostname()], {
+      error: 'expected an IP address or host name to listen on, e.g. 127.0.0.1 or 0.0.0.0',
+    })
+    .default('127.0.0.1'),
 });
 export type WorkerFlags = z.infer<typeof flagsSchema>;
 
@@ -63,6 +77,8 @@ export interface RunningWorker {
   flags: WorkerFlags;
   name: string;
   snapshot(): WorkerStatsSnapshot;
+  /** Cumulative numbers in the monitor's shape (what /metrics reports). */
+  metrics(): PoolMetricsSnapshot;
 }
 
 /** Extension point: called once the worker runs (e.g. to serve /metrics). */
@@ -93,12 +109,22 @@ export function registerWorkerCommand(program: Command): void {
     .addOption(
       new Option('--backoff <ms,...>', 'nak delays per failed attempt in ms (default 1000,5000,25000)'),
     )
-    .addOption(new Option('--summary-every <s>', 'seconds between summary lines (0: none)').default('10'));
+    .addOption(new Option('--summary-every <s>', 'seconds between summary lines (0: none)').default('10'))
+    .addOption(
+      new Option(
+        '--metrics-port <port>',
+        'serve Prometheus metrics at http://<metrics-host>:<port>/metrics (jetdeck_tasks_*, ' +
+          'jetdeck_task_handler_latency_seconds, jetdeck_consumer_* of its lanes); 0: any free port',
+      ),
+    )
+    .addOption(
+      new Option('--metrics-host <host>', 'address the metrics port listens on').default('127.0.0.1'),
+    );
   cmd.action(async (raw: Record<string, unknown>) => {
     const parsed = flagsSchema.safeParse(raw);
     if (!parsed.success) {
       for (const i of parsed.error.issues)
-        console.error(`jetdeck worker: --${String(i.path[0] ?? '')}: ${i.message}`);
+        console.error(`jetdeck worker: --${kebab(String(i.path[0] ?? ''))}: ${i.message}`);
       process.exit(2);
     }
     try {
@@ -110,6 +136,9 @@ export function registerWorkerCommand(program: Command): void {
   });
 }
 
+/** Flag name as typed: summaryEvery → summary-every. */
+const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
 const line = (name: string, msg: string) =>
   console.log(`[${new Date().toISOString()}] worker ${name}: ${msg}`);
 
@@ -120,7 +149,11 @@ export async function runWorker(flags: WorkerFlags, cmd: Command): Promise<void>
     : ({ kind: 'none' } as const);
   const handlersPath = flags.handlers ? resolve(flags.handlers) : undefined;
   let snapshot: () => WorkerStatsSnapshot;
+  let metrics: () => PoolMetricsSnapshot;
   let shutdown: (graceful: boolean) => Promise<void>;
+  // Bound before any task is taken, so a busy port fails fast.
+  const served = flags.metricsPort === undefined ? undefined : await listenForMetrics(flags);
+  let metricsNc: NatsConnection | undefined;
 
   if (flags.threads) {
     let last = '';
@@ -145,8 +178,13 @@ export async function runWorker(flags: WorkerFlags, cmd: Command): Promise<void>
     );
     await pool.start();
     snapshot = () => poolSnapshot(pool.status());
+    metrics = () => pool.metricsSnapshot();
+    // The threads have their own connections; consumer info for /metrics needs one here.
+    if (served)
+      metricsNc = await connect(connectOptions({ servers: flags.nats, auth }, { name: `${name}-metrics` }));
     shutdown = async (graceful) => {
       await pool.stop(graceful);
+      await metricsNc?.close();
     };
   } else {
     const handlers = await resolveHandlers(handlersPath);
@@ -167,6 +205,12 @@ export async function runWorker(flags: WorkerFlags, cmd: Command): Promise<void>
       `consuming ${flags.types ? `types ${flags.types.join(', ')}` : 'tasks.high, tasks.new'} with concurrency ${flags.concurrency}; handlers: ${Object.keys(handlers).join(', ')}`,
     );
     snapshot = () => runtime.snapshot();
+    metrics = () => {
+      const s = runtime.snapshot();
+      const latency = runtime.stats.latency.buckets.snapshot();
+      return { processed: s.processed, failed: s.failed, retried: s.retried, inFlight: s.inFlight, latency };
+    };
+    metricsNc = nc;
     shutdown = async (graceful) => {
       await (graceful ? runtime.drain() : runtime.stop());
       await nc.close();
@@ -177,7 +221,11 @@ export async function runWorker(flags: WorkerFlags, cmd: Command): Promise<void>
     flags.summaryEvery > 0
       ? setInterval(() => line(name, summarize(snapshot())), flags.summaryEvery * 1000)
       : undefined;
-  for (const hook of workerCommandHooks.afterStart) await hook({ flags, name, snapshot }, cmd);
+  if (served) {
+    served.attach({ pool: metrics, lanes: lanesFor(flags.types), nc: metricsNc });
+    line(name, `metrics at ${served.server.url}`);
+  }
+  for (const hook of workerCommandHooks.afterStart) await hook({ flags, name, snapshot, metrics }, cmd);
 
   let stopping = false;
   const onSignal = (sig: NodeJS.Signals) => {
@@ -201,6 +249,16 @@ export async function runWorker(flags: WorkerFlags, cmd: Command): Promise<void>
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+}
+
+async function listenForMetrics(flags: WorkerFlags): Promise<WorkerMetrics> {
+  try {
+    return await startWorkerMetrics(flags.metricsPort ?? 0, flags.metricsHost);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const why = e.code === 'EADDRINUSE' ? 'the port is in use' : e.message;
+    throw new Error(`--metrics-port ${flags.metricsPort} on ${flags.metricsHost}: ${why}`, { cause: err });
+  }
 }
 
 function summarize(s: WorkerStatsSnapshot): string {

@@ -66,12 +66,10 @@ export function createMetricsRegistry(read: MetricsReader): Registry {
     'counter',
     poolValue((p) => p.retried),
   );
-  add(
-    'jetdeck_tasks_in_flight',
-    'Tasks being handled right now.',
-    'gauge',
-    poolValue((p) => p.inFlight),
-  );
+  // Without a running pool nothing is in flight: 0, so the gauge does not vanish on stop.
+  add('jetdeck_tasks_in_flight', 'Tasks being handled right now.', 'gauge', (i) => [
+    { value: i.pool?.inFlight ?? 0 },
+  ]);
   add('jetdeck_task_handler_latency_seconds', 'Task handler latency.', 'histogram', (i) =>
     histogramValues('jetdeck_task_handler_latency_seconds', i.pool),
   );

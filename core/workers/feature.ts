@@ -4,6 +4,7 @@ import { BUILTIN_TYPES } from '../../worker/handlers/builtin';
 import { loadHandlerModule } from '../../worker/handlers/load';
 import type { ThreadConnectInfo } from '../../worker/protocol';
 import type { Core } from '../core';
+import { setPoolMetricsSource } from '../monitor/pool-metrics';
 import type { HandlersFor } from '../router';
 import { WorkerPool, type PoolConfig } from './pool';
 
@@ -13,6 +14,8 @@ type Settings = Pick<PoolConfig, 'threads' | 'concurrency' | 'handlers' | 'types
 export class WorkersService {
   private pool?: WorkerPool;
   private settings: Settings = { threads: 1, concurrency: 16 };
+  /** Removes the running pool from the monitor's and /metrics' pool source. */
+  private unregisterMetrics?: () => void;
 
   constructor(private readonly core: Core) {}
 
@@ -33,7 +36,10 @@ export class WorkersService {
     );
     this.pool = pool;
     try {
-      return await pool.start();
+      const status = await pool.start();
+      this.unregisterMetrics?.();
+      this.unregisterMetrics = setPoolMetricsSource(() => pool.metricsSnapshot());
+      return status;
     } catch (err) {
       const message = (err as Error).message;
       throw new ApiError(
@@ -45,7 +51,10 @@ export class WorkersService {
 
   async stop(graceful: boolean): Promise<PoolStatus> {
     if (!this.pool) return this.idle();
-    return this.pool.stop(graceful);
+    const status = await this.pool.stop(graceful);
+    this.unregisterMetrics?.();
+    this.unregisterMetrics = undefined;
+    return status;
   }
 
   async scale(threads: number): Promise<PoolStatus> {

@@ -11,6 +11,8 @@ import type {
   WorkerStatsSnapshot,
 } from '../../api/features/workers';
 import type { MainToThread, ThreadConfig, ThreadConnectInfo, ThreadToMain } from '../../worker/protocol';
+import { LatencyHistogram, type LatencySnapshot } from '../monitor/latency-histogram';
+import type { PoolMetricsSnapshot } from '../monitor/pool-metrics';
 
 /**
  * The in-process pool: N worker_threads, each with its own NATS connection and WorkerRuntime,
@@ -89,6 +91,8 @@ class ThreadHandle {
   worker?: Worker;
   state: WorkerState = 'starting';
   stats: WorkerStatsSnapshot = EMPTY_STATS;
+  /** The live thread's cumulative latency buckets (sent with its stats). */
+  latency?: LatencySnapshot;
   restarts = 0;
   consecutiveCrashes = 0;
   lastError?: string;
@@ -98,6 +102,9 @@ class ThreadHandle {
   restartTimer?: NodeJS.Timeout;
   /** Counters of earlier incarnations, so a restart does not zero the card. */
   carried = { processed: 0, failed: 0, retried: 0, cancelled: 0 };
+  readonly carriedLatency = new LatencyHistogram();
+  /** Stopped for good and folded into the pool's retired totals. */
+  retired = false;
   private seq = 0;
   private readonly pending = new Map<
     number,
@@ -158,6 +165,10 @@ export class WorkerPool {
   private error?: string;
   private statusTimer?: NodeJS.Timeout;
   private nextIndex = 1;
+  /** Stopped threads' totals, so the pool's counters never go backwards (scale down, configure). */
+  private readonly retired = { processed: 0, failed: 0, retried: 0, latency: new LatencyHistogram() };
+  /** Threads draining out of the pool (scale down): still counted until they are retired. */
+  private readonly leaving = new Set<ThreadHandle>();
 
   constructor(
     config: PoolConfig,
@@ -192,6 +203,31 @@ export class WorkerPool {
     };
   }
 
+  /**
+   * Cumulative numbers for the monitor and /metrics: every thread's counters (restarted and
+   * scaled-down ones included) and their latency buckets merged.
+   */
+  metricsSnapshot(): PoolMetricsSnapshot {
+    const latency = new LatencyHistogram();
+    latency.merge(this.retired.latency.snapshot());
+    const counted = [...new Set([...this.handles, ...this.leaving])].filter((h) => !h.retired);
+    const workers = counted.map((h) => {
+      latency.merge(h.carriedLatency.snapshot());
+      if (h.latency) latency.merge(h.latency);
+      const c = h.card();
+      return { id: c.id, processed: c.processed, failed: c.failed, retried: c.retried, inFlight: c.inFlight };
+    });
+    const sum = (f: (w: (typeof workers)[number]) => number) => workers.reduce((n, w) => n + f(w), 0);
+    return {
+      processed: this.retired.processed + sum((w) => w.processed),
+      failed: this.retired.failed + sum((w) => w.failed),
+      retried: this.retired.retried + sum((w) => w.retried),
+      inFlight: sum((w) => w.inFlight),
+      latency: latency.snapshot(),
+      workers: workers.map(({ id, processed, failed, inFlight }) => ({ id, processed, failed, inFlight })),
+    };
+  }
+
   /** Starts every thread; rejects (and stops the rest) when the first start fails, e.g. a bad handlers module. */
   async start(): Promise<PoolStatus> {
     if (this.running) throw new Error('the pool is already running');
@@ -221,7 +257,8 @@ export class WorkerPool {
     if (this.state === 'stopped') return this.status();
     this.state = 'stopping';
     this.emit();
-    await this.stopThreads([...this.handles], graceful);
+    const stopping = [...this.handles];
+    await this.retireAfter(stopping, this.stopThreads(stopping, graceful));
     this.handles.splice(0);
     clearInterval(this.statusTimer);
     this.state = 'stopped';
@@ -239,7 +276,7 @@ export class WorkerPool {
     } else if (threads < live.length) {
       const removed = live.splice(threads);
       this.emit();
-      await this.stopThreads(removed, true);
+      await this.retireAfter(removed, this.stopThreads(removed, true));
     }
     this.emit();
     return this.status();
@@ -275,6 +312,7 @@ export class WorkerPool {
     h.wanted = true;
     h.startedAt = Date.now();
     h.stats = EMPTY_STATS;
+    h.latency = undefined;
     h.state = 'starting';
     worker.on('message', (m: ThreadToMain) => this.onMessage(h, m));
     worker.on('error', (err) => {
@@ -306,6 +344,7 @@ export class WorkerPool {
         break;
       case 'stats':
         h.stats = m.stats;
+        if (m.latency) h.latency = m.latency;
         if (m.stats.uptimeMs > 10_000) h.consecutiveCrashes = 0;
         break;
       case 'log':
@@ -326,7 +365,9 @@ export class WorkerPool {
     c.failed += h.stats.failed;
     c.retried += h.stats.retried;
     c.cancelled += h.stats.cancelled;
+    if (h.latency) h.carriedLatency.merge(h.latency);
     h.stats = EMPTY_STATS;
+    h.latency = undefined;
     if (!h.wanted || code === 0) {
       h.state = 'stopped';
       this.emit();
@@ -352,6 +393,25 @@ export class WorkerPool {
         this.emit();
       });
     }, delay);
+  }
+
+  /** Counts `handles` as leaving while `stopping` runs, then folds their totals into `retired`. */
+  private async retireAfter(handles: ThreadHandle[], stopping: Promise<void>): Promise<void> {
+    for (const h of handles) this.leaving.add(h);
+    try {
+      await stopping;
+    } finally {
+      for (const h of handles) {
+        this.leaving.delete(h);
+        h.retired = true;
+        const c = h.card();
+        this.retired.processed += c.processed;
+        this.retired.failed += c.failed;
+        this.retired.retried += c.retried;
+        this.retired.latency.merge(h.carriedLatency.snapshot());
+        if (h.latency) this.retired.latency.merge(h.latency);
+      }
+    }
   }
 
   private async stopThreads(handles: ThreadHandle[], graceful: boolean): Promise<void> {
