@@ -20,9 +20,12 @@ export class ServeProcess {
   readonly token = randomBytes(16).toString('hex');
   url = '';
   output = '';
+  /** The NATS server serve was started against (absent for the embedded one); specs seed it with nats.js. */
+  natsUrl?: string;
   private proc?: ChildProcess;
 
   async start(opts: ServeOptions = {}): Promise<this> {
+    this.natsUrl = opts.nats;
     const port = await freePort();
     const args = [
       'bin/jetdeck.mjs',
