@@ -6,6 +6,7 @@ import { formatBytes, formatCount, formatRtt } from '../../ui/format';
 import { ScreenHeader } from '../../ui/ScreenHeader';
 import { EmptyState, ErrorState, Skeleton } from '../../ui/States';
 import { useConnections } from '../connections/store';
+import { HealthSummaryCard } from '../monitor/HealthSummaryCard';
 import { toEnvelope } from '../toasts/store';
 import { usePolling } from './usePolling';
 
@@ -182,6 +183,7 @@ function OverviewBody({ ov }: { ov: ServerOverview }) {
           <p className="muted">{ov.jetstreamError ?? 'JetStream is not enabled for this account.'}</p>
         )}
       </section>
+      <HealthSummaryCard />
     </div>
   );
 }
