@@ -9,6 +9,7 @@ import { ConsumerDetail } from './ConsumerDetail';
 import { ConsumerEditor } from './ConsumerEditor';
 import '../streams/streams.css';
 import './consumers.css';
+import { ConsumerHealthBadge } from '../monitor/HealthCells';
 
 type SortKey = (typeof CONSUMER_SORT_KEYS)[number];
 const REFRESH_MS = 5000;
@@ -185,7 +186,7 @@ function Cell({ c, label }: { c: ConsumerSummary; label: string }) {
     case 'Consumer':
       return (
         <>
-          <b>{c.name}</b>
+          <b>{c.name}</b> <ConsumerHealthBadge stream={c.stream} consumer={c.name} />
           {c.paused && <span className="badge warn-badge">paused</span>}
           <div className="muted small">
             {c.durable ? 'durable' : 'ephemeral'}

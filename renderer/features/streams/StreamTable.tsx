@@ -1,5 +1,6 @@
 import type { StreamSummary } from '../../../api/features/streams';
 import { Sparkline } from '../../ui/Sparkline';
+import { StreamHealthBadge } from '../monitor/HealthCells';
 import { formatBytes, formatCount } from '../../ui/format';
 import { formatAgo, formatRate } from './format';
 import { useStreams, type StreamSort } from './store';
@@ -94,7 +95,9 @@ export function StreamTable({
                 onKeyDown={(e) => e.key === 'Enter' && onOpen(s.name)}
               >
                 <td>
-                  <div className="stream-name">{s.name}</div>
+                  <div className="stream-name">
+                    {s.name} <StreamHealthBadge stream={s.name} />
+                  </div>
                   <div className="muted small">
                     {s.retention}
                     {s.isMirror && ' · mirror'}
