@@ -27,7 +27,7 @@ test.describe('app shell', () => {
     const palette = await shell.openPalette();
     await palette.getByTestId('palette-input').fill('go to streams');
     await app.keyboard.press('Enter');
-    await expect(app.getByTestId('coming-soon')).toContainText('Coming soon — not built yet');
+    await expect(app.getByTestId('streams-screen')).toBeVisible();
     await expect(app).toHaveURL(/#\/streams$/);
 
     await app.keyboard.press('ControlOrMeta+8');
