@@ -1,29 +1,86 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AckPolicy, jetstreamManager } from '@nats-io/jetstream';
+import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { createCore } from '../../core/backend';
+import type { Core } from '../../core/core';
 import { monitorOf } from '../../core/monitor/runtime';
+import type { Sampler } from '../../core/monitor/sampler';
 import { startServer } from '../../test/harness/nats-server';
 import { percentile, report, type BenchGroup } from '../lib';
 
 const STREAMS = 50;
 const CONSUMERS_PER_STREAM = 4;
-const WINDOW_MS = 20_000;
+const INTERVAL_MS = 1000;
+/**
+ * One sampling window bracketed by idle windows, so load drifting on a shared machine shows in
+ * the baseline too. The sampling window is long and continuous: the sampler re-lists idle streams
+ * every 5 s, and stopping it often would pile those re-lists up on the first sample after a stop.
+ */
+const IDLE_WINDOW_MS = 6000;
+const BUSY_WINDOW_MS = 20_000;
+const SETTLE_MS = 3000;
 
-/** CPU of this process (user + system) over `ms`, as % of one core. */
-async function cpuPct(ms: number): Promise<number> {
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** This process's CPU (user + system, ms) and wall time (ms) spent in `fn`. */
+async function cpuOf(fn: () => Promise<void>): Promise<{ cpu: number; wall: number }> {
   const before = process.cpuUsage();
   const t0 = performance.now();
-  await new Promise((r) => setTimeout(r, ms));
+  await fn();
   const d = process.cpuUsage(before);
-  return ((d.user + d.system) / 1000 / (performance.now() - t0)) * 100;
+  return { cpu: (d.user + d.system) / 1000, wall: performance.now() - t0 };
+}
+
+/**
+ * The sampler's CPU per sample, stated as % of one core at one sample per second: CPU of the
+ * sampling window minus the idle rate of the windows around it (the core's own timers), per
+ * sample taken (a window of N seconds holds N or N - 1 samples).
+ */
+async function measure(core: Core, sampler: Sampler, label: string): Promise<void> {
+  let idleCpu = 0;
+  let idleWall = 0;
+  let relisted = 0;
+  const off = core.bus.on('monitor.sample', () => (relisted += sampler.state.relisted ?? 0));
+  const idleWindow = async () => {
+    // Unmeasured settling first: GC deferred from earlier samples belongs to neither window.
+    await sleep(SETTLE_MS);
+    const idle = await cpuOf(() => sleep(IDLE_WINDOW_MS));
+    idleCpu += idle.cpu;
+    idleWall += idle.wall;
+  };
+  await idleWindow();
+  sampler.durations.length = 0;
+  sampler.cpuMs.length = 0;
+  const busy = await cpuOf(async () => {
+    sampler.start();
+    await sleep(BUSY_WINDOW_MS);
+    sampler.stop();
+    await sampler.settled();
+  });
+  const ms = [...sampler.durations].sort((a, b) => a - b);
+  const cpu = [...sampler.cpuMs].sort((a, b) => a - b);
+  await idleWindow();
+  off();
+  if (ms.length === 0) throw new Error('the sampler took no samples');
+  const idleRate = idleCpu / idleWall;
+  const perSampleMs = (busy.cpu - idleRate * busy.wall) / ms.length;
+  report(`${label}_cpu_pct`, (perSampleMs / INTERVAL_MS) * 100, '%');
+  report(`${label}_idle_cpu_pct`, idleRate * 100, '%');
+  report(`${label}_samples`, ms.length, 'samples');
+  report(`${label}_relisted_streams`, relisted / ms.length, 'streams/sample');
+  // CPU inside each sample: blind to work after it (GC), but immune to the baseline's noise.
+  report(`${label}_in_sample_cpu_ms_p50`, percentile(cpu, 50), 'ms');
+  report(`${label}_sample_ms_p50`, percentile(ms, 50), 'ms');
+  report(`${label}_sample_ms_p95`, percentile(ms, 95), 'ms');
 }
 
 export const group: BenchGroup = {
   name: 'sampler',
-  description: `monitor sampler at 1 s with ${STREAMS} streams / ${STREAMS * CONSUMERS_PER_STREAM} consumers: main-process CPU over an idle baseline`,
+  description:
+    `monitor sampler at 1 s with ${STREAMS} streams / ${STREAMS * CONSUMERS_PER_STREAM} consumers: main-process CPU ` +
+    'per sample over an idle baseline; sampler_* with idle queues, sampler_backlog_* with every consumer holding work',
   async run() {
     const server = await startServer();
     const setup = await connect({ servers: server.url });
@@ -34,7 +91,6 @@ export const group: BenchGroup = {
         await jsm.consumers.add(`S${s}`, { durable_name: `c${c}`, ack_policy: AckPolicy.Explicit });
       }
     }
-    await setup.close();
 
     const dataDir = mkdtempSync(join(tmpdir(), 'jetdeck-bench-sampler-'));
     const core = createCore({ dataDir, mode: 'test' });
@@ -47,25 +103,25 @@ export const group: BenchGroup = {
       });
       await core.connections.connect(core.profiles.resolve(profile.id));
       const session = await monitorOf(core).requireSession();
-      await session.sampler.tick(); // warm up (JIT, HTTP keep-alive)
-      session.sampler.stop();
-      await new Promise((r) => setTimeout(r, 1000));
-
-      const idle = await cpuPct(WINDOW_MS);
-      session.sampler.durations.length = 0;
-      session.sampler.start();
-      const busy = await cpuPct(WINDOW_MS);
-      session.sampler.stop();
-
-      const ms = [...session.sampler.durations].sort((a, b) => a - b);
-      const consumers = session.sampler.state.consumers.length;
+      const sampler = session.sampler;
+      sampler.stop();
+      await sampler.settled();
+      for (let i = 0; i < 5; i++) await sampler.tick(); // warm up (JIT, HTTP keep-alive)
+      const consumers = sampler.state.consumers.length;
       if (consumers < STREAMS * CONSUMERS_PER_STREAM) throw new Error(`sampler saw ${consumers} consumers`);
-      report('sampler_cpu_pct', busy - idle, '%');
-      report('sampler_idle_cpu_pct', idle, '%');
-      report('sampler_samples', ms.length, 'samples');
-      report('sampler_sample_ms_p50', percentile(ms, 50), 'ms');
-      report('sampler_sample_ms_p95', percentile(ms, 95), 'ms');
+
+      await measure(core, sampler, 'sampler');
+
+      // Worst case: every consumer has a message pending, so every stream is re-listed each sample.
+      const js = jetstream(setup);
+      for (let s = 0; s < STREAMS; s++) await js.publish(`s${s}.x`, 'x');
+      await sampler.tick();
+      const ours = sampler.state.consumers.filter((c) => /^S\d+$/.test(c.stream_name));
+      if (ours.length !== STREAMS * CONSUMERS_PER_STREAM || ours.some((c) => c.num_pending === 0))
+        throw new Error('backlog not visible to the sampler');
+      await measure(core, sampler, 'sampler_backlog');
     } finally {
+      await setup.close();
       await core.dispose();
       rmSync(dataDir, { recursive: true, force: true });
       await server.dispose();

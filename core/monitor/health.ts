@@ -13,6 +13,8 @@ import type {
 } from '../../api/features/monitor';
 
 export interface ConsumerObservation {
+  /** `consumer:<stream>/<name>`, when the caller has it prebuilt. */
+  key?: string;
   stream: string;
   name: string;
   pending: number;
@@ -22,6 +24,8 @@ export interface ConsumerObservation {
   lastAckAgeSec?: number;
 }
 export interface StreamObservation {
+  /** `stream:<name>`, when the caller has it prebuilt. */
+  key?: string;
   name: string;
   messages: number;
   bytes: number;
@@ -51,19 +55,13 @@ export class HealthChecker {
   ): HealthChange | undefined {
     const next = new Map<string, HealthEntry>();
     for (const s of streams) {
-      const key = `stream:${s.name}`;
-      const t = {
-        ...thresholds.stream,
-        ...(thresholds.overrides[key] as Partial<StreamThresholds> | undefined),
-      };
+      const key = s.key ?? `stream:${s.name}`;
+      const t = withOverride(thresholds.stream, thresholds.overrides[key]);
       next.set(key, this.entry(key, 'stream', s.name, undefined, streamReasons(s, t), now));
     }
     for (const c of consumers) {
-      const key = `consumer:${c.stream}/${c.name}`;
-      const t = {
-        ...thresholds.consumer,
-        ...(thresholds.overrides[key] as Partial<ConsumerThresholds> | undefined),
-      };
+      const key = c.key ?? `consumer:${c.stream}/${c.name}`;
+      const t = withOverride(thresholds.consumer, thresholds.overrides[key]);
       next.set(key, this.entry(key, 'consumer', c.stream, c.name, consumerReasons(c, t), now));
     }
     const changes: HealthChange['changes'] = [];
@@ -98,11 +96,14 @@ export class HealthChecker {
     kind: HealthEntry['kind'],
     stream: string,
     consumer: string | undefined,
-    reasons: HealthReason[],
+    found: HealthReason[] | undefined,
     now: number,
   ): HealthEntry {
-    const status = reasons.reduce<HealthStatus>((s, r) => worst(s, r.status), 'OK');
     const prev = this.entries.get(key);
+    // Most objects stay OK with nothing to report: keep the entry rather than build a new one.
+    if (!found && prev?.status === 'OK' && prev.reasons.length === 0) return prev;
+    const reasons = found ?? [];
+    const status = reasons.reduce<HealthStatus>((s, r) => worst(s, r.status), 'OK');
     return {
       key,
       kind,
@@ -113,6 +114,11 @@ export class HealthChecker {
       since: prev && prev.status === status ? prev.since : now,
     };
   }
+}
+
+/** The defaults, or a copy with the object's own override on top (most objects have none). */
+function withOverride<T extends object>(defaults: T, override: unknown): T {
+  return override ? { ...defaults, ...(override as Partial<T>) } : defaults;
 }
 
 /** The alerts a set of changes raises under the notification setting. */
@@ -168,26 +174,35 @@ function check(
   return undefined;
 }
 
-function consumerReasons(c: ConsumerObservation, t: ConsumerThresholds): HealthReason[] {
-  const r = [
-    check('maxPending', 'pending', c.pending, t.maxPending),
-    check('maxAckPending', 'ack pending', c.ackPending, t.maxAckPending),
-    check('maxRedelivered', 'redelivered', c.redelivered, t.maxRedelivered),
-    c.lastAckAgeSec === undefined
-      ? undefined
-      : check('lastAckAgeSec', 'no ack for', Math.round(c.lastAckAgeSec), t.lastAckAgeSec, (v) => `${v}s`),
-  ];
-  return r.filter((x): x is HealthReason => !!x);
+/** Appends a reason that fired; the list is created with the first (most objects have none). */
+function add(list: HealthReason[] | undefined, r: HealthReason | undefined): HealthReason[] | undefined {
+  if (!r) return list;
+  (list ??= []).push(r);
+  return list;
 }
 
-function streamReasons(s: StreamObservation, t: StreamThresholds): HealthReason[] {
+function consumerReasons(c: ConsumerObservation, t: ConsumerThresholds): HealthReason[] | undefined {
+  let r = add(undefined, check('maxPending', 'pending', c.pending, t.maxPending));
+  r = add(r, check('maxAckPending', 'ack pending', c.ackPending, t.maxAckPending));
+  r = add(r, check('maxRedelivered', 'redelivered', c.redelivered, t.maxRedelivered));
+  if (c.lastAckAgeSec !== undefined) {
+    const age = Math.round(c.lastAckAgeSec);
+    r = add(
+      r,
+      check('lastAckAgeSec', 'no ack for', age, t.lastAckAgeSec, (v) => `${v}s`),
+    );
+  }
+  return r;
+}
+
+function streamReasons(s: StreamObservation, t: StreamThresholds): HealthReason[] | undefined {
   const pct = (v: number) => `${Math.round(v * 100)}%`;
-  const r: (HealthReason | undefined)[] = [];
-  if (s.maxMsgs > 0) r.push(check('msgsRatio', 'messages at', s.messages / s.maxMsgs, t.msgsRatio, pct));
-  if (s.maxBytes > 0) r.push(check('bytesRatio', 'bytes at', s.bytes / s.maxBytes, t.bytesRatio, pct));
+  let r: HealthReason[] | undefined;
+  if (s.maxMsgs > 0) r = add(r, check('msgsRatio', 'messages at', s.messages / s.maxMsgs, t.msgsRatio, pct));
+  if (s.maxBytes > 0) r = add(r, check('bytesRatio', 'bytes at', s.bytes / s.maxBytes, t.bytesRatio, pct));
   for (const rep of s.replicas) {
     if (rep.offline) {
-      r.push({
+      r = add(r, {
         check: 'replicaOffline',
         status: 'CRIT',
         message: `replica ${rep.name} is offline`,
@@ -195,8 +210,8 @@ function streamReasons(s: StreamObservation, t: StreamThresholds): HealthReason[
         threshold: 0,
       });
     } else {
-      r.push(check('replicaLag', `replica ${rep.name} lags`, rep.lag, t.replicaLag));
+      r = add(r, check('replicaLag', `replica ${rep.name} lags`, rep.lag, t.replicaLag));
     }
   }
-  return r.filter((x): x is HealthReason => !!x);
+  return r;
 }

@@ -1,5 +1,6 @@
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Frame, SeriesIndex } from './series-ring';
 
 export interface Point {
   t: number;
@@ -17,8 +18,13 @@ export class HistoryFile {
   private file?: {
     path: string;
     start: number;
-    stamp: number;
-    keys: Map<string, { i: number; last: number; stamp: number }>;
+    /** Global slot → this file's key number, and the global slots in that order. */
+    local: number[];
+    order: number[];
+    /** Last value written per global slot (NaN = none), and the line that last carried it. */
+    last: number[];
+    stamp: number[];
+    lines: number;
   };
   private pending: string[] = [];
 
@@ -29,43 +35,48 @@ export class HistoryFile {
     private readonly keepMs: number,
   ) {}
 
-  /** Encodes one point into the pending buffer (written by flush). */
-  add(p: Point): void {
+  /** Encodes one sample (slots of `index`) into the pending buffer (written by flush). */
+  add(p: Frame, index: SeriesIndex): void {
     if (!this.file || p.t - this.file.start >= this.rotateMs) {
       this.file = {
         path: join(this.dir, `${this.prefix}-${Math.round(p.t)}.ndjson`),
         start: p.t,
-        stamp: 0,
-        keys: new Map(),
+        local: [],
+        order: [],
+        last: [],
+        stamp: [],
+        lines: 0,
       };
     }
     const f = this.file;
     const newKeys: string[] = [];
     const line: (number | null)[] = [Math.round(p.t)];
-    const stamp = ++f.stamp;
-    for (const k in p.values) {
-      let e = f.keys.get(k);
-      if (!e) {
-        e = { i: f.keys.size, last: NaN, stamp };
-        f.keys.set(k, e);
-        newKeys.push(k);
+    const stamp = ++f.lines;
+    for (let n = 0; n < p.count; n++) {
+      const s = p.slots[n];
+      let i = f.local[s];
+      if (i === undefined) {
+        i = f.local[s] = f.order.length;
+        f.order.push(s);
+        f.last[s] = NaN;
+        newKeys.push(index.keys[s]);
       }
-      e.stamp = stamp;
-      const v = round(p.values[k]);
-      if (e.last !== v) {
-        e.last = v;
-        line.push(e.i, v);
+      f.stamp[s] = stamp;
+      const v = round(p.values[n]);
+      if (f.last[s] !== v) {
+        f.last[s] = v;
+        line.push(i, v);
       }
     }
     // Series gone since the previous line are written as null once.
-    for (const e of f.keys.values()) {
-      if (e.stamp !== stamp && !Number.isNaN(e.last)) {
-        e.last = NaN;
-        line.push(e.i, null);
+    for (const s of f.order) {
+      if (f.stamp[s] !== stamp && !Number.isNaN(f.last[s])) {
+        f.last[s] = NaN;
+        line.push(f.local[s], null);
       }
     }
-    if (newKeys.length) this.pending.push(`${this.file.path}\n${JSON.stringify({ k: newKeys })}`);
-    this.pending.push(`${this.file.path}\n${JSON.stringify(line)}`);
+    if (newKeys.length) this.pending.push(`${f.path}\n${JSON.stringify({ k: newKeys })}`);
+    this.pending.push(`${f.path}\n${JSON.stringify(line)}`);
   }
 
   /** Writes pending lines and drops expired files. Synchronous: also runs on dispose. */

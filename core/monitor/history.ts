@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { HistoryRange, MonitorHistory } from '../../api/features/monitor';
 import { HistoryFile, type Point } from './history-file';
-import { BucketRollup, SeriesRing } from './series-ring';
+import { BucketRollup, emptyFrame, SeriesIndex, SeriesRing, toFrame, type Frame } from './series-ring';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -13,9 +13,12 @@ const RANGE_MS: Record<HistoryRange, number> = { '5m': 5 * MINUTE, '1h': HOUR, '
  * averages in memory, persisted under `<dataDir>/monitor/<profileId>/` so it survives restarts.
  */
 export class HistoryStore {
+  private readonly index = new SeriesIndex();
+  /** The frame each sample is converted into (reused: one per second). */
+  private readonly frame = emptyFrame();
   private full: SeriesRing;
-  private readonly minutes = new SeriesRing(24 * 60 + 1);
-  private readonly rollup = new BucketRollup(MINUTE);
+  private readonly minutes = new SeriesRing(24 * 60 + 1, this.index);
+  private readonly rollup = new BucketRollup(MINUTE, this.index);
   private readonly fullFile: HistoryFile;
   private readonly minuteFile: HistoryFile;
 
@@ -25,42 +28,45 @@ export class HistoryStore {
     private intervalMs: number,
   ) {
     const dir = join(dataDir, 'monitor', safeName(profileId));
-    this.full = new SeriesRing(capacityFor(intervalMs));
+    this.full = new SeriesRing(capacityFor(intervalMs), this.index);
     this.fullFile = new HistoryFile(dir, 'full', HOUR, HOUR);
     this.minuteFile = new HistoryFile(dir, 'min', 6 * HOUR, DAY);
   }
 
   /** Loads what earlier sessions persisted. */
   load(now = Date.now()): void {
-    for (const p of this.minuteFile.load(now - DAY)) this.minutes.push(p.t, p.values);
+    for (const p of this.minuteFile.load(now - DAY)) this.minutes.push(toFrame(this.index, p.t, p.values));
     const lastBucket = this.minutes.lastTime;
     for (const p of this.fullFile.load(now - HOUR)) {
-      this.full.push(p.t, p.values);
+      const f = toFrame(this.index, p.t, p.values, this.frame);
+      this.full.push(f);
       // Minutes that never finished before the restart are rebuilt from the full-resolution points.
-      if (lastBucket === undefined || p.t >= lastBucket + MINUTE) this.rollUp(p);
+      if (lastBucket === undefined || p.t >= lastBucket + MINUTE) this.rollUp(f);
     }
   }
 
-  private rollUp(p: Point): void {
-    const bucket = this.rollup.add(p.t, p.values);
+  private rollUp(f: Frame): void {
+    const bucket = this.rollup.add(f);
     if (bucket) {
-      this.minutes.push(bucket.t, bucket.values);
-      this.minuteFile.add(bucket);
+      const b = toFrame(this.index, bucket.t, bucket.values);
+      this.minutes.push(b);
+      this.minuteFile.add(b, this.index);
     }
   }
 
   add(p: Point): void {
-    this.full.push(p.t, p.values);
-    this.fullFile.add(p);
-    this.rollUp(p);
+    const f = toFrame(this.index, p.t, p.values, this.frame);
+    this.full.push(f);
+    this.fullFile.add(f, this.index);
+    this.rollUp(f);
   }
 
   /** A new sample interval needs a ring sized for an hour of it; existing points move over. */
   setInterval(intervalMs: number): void {
     if (intervalMs === this.intervalMs) return;
     this.intervalMs = intervalMs;
-    const next = new SeriesRing(capacityFor(intervalMs));
-    for (const p of this.full.entries()) next.push(p.t, p.values);
+    const next = new SeriesRing(capacityFor(intervalMs), this.index);
+    for (const f of this.full.entries()) next.push(f);
     this.full = next;
   }
 

@@ -3,7 +3,13 @@ import type { RequestMux } from './request-mux';
 /** The parts of the server's StreamInfo / ConsumerInfo JSON the sampler and health checks read. */
 export interface RawStreamInfo {
   config: { name: string; max_msgs?: number; max_bytes?: number; num_replicas?: number; retention?: string };
-  state: { messages: number; bytes: number; last_seq: number; consumer_count: number };
+  state: {
+    messages: number;
+    bytes: number;
+    first_seq: number;
+    last_seq: number;
+    consumer_count: number;
+  };
   cluster?: {
     leader?: string;
     replicas?: { name: string; current: boolean; offline?: boolean; lag?: number; active?: number }[];

@@ -1,7 +1,7 @@
 import { createInbox, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 
 interface Pending {
-  resolve: (text: string) => void;
+  resolve: (reply: unknown) => void;
   reject: (err: Error) => void;
   deadline: number;
 }
@@ -9,13 +9,14 @@ interface Pending {
 /**
  * Request/reply over one wildcard inbox with one sweep timer for timeouts. The sampler sends
  * ~50 JetStream API requests a second; this costs about half the CPU of `nc.request` (no
- * per-request timer, promise chain or header parsing).
+ * per-request timer, promise chain or header parsing). The sweep runs only while requests are
+ * outstanding, so an idle sampler costs nothing between samples.
  */
 export class RequestMux {
   private readonly prefix: string;
   private readonly sub: Subscription;
   private readonly pending = new Map<string, Pending>();
-  private readonly sweep: NodeJS.Timeout;
+  private sweep?: NodeJS.Timeout;
   private seq = 0;
 
   constructor(
@@ -29,32 +30,43 @@ export class RequestMux {
         if (err) return;
         const p = this.pending.get(msg.subject);
         if (!p) return;
-        this.pending.delete(msg.subject);
-        // A status reply (no responders) has no body.
-        if (msg.data.length === 0) p.reject(new Error('no responders'));
-        else p.resolve(msg.string());
+        this.settled(msg.subject);
+        // A status reply (no responders) has no body. Parsed here: one promise per request.
+        if (msg.data.length === 0) return p.reject(new Error('no responders'));
+        try {
+          p.resolve(JSON.parse(msg.string()));
+        } catch (err) {
+          p.reject(err as Error);
+        }
       },
     });
-    this.sweep = setInterval(() => this.expire(), 250);
-    this.sweep.unref();
   }
 
   /** Sends `body` (JSON-encoded) to `subject` and resolves with the parsed reply. */
   request<T>(subject: string, body: unknown): Promise<T> {
-    return new Promise<string>((resolve, reject) => {
+    return new Promise<T>((resolve, reject) => {
       const reply = `${this.prefix}.${++this.seq}`;
-      this.pending.set(reply, { resolve, reject, deadline: Date.now() + this.timeoutMs });
+      this.pending.set(reply, {
+        resolve: resolve as (reply: unknown) => void,
+        reject,
+        deadline: Date.now() + this.timeoutMs,
+      });
+      if (!this.sweep) {
+        this.sweep = setInterval(() => this.expire(), 250);
+        this.sweep.unref();
+      }
       try {
         this.nc.publish(subject, JSON.stringify(body), { reply });
       } catch (err) {
-        this.pending.delete(reply);
+        this.settled(reply);
         reject(err as Error);
       }
-    }).then((text) => JSON.parse(text) as T);
+    });
   }
 
   close(): void {
     clearInterval(this.sweep);
+    this.sweep = undefined;
     this.sub.unsubscribe();
     for (const p of this.pending.values()) p.reject(new Error('closed'));
     this.pending.clear();
@@ -64,8 +76,17 @@ export class RequestMux {
     const now = Date.now();
     for (const [k, p] of this.pending) {
       if (p.deadline > now) continue;
-      this.pending.delete(k);
+      this.settled(k);
       p.reject(new Error('request timed out'));
+    }
+  }
+
+  /** Forgets a request; the sweep stops with the last one. */
+  private settled(reply: string): void {
+    this.pending.delete(reply);
+    if (this.pending.size === 0 && this.sweep) {
+      clearInterval(this.sweep);
+      this.sweep = undefined;
     }
   }
 }
