@@ -68,7 +68,9 @@ export class JetStreamSeries {
     let st: StreamTrack | undefined;
     for (const c of consumers) {
       if (st?.obs.name !== c.stream_name) st = this.streams.get(c.stream_name);
-      if (st) cObs.push(consumer(st, c, stamp, now, out));
+      // Ephemeral consumers (the message browser's page reads, ordered consumers) come and go
+      // within seconds: charting or health-checking them would only raise noise.
+      if (st && c.config.durable_name) cObs.push(consumer(st, c, stamp, now, out));
     }
     for (const [name, t] of this.streams) {
       if (t.stamp !== stamp) this.streams.delete(name);
