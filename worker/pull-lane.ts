@@ -90,16 +90,16 @@ export class PullLane {
 
   private receive(m: Msg): void {
     this.lastActivity = Date.now();
-    const code = m.headers?.code ?? 0;
-    if (code === 0 || !m.headers?.hasError) {
-      if (code === 100) return; // idle heartbeat / flow control
-      const tm = toTaskMsg(m);
-      if (!tm) return;
+    // Tasks come with an ack subject as reply; checking that first spares decoding their headers.
+    const tm = toTaskMsg(m, this.nc);
+    if (tm) {
       this.delivered();
       this.backlog = tm.pending;
       this.handlers.onMessage(tm, this);
       return;
     }
+    const code = m.headers?.code ?? 0;
+    if (code === 0 || !m.headers?.hasError) return; // idle heartbeat (100) or stray
     // Status messages come on the request's own reply subject.
     this.endRequest(m.subject.slice(this.inbox.length + 1), Number(m.headers?.get('Nats-Pending-Messages')));
     const description = m.headers?.description ?? '';

@@ -64,20 +64,6 @@ const decoder = new TextDecoder();
 
 type AbortReason = 'cancelled' | 'timeout' | 'stopped';
 
-interface Running {
-  msg: TaskMsg;
-  task: Task;
-  attempt: number;
-  startedAt: number;
-  deadline: number;
-  reportedProcessing: boolean;
-  /** Created only when the handler reads ctx.signal (most fast handlers never do). */
-  abort?: AbortController;
-  abortReason?: AbortReason;
-  /** Rejects the runtime's wait for the handler (abort, timeout, stop). */
-  giveUp?: (reason: Error) => void;
-}
-
 export class WorkerRuntime {
   readonly stats = new RuntimeStats(() => this.running);
   state: RuntimeState = 'stopped';
@@ -233,8 +219,9 @@ export class WorkerRuntime {
    */
   private refill(): void {
     if (this.state !== 'running' || this.nc.isClosed()) return;
-    const queued = this.queue.length + this.highQueue.length;
-    let free = this.window - this.active - queued - this.lanes.reduce((n, l) => n + l.outstanding, 0);
+    // Runs after every task: a plain loop, no closure.
+    let free = this.window - this.active - this.queue.length - this.highQueue.length;
+    for (const l of this.lanes) free -= l.outstanding;
     const threshold = Math.max(1, Math.floor(this.window / 4));
     if (this.opts.types?.length) {
       // Typed lanes share the room evenly.
@@ -364,169 +351,211 @@ export class WorkerRuntime {
   private abortTask(r: Running, reason: AbortReason): void {
     if (r.abortReason) return;
     r.abortReason = reason;
-    const err = new Error(
-      reason === 'cancelled' ? 'task cancelled' : reason === 'timeout' ? 'task timed out' : 'worker stopped',
-    );
+    const err = abortError(reason);
     r.abort?.abort(err);
     r.giveUp?.(err);
   }
 
   // ---- one task ------------------------------------------------------------------------
+  //
+  // The hot path is callbacks, not async functions: a synchronous handler (echo) runs, its
+  // completion is published and the message acked from the PubAck callback, with no promise,
+  // timer or closure per task besides the one PubAck callback. Only a task whose handler
+  // returns a promise is registered for cancellation, timeouts and the stats' current tasks
+  // (nothing can interrupt a synchronous one).
 
-  private async process(msg: TaskMsg): Promise<void> {
+  private process(msg: TaskMsg): void {
     this.active++;
     const attempt = msg.deliveryCount;
-    let task: Task;
-    try {
-      const parsed = taskSchema.safeParse(JSON.parse(decoder.decode(msg.data)));
-      if (!parsed.success)
-        throw new Error(
-          parsed.error.issues.map((i) => `${i.path.join('.') || 'task'}: ${i.message}`).join('; '),
-        );
-      task = parsed.data;
-    } catch (err) {
-      const id = msg.msgId ?? `seq:${msg.seq}`;
-      this.stats.failed++;
-      await this.report(msg, 'failed', id, attempt, {
-        error: `invalid task message: ${(err as Error).message}`,
-        seq: msg.seq,
-      });
-      msg.term();
-      this.afterTask();
-      return;
-    }
+    const task = this.parseTask(msg, attempt);
+    msg.release();
+    if (!task) return;
 
     if (this.cancelled.has(task.id)) {
       this.stats.cancelled++;
-      if (
-        await this.report(msg, 'cancelled', task.id, attempt, {
-          seq: msg.seq,
-          note: 'cancelled before it ran',
-        })
-      )
-        msg.ack();
-      this.afterTask();
+      this.report(
+        msg,
+        'cancelled',
+        task.id,
+        attempt,
+        { seq: msg.seq, note: 'cancelled before it ran' },
+        (ok) => {
+          if (ok) msg.ack();
+          this.afterTask();
+        },
+      );
       return;
     }
     const handler = this.opts.handlers[task.type];
     if (!handler) {
       this.stats.failed++;
-      if (
-        await this.report(msg, 'failed', task.id, attempt, {
-          error: `no handler for type ${task.type}`,
-          seq: msg.seq,
-        })
-      ) {
-        msg.term();
-      }
-      this.afterTask();
+      this.report(
+        msg,
+        'failed',
+        task.id,
+        attempt,
+        { error: `no handler for type ${task.type}`, seq: msg.seq },
+        (ok) => {
+          if (ok) msg.term();
+          this.afterTask();
+        },
+      );
       return;
     }
 
-    const startedAt = Date.now();
-    const r: Running = {
-      msg,
-      task,
-      attempt,
-      startedAt,
-      deadline: startedAt + this.taskTimeoutMs,
-      reportedProcessing: false,
-    };
+    const r = new Running(msg, task, attempt, Date.now(), this.taskTimeoutMs);
+    if (attempt > 1) this.reportProcessing(r);
+    let out: unknown;
+    try {
+      out = handler(task, new HandlerContext(r, this.hooks));
+    } catch (err) {
+      this.finish(r, true, err);
+      return;
+    }
+    if (!isThenable(out)) {
+      this.finish(r, false, out);
+      return;
+    }
+    // The handler may ignore its signal; the runtime stops waiting for it either way (giveUp).
     this.running.add(r);
     this.runningById.set(task.id, r);
-    if (attempt > 1) this.reportProcessing(r);
+    r.registered = true;
+    r.giveUp = (reason) => this.finish(r, true, reason);
+    Promise.resolve(out).then(
+      (value) => this.finish(r, false, value),
+      (err: unknown) => this.finish(r, true, err),
+    );
+  }
 
-    let result: unknown;
-    let error: unknown;
-    let failed = false;
+  /** The task in a message, or undefined after reporting it `failed` and terminating it. */
+  private parseTask(msg: TaskMsg, attempt: number): Task | undefined {
     try {
-      result = this.runHandler(handler, r);
-      // Synchronous handlers (echo) skip a promise round.
-      if (isThenable(result)) result = await result;
+      const value: unknown = JSON.parse(decoder.decode(msg.data));
+      const plain = plainTask(value);
+      if (plain) return plain;
+      const parsed = taskSchema.safeParse(value);
+      if (parsed.success) return parsed.data;
+      throw new Error(
+        parsed.error.issues.map((i) => `${i.path.join('.') || 'task'}: ${i.message}`).join('; '),
+      );
     } catch (err) {
-      failed = true;
-      error = err;
-    }
-    this.running.delete(r);
-    this.runningById.delete(task.id);
-    const base = {
-      seq: msg.seq,
-      started_at: new Date(startedAt).toISOString(),
-      duration_ms: Date.now() - startedAt,
-    };
-
-    try {
-      if (r.abortReason === 'cancelled') {
-        this.stats.cancelled++;
-        if (await this.report(msg, 'cancelled', task.id, attempt, base)) msg.ack();
-      } else if (r.abortReason === 'timeout' || r.abortReason === 'stopped') {
-        // Left unacked: JetStream redelivers it after ack wait.
-        this.log('warn', `task ${task.id}: ${r.abortReason}, left for redelivery`);
-      } else if (!failed) {
-        const ack = await this.report(
-          msg,
-          'completed',
-          task.id,
-          attempt,
-          { ...base, result },
-          `${task.id}:completed`,
-        );
-        if (ack) {
-          msg.ack();
-          this.stats.processed++;
-          this.stats.latency.record(Date.now() - startedAt);
-        }
-      } else {
-        const message = errorMessage(error);
-        const maxAttempts = Math.min(task.max_attempts ?? this.maxDeliver, this.maxDeliver);
-        if (attempt < maxAttempts) {
-          this.stats.retried++;
-          const delay = this.backoff[Math.min(attempt - 1, this.backoff.length - 1)];
-          if (await this.report(msg, 'retrying', task.id, attempt, { ...base, error: message }))
-            msg.nak(delay);
-        } else {
-          this.stats.failed++;
-          if (await this.report(msg, 'failed', task.id, attempt, { ...base, error: message })) msg.term();
-        }
-      }
-    } finally {
-      this.afterTask();
+      this.stats.failed++;
+      const error = `invalid task message: ${(err as Error).message}`;
+      this.report(msg, 'failed', msg.msgId ?? `seq:${msg.seq}`, attempt, { error, seq: msg.seq }, () => {
+        msg.term();
+        this.afterTask();
+      });
+      return undefined;
     }
   }
 
-  /** Runs the handler; a promise result is raced against the runtime giving up on it. */
-  private runHandler(handler: HandlerMap[string], r: Running): unknown {
-    const ctx: TaskContext = {
-      get signal() {
-        r.abort ??= new AbortController();
-        return r.abort.signal;
-      },
-      attempt: r.attempt,
-      worker: this.name,
-      progress: (fraction, note) => {
-        this.keepAlive(r);
-        const progress = Math.min(1, Math.max(0, Number(fraction) || 0));
-        this.publisher.fire(
-          SUBJECTS.status('processing'),
-          JSON.stringify(this.event('processing', r.task.id, r.attempt, { progress, note, seq: r.msg.seq })),
-          `${r.task.id}:processing:${r.attempt}:${Date.now()}`,
-        );
-        r.reportedProcessing = true;
-      },
-      log: (...args) => this.log('info', `task ${r.task.id}: ${args.map(String).join(' ')}`),
-      working: () => this.keepAlive(r),
-    };
-    const out = handler(r.task, ctx);
-    if (!isThenable(out)) return out;
-    // The handler may ignore its signal; the runtime stops waiting for it either way.
-    return new Promise((resolve, reject) => {
-      r.giveUp = reject;
-      out.then(resolve, reject);
+  /** The handler's outcome (once: a late settlement after the runtime gave up is ignored). */
+  private finish(r: Running, failed: boolean, value: unknown): void {
+    if (r.settled) return;
+    r.settled = true;
+    if (r.registered) {
+      this.running.delete(r);
+      this.runningById.delete(r.task.id);
+    }
+    const { msg, task, attempt } = r;
+    if (r.abortReason === 'timeout' || r.abortReason === 'stopped') {
+      // Left unacked: JetStream redelivers it after ack wait.
+      this.log('warn', `task ${task.id}: ${r.abortReason}, left for redelivery`);
+      this.afterTask();
+      return;
+    }
+    const now = Date.now();
+    if (r.abortReason === 'cancelled') {
+      this.stats.cancelled++;
+      this.report(msg, 'cancelled', task.id, attempt, this.timing(r, now), (ok) => {
+        if (ok) msg.ack();
+        this.afterTask();
+      });
+    } else if (!failed) {
+      this.reportCompleted(r, value, now);
+    } else {
+      const error = errorMessage(value);
+      const maxAttempts = Math.min(task.max_attempts ?? this.maxDeliver, this.maxDeliver);
+      if (attempt < maxAttempts) {
+        this.stats.retried++;
+        const delay = this.backoff[Math.min(attempt - 1, this.backoff.length - 1)];
+        this.report(msg, 'retrying', task.id, attempt, { ...this.timing(r, now), error }, (ok) => {
+          if (ok) msg.nak(delay);
+          this.afterTask();
+        });
+      } else {
+        this.stats.failed++;
+        this.report(msg, 'failed', task.id, attempt, { ...this.timing(r, now), error }, (ok) => {
+          if (ok) msg.term();
+          this.afterTask();
+        });
+      }
+    }
+  }
+
+  /**
+   * `completed` with Nats-Msg-Id `<id>:completed`, and the ack only after its PubAck (a
+   * duplicate PubAck means it was reported before: ack all the same). The hot path: one event
+   * object, serialised once.
+   */
+  private reportCompleted(r: Running, result: unknown, now: number): void {
+    // Only these stay referenced until the PubAck (not the task and its payload): less to GC.
+    const { msg, startedAt } = r;
+    const id = r.task.id;
+    let data: string;
+    try {
+      data = JSON.stringify({
+        id,
+        status: 'completed',
+        at: isoTime(now),
+        attempt: r.attempt,
+        worker: this.name,
+        seq: msg.seq,
+        started_at: isoTime(startedAt),
+        duration_ms: now - startedAt,
+        result,
+      } satisfies StatusEvent);
+    } catch (err) {
+      // Not serialisable (a cycle, a BigInt): left unacked, so it is redelivered and retried.
+      this.log('error', `could not report completed for ${id} (seq ${msg.seq}): ${(err as Error).message}`);
+      this.afterTask();
+      return;
+    }
+    this.publisher.submit(COMPLETED_SUBJECT, data, `${id}:completed`, (err) => {
+      if (err) {
+        this.log('error', `could not report completed for ${id} (seq ${msg.seq}): ${err.message}`);
+      } else {
+        msg.ack();
+        this.stats.processed++;
+        this.stats.latency.record(Date.now() - startedAt);
+      }
+      this.afterTask();
     });
   }
 
+  private timing(r: Running, now: number): Partial<StatusEvent> {
+    return { seq: r.msg.seq, started_at: isoTime(r.startedAt), duration_ms: now - r.startedAt };
+  }
+
+  /** What a handler's context calls back into (one object for all tasks). */
+  private readonly hooks: ContextHooks = {
+    progress: (r, fraction, note) => {
+      this.keepAlive(r);
+      const progress = Math.min(1, Math.max(0, Number(fraction) || 0));
+      this.publisher.fire(
+        SUBJECTS.status('processing'),
+        JSON.stringify(this.event('processing', r.task.id, r.attempt, { progress, note, seq: r.msg.seq })),
+        `${r.task.id}:processing:${r.attempt}:${Date.now()}`,
+      );
+      r.reportedProcessing = true;
+    },
+    log: (r, args) => this.log('info', `task ${r.task.id}: ${args.map(String).join(' ')}`),
+    working: (r) => this.keepAlive(r),
+    worker: () => this.name,
+  };
+
   private keepAlive(r: Running): void {
-    if (r.abortReason) return;
+    if (r.abortReason || r.settled) return;
     r.deadline = Date.now() + this.taskTimeoutMs;
     r.msg.working();
   }
@@ -556,7 +585,7 @@ export class WorkerRuntime {
       JSON.stringify(
         this.event('processing', r.task.id, r.attempt, {
           seq: r.msg.seq,
-          started_at: new Date(r.startedAt).toISOString(),
+          started_at: isoTime(r.startedAt),
         }),
       ),
       `${r.task.id}:processing:${r.attempt}`,
@@ -564,34 +593,156 @@ export class WorkerRuntime {
   }
 
   private event(status: TaskStatus, id: string, attempt: number, extra: Partial<StatusEvent>): StatusEvent {
-    return { id, status, at: new Date().toISOString(), attempt, worker: this.name, ...extra };
+    return { id, status, at: isoTime(Date.now()), attempt, worker: this.name, ...extra };
   }
 
   /**
-   * Publishes a status event and waits for its PubAck, so the ack/nak/term that follows never
-   * outruns the report. False when it could not be stored (the task is then left unacked and
-   * redelivered). A duplicate counts as stored: someone reported it already.
+   * Publishes a status event; `then(stored)` runs after its PubAck, so the ack/nak/term that
+   * follows never outruns the report. `stored` is false when it could not be stored (the task
+   * is then left unacked and redelivered). A duplicate counts as stored: someone reported it.
    */
-  private async report(
+  private report(
     msg: TaskMsg,
     status: TaskStatus,
     id: string,
     attempt: number,
     extra: Partial<StatusEvent>,
-    msgId = `${id}:${status}:${attempt}`,
-  ): Promise<boolean> {
+    then: (stored: boolean) => void,
+  ): void {
+    const fail = (err: Error) => {
+      this.log('error', `could not report ${status} for ${id} (seq ${msg.seq}): ${err.message}`);
+      then(false);
+    };
+    let data: string;
     try {
-      await this.publisher.publish(
-        SUBJECTS.status(status),
-        JSON.stringify(this.event(status, id, attempt, extra)),
-        msgId,
-      );
-      return true;
+      data = JSON.stringify(this.event(status, id, attempt, extra));
     } catch (err) {
-      this.log('error', `could not report ${status} for ${id} (seq ${msg.seq}): ${(err as Error).message}`);
-      return false;
+      fail(err as Error);
+      return;
     }
+    this.publisher.submit(SUBJECTS.status(status), data, `${id}:${status}:${attempt}`, (err) =>
+      err ? fail(err) : then(true),
+    );
   }
+}
+
+const COMPLETED_SUBJECT = SUBJECTS.status('completed');
+
+/** ISO time of `ms`, cached: many events share a millisecond. */
+let isoMs = -1;
+let isoText = '';
+function isoTime(ms: number): string {
+  if (ms !== isoMs) {
+    isoMs = ms;
+    isoText = new Date(ms).toISOString();
+  }
+  return isoText;
+}
+
+/** A task handed to its handler, as the runtime tracks it. */
+class Running {
+  reportedProcessing = false;
+  deadline: number;
+  /** Created only when the handler reads ctx.signal (most fast handlers never do). */
+  abort?: AbortController;
+  abortReason?: AbortReason;
+  /** In `running`/`runningById`: only while a handler's promise is pending. */
+  registered = false;
+  /** The runtime has taken its outcome (or given up on it); later settlements are ignored. */
+  settled = false;
+  /** Stops the runtime's wait for a pending handler (abort, timeout, stop). */
+  giveUp?: (reason: Error) => void;
+
+  constructor(
+    readonly msg: TaskMsg,
+    readonly task: Task,
+    readonly attempt: number,
+    readonly startedAt: number,
+    timeoutMs: number,
+  ) {
+    this.deadline = startedAt + timeoutMs;
+  }
+}
+
+interface ContextHooks {
+  progress(r: Running, fraction: number, note?: string): void;
+  log(r: Running, args: unknown[]): void;
+  working(r: Running): void;
+  worker(): string;
+}
+
+/**
+ * The handler's `ctx`. Its functions are created on first use and bound, so handlers may
+ * destructure them (`{ signal, progress }`), while a handler that never touches ctx (echo)
+ * costs one small object and no closures.
+ */
+class HandlerContext implements TaskContext {
+  readonly #run: Running;
+  readonly #hooks: ContextHooks;
+  #progress?: TaskContext['progress'];
+  #log?: TaskContext['log'];
+  #working?: TaskContext['working'];
+
+  constructor(run: Running, hooks: ContextHooks) {
+    this.#run = run;
+    this.#hooks = hooks;
+  }
+
+  get signal(): AbortSignal {
+    const r = this.#run;
+    r.abort ??= new AbortController();
+    if (r.abortReason && !r.abort.signal.aborted) r.abort.abort(abortError(r.abortReason));
+    return r.abort.signal;
+  }
+
+  get attempt(): number {
+    return this.#run.attempt;
+  }
+
+  get worker(): string {
+    return this.#hooks.worker();
+  }
+
+  get progress(): TaskContext['progress'] {
+    return (this.#progress ??= (fraction, note) => this.#hooks.progress(this.#run, fraction, note));
+  }
+
+  get log(): TaskContext['log'] {
+    return (this.#log ??= (...args) => this.#hooks.log(this.#run, args));
+  }
+
+  get working(): TaskContext['working'] {
+    return (this.#working ??= () => this.#hooks.working(this.#run));
+  }
+}
+
+function abortError(reason: AbortReason): Error {
+  return new Error(
+    reason === 'cancelled' ? 'task cancelled' : reason === 'timeout' ? 'task timed out' : 'worker stopped',
+  );
+}
+
+const TASK_ID = /^[A-Za-z0-9_.:-]{1,200}$/;
+const TASK_TYPE = /^[A-Za-z0-9_-]{1,128}$/;
+const PLAIN_TASK_KEYS = new Set(['id', 'type', 'payload', 'created_at', 'priority', 'max_attempts']);
+
+/**
+ * The common task shape checked by hand, as taskSchema would accept it: zod costs several µs
+ * per task. Anything else (metadata, unknown keys, a bad field) returns undefined and goes
+ * through taskSchema, which copies, strips and explains errors.
+ */
+export function plainTask(v: unknown): Task | undefined {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
+  const t = v as Record<string, unknown>;
+  for (const k in t) if (!PLAIN_TASK_KEYS.has(k)) return undefined;
+  if (typeof t.id !== 'string' || !TASK_ID.test(t.id)) return undefined;
+  if (typeof t.type !== 'string' || !TASK_TYPE.test(t.type)) return undefined;
+  if (typeof t.created_at !== 'string' || !('payload' in t)) return undefined;
+  if (t.priority !== undefined && t.priority !== 'normal' && t.priority !== 'high') return undefined;
+  const m = t.max_attempts;
+  if (m !== undefined && !(typeof m === 'number' && Number.isInteger(m) && m >= 1 && m <= 100))
+    return undefined;
+  return t as Task;
 }
 
 function isThenable(v: unknown): v is PromiseLike<unknown> {

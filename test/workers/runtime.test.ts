@@ -163,7 +163,11 @@ describe('worker runtime', () => {
 
   it('recreates its consumer when it is deleted underneath it', async () => {
     const jsm = await jetstreamManager(nc);
-    await jsm.consumers.delete(TASKS_STREAM, 'task-workers');
+    await jsm.consumers.delete(TASKS_STREAM, 'task-workers').catch((err: Error) => {
+      // nats-server 2.9 may fail to remove the consumer's directory while acks of the previous
+      // test are still being written; the consumer is gone all the same.
+      if (!/directory not empty/.test(err.message)) throw err;
+    });
     await waitUntil(
       () =>
         jsm.consumers.info(TASKS_STREAM, 'task-workers').then(
