@@ -1,16 +1,11 @@
 import {
-  AckPolicy,
-  DeliverPolicy,
-  DiscardPolicy,
   JetStreamApiCodes,
   JetStreamApiError,
-  RetentionPolicy,
-  StorageType,
   type ConsumerConfig,
   type JetStreamManager,
   type StreamConfig,
 } from '@nats-io/jetstream';
-import { millis, nanos } from '@nats-io/transport-node';
+import { millis } from '@nats-io/transport-node';
 import type {
   ApplyTopologyResult,
   TopologyDiff,
@@ -18,16 +13,13 @@ import type {
   TopologyReport,
 } from '../../api/features/tasks';
 import {
-  LANE_CONSUMER_SETTINGS,
   SUBJECTS,
-  TASKS_DUPLICATE_WINDOW_MS,
-  TASKS_MAX_AGE_MS,
   TASKS_STREAM,
-  TASKS_STREAM_SUBJECTS,
   TASK_WORKERS_CONSUMER,
   TASK_WORKERS_HIGH_CONSUMER,
   typedLaneConsumer,
 } from '../../api/task-wire';
+import { desiredConsumerConfig, desiredStreamConfig } from '../../worker/topology';
 
 /**
  * The TASKS stream and its lane consumers: created when missing, compared field by field when
@@ -48,30 +40,10 @@ interface Field<C> {
   set?: boolean;
 }
 
-export function wantedStreamConfig(replicas: number): Partial<StreamConfig> & { name: string } {
-  return {
-    name: TASKS_STREAM,
-    subjects: [...TASKS_STREAM_SUBJECTS],
-    retention: RetentionPolicy.Limits,
-    storage: StorageType.File,
-    max_age: nanos(TASKS_MAX_AGE_MS),
-    duplicate_window: nanos(TASKS_DUPLICATE_WINDOW_MS),
-    num_replicas: replicas,
-    discard: DiscardPolicy.Old,
-  };
-}
-
-export function wantedLaneConfig(durable: string, filter: string): Partial<ConsumerConfig> {
-  return {
-    durable_name: durable,
-    filter_subject: filter,
-    ack_policy: AckPolicy.Explicit,
-    deliver_policy: DeliverPolicy.All,
-    max_deliver: LANE_CONSUMER_SETTINGS.max_deliver,
-    ack_wait: nanos(LANE_CONSUMER_SETTINGS.ack_wait_ms),
-    max_ack_pending: LANE_CONSUMER_SETTINGS.max_ack_pending,
-  };
-}
+/** One source of truth for the wanted configs: the worker creates the same ones on its own. */
+export const wantedStreamConfig = desiredStreamConfig;
+export const wantedLaneConfig = (durable: string, filter: string): Partial<ConsumerConfig> =>
+  desiredConsumerConfig({ consumer: durable, subject: filter });
 
 const RECREATE_STREAM =
   'the server cannot change this on an existing stream: the stream must be recreated (its messages are lost)';
