@@ -16,27 +16,8 @@ export const DEFAULT_INDEX_CAP = 250_000;
 /** Per-task timeline cap: progress reports of a long task must not grow without bound. */
 const TIMELINE_CAP = 200;
 
-export interface IndexEntry {
-  id: string;
-  type: string;
-  status: TaskStatus;
-  priority: 'normal' | 'high';
-  subject: string;
-  seq: number;
-  published_at: string;
-  updated_at: string;
-  attempts: number;
-  worker?: string;
-  last_error?: string;
-  result?: unknown;
-  cancel_requested?: boolean;
-  discarded?: boolean;
-  retry_of?: string;
-  retried_as?: string[];
-  duration_ms?: number;
-  task?: Task;
-  headers?: Record<string, string>;
-  timeline: TimelineEntry[];
+/** What the index keeps per task: the API's TaskDetail plus dead-letter bookkeeping. */
+export interface IndexEntry extends TaskDetail {
   /** For dead letters: why it ended failed, and when. */
   dead_reason?: 'max_deliveries' | 'terminated' | 'failed';
   failed_at?: string;
