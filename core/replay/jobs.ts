@@ -106,11 +106,16 @@ export class PublishJob {
       for await (const batch of source) {
         for (const m of batch) {
           if (this.cancelled) return;
-          await pacer.wait(m.timeMs);
+          // Await only when there is something to wait for: a microtask per message would
+          // make nats.js flush (one socket write) per message.
+          const pause = pacer.wait(m.timeMs);
+          if (pause) await pause;
           // Remember only where a failure would need to point (sequence or line).
           this.refs[n] =
             m.seq !== undefined || m.line !== undefined ? { seq: m.seq, line: m.line } : undefined;
-          await pub.publish(m.subject, m.data, m.headers, n++);
+          const room = pub.ready();
+          if (room) await room;
+          pub.send(m.subject, m.data, m.headers, n++);
         }
         if (this.cancelled) return;
       }
@@ -150,10 +155,11 @@ class Pacer {
   private prevTime?: number;
   constructor(private readonly rate: Rate) {}
 
-  async wait(timeMs?: number): Promise<void> {
+  /** A promise only when the caller must actually wait. */
+  wait(timeMs?: number): Promise<void> | undefined {
     const r = this.rate;
     let target: number;
-    if (r.mode === 'max') return;
+    if (r.mode === 'max') return undefined;
     if (r.mode === 'perSecond') {
       target = this.t0 + (this.count++ * 1000) / r.perSecond;
     } else {
@@ -164,7 +170,7 @@ class Pacer {
       target = this.t0 + this.virtual;
     }
     const ahead = target - performance.now();
-    if (ahead >= 4) await new Promise((res) => setTimeout(res, ahead));
+    return ahead >= 4 ? new Promise((res) => setTimeout(res, ahead)) : undefined;
   }
 }
 

@@ -47,7 +47,18 @@ export class FastPublisher {
 
   /** Resolves once the message is handed to the connection (waits while too many are in flight). */
   async publish(subject: string, data: Uint8Array, headers?: MsgHdrs, ref?: number): Promise<void> {
-    while (this.pending.size >= this.maxInFlight) await new Promise<void>((r) => this.waiters.push(r));
+    for (let room = this.ready(); room; room = this.ready()) await room;
+    this.send(subject, data, headers, ref);
+  }
+
+  /** A promise only while the window is full: hot loops stay synchronous otherwise. */
+  ready(): Promise<void> | undefined {
+    if (this.pending.size < this.maxInFlight) return undefined;
+    return new Promise<void>((r) => this.waiters.push(r));
+  }
+
+  /** Sends now; call `ready()` first to respect the window. */
+  send(subject: string, data: Uint8Array, headers?: MsgHdrs, ref?: number): void {
     const id = ++this.nextId;
     this.pending.set(id, { at: Date.now(), ref });
     try {
