@@ -28,7 +28,9 @@ export async function seed(
   const payload = new TextEncoder().encode('{"n":0,"pad":"xxxxxxxxxxxxxxxx"}');
   const t0 = performance.now();
   for (let i = 0; i < n; i++) {
-    await pub.publish(subject(i), payload);
+    const room = pub.ready();
+    if (room) await room;
+    pub.send(subject(i), payload);
     if (i % 100_000 === 0 && i) process.stderr.write(`  ${label}: ${i}/${n} published\n`);
   }
   await pub.drain();
