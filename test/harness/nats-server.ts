@@ -87,9 +87,32 @@ export class TestServer {
     return lines.filter(Boolean).join('\n') + '\n';
   }
 
+  private started = false;
+
+  /**
+   * A free port found by binding and closing can be taken by another process before the server
+   * binds it: on the first start with picked ports, an "address already in use" picks new ones.
+   */
   async start(): Promise<this> {
-    if (!this.port) this.port = this.opts.port ?? (await freePort());
-    if (!this.httpPort) this.httpPort = this.opts.httpPort ?? (await freePort());
+    for (let attempt = 1; ; attempt++) {
+      if (!this.port) this.port = this.opts.port ?? (await freePort());
+      if (!this.httpPort) this.httpPort = this.opts.httpPort ?? (await freePort());
+      try {
+        await this.launch();
+        this.started = true;
+        return this;
+      } catch (err) {
+        const raced = /address already in use/.test((err as Error).message);
+        const picked = this.opts.port === undefined && this.opts.httpPort === undefined && !this.opts.cluster;
+        if (!raced || !picked || this.started || attempt >= 5) throw err;
+        this.port = 0;
+        this.httpPort = 0;
+        this.log = '';
+      }
+    }
+  }
+
+  private async launch(): Promise<void> {
     const conf = join(this.dir, 'server.conf');
     writeFileSync(conf, this.config());
     const proc = spawn(NATS_SERVER_BIN, ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -117,7 +140,6 @@ export class TestServer {
         reject(new Error(`nats-server exited with ${code}:\n${this.log}`));
       });
     });
-    return this;
   }
 
   /** Graceful stop (SIGTERM), keeping the store for a restart. */
