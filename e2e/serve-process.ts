@@ -3,7 +3,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { freePort } from '../test/harness/nats-server';
 
 const ROOT = resolve(import.meta.dirname, '..');
 // Generous: serve compiles TypeScript through tsx on start, slow on a loaded CI machine.
@@ -26,12 +25,13 @@ export class ServeProcess {
 
   async start(opts: ServeOptions = {}): Promise<this> {
     this.natsUrl = opts.nats;
-    const port = await freePort();
     const args = [
       'bin/jetdeck.mjs',
       'serve',
+      // Port 0: serve binds any free port itself and prints it, so no other process can take it
+      // between picking and binding.
       '--port',
-      String(port),
+      '0',
       '--data-dir',
       this.dataDir,
       '--token',
