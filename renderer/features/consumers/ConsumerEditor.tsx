@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { api } from '../../api';
 import {
   consumerConfigSchema,
@@ -8,16 +8,10 @@ import {
 import { DiffTable, type DiffRow } from '../../ui/DiffTable';
 import { Field } from '../../ui/Field';
 import { Modal } from '../../ui/Modal';
-import {
-  issuesByField,
-  nanosToSeconds,
-  numberOrUndefined,
-  secondsToNanos,
-  withField,
-  type Config,
-} from '../streams/config-form';
+import { nanosToSeconds, numberOrUndefined, secondsToNanos, type Config } from '../streams/config-form';
 import { errorMessage } from '../streams/format';
 import { JsonText } from '../streams/JsonText';
+import { useConfigDraft } from '../streams/use-config-draft';
 import { toastError, toastInfo } from '../toasts/store';
 
 const NEW_CONSUMER: Config = {
@@ -61,25 +55,18 @@ export function ConsumerEditor({
   onSaved: () => void;
 }) {
   const editing = !!initial;
-  const [config, setConfig] = useState<Config>(initial ?? NEW_CONSUMER);
+  const { config, setConfig, setJsonError, submitted, setSubmitted, issues, valid, err, set, str, num } =
+    useConfigDraft(consumerConfigSchema, initial ?? NEW_CONSUMER);
   const [tab, setTab] = useState<'form' | 'json'>('form');
-  const [jsonError, setJsonError] = useState<string>();
-  const [submitted, setSubmitted] = useState(false);
   const [reviewing, setReviewing] = useState(false);
   const [busy, setBusy] = useState(false);
   const [serverError, setServerError] = useState<string>();
-  const check = useMemo(() => consumerConfigSchema.safeParse(config), [config]);
-  const issues = check.success ? undefined : issuesByField(check.error);
-  const err = (k: string) => (submitted ? issues?.byField[k] : undefined);
-  const set = (k: string, v: unknown) => setConfig((c) => withField(c, k, v));
-  const str = (k: string) => (typeof config[k] === 'string' ? (config[k] as string) : '');
-  const num = (k: string) => (typeof config[k] === 'number' ? String(config[k]) : '');
   const name = String(initial?.durable_name ?? initial?.name ?? '');
 
   const submit = async () => {
     setSubmitted(true);
     setServerError(undefined);
-    if (jsonError || !check.success) return;
+    if (!valid) return;
     if (editing && !reviewing) return setReviewing(true);
     setBusy(true);
     try {

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { api } from '../../api';
 import {
   streamConfigSchema,
@@ -10,17 +10,10 @@ import { DiffTable } from '../../ui/DiffTable';
 import { Field } from '../../ui/Field';
 import { Modal } from '../../ui/Modal';
 import { toastError, toastInfo } from '../toasts/store';
-import {
-  issuesByField,
-  nanosToSeconds,
-  numberOrUndefined,
-  secondsToNanos,
-  splitList,
-  withField,
-  type Config,
-} from './config-form';
+import { nanosToSeconds, numberOrUndefined, secondsToNanos, splitList, type Config } from './config-form';
 import { errorMessage } from './format';
 import { JsonText } from './JsonText';
+import { useConfigDraft } from './use-config-draft';
 
 const NEW_STREAM: Config = {
   name: '',
@@ -50,28 +43,21 @@ export function StreamEditor({
   onSaved: (name: string) => void;
 }) {
   const editing = !!initial;
-  const [config, setConfig] = useState<Config>(initial ?? NEW_STREAM);
   const [tab, setTab] = useState<Tab>('form');
-  const [jsonError, setJsonError] = useState<string>();
-  const [submitted, setSubmitted] = useState(false);
   const [busy, setBusy] = useState(false);
   const [diff, setDiff] = useState<StreamDiff>();
   const [serverError, setServerError] = useState<string>();
-
-  const check = useMemo(() => streamConfigSchema.safeParse(config), [config]);
-  const issues = check.success ? undefined : issuesByField(check.error);
-  const err = (k: string) => (submitted ? issues?.byField[k] : undefined);
-  const set = (k: string, v: unknown) => {
-    setConfig((c) => withField(c, k, v));
-    setDiff(undefined);
-    setServerError(undefined);
-  };
+  const { config, setConfig, setJsonError, submitted, setSubmitted, issues, valid, err, set, str, num } =
+    useConfigDraft(streamConfigSchema, initial ?? NEW_STREAM, () => {
+      setDiff(undefined);
+      setServerError(undefined);
+    });
   const cap = (name: keyof ServerCapabilities['features']) => capabilities?.features[name];
 
   const submit = async () => {
     setSubmitted(true);
     setServerError(undefined);
-    if (jsonError || !check.success) return;
+    if (!valid) return;
     const cfg = config as StreamConfigInput;
     setBusy(true);
     try {
@@ -94,8 +80,6 @@ export function StreamEditor({
     }
   };
 
-  const num = (k: string) => (typeof config[k] === 'number' ? String(config[k]) : '');
-  const str = (k: string) => (typeof config[k] === 'string' ? (config[k] as string) : '');
   const compression = cap('compression');
 
   return (
