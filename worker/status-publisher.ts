@@ -1,10 +1,6 @@
-import {
-  createInbox,
-  headers,
-  type Msg,
-  type NatsConnection,
-  type Subscription,
-} from '@nats-io/transport-node';
+import { createInbox, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { FrameWriter } from '../core/publish/frame-writer';
+import { headerBlock, readPubAck, replyToken } from '../core/publish/pub-ack';
 
 /**
  * Fast JetStream publishing for status events: core `publish` with a per-message reply under
@@ -30,7 +26,6 @@ export interface StatusPublisherOptions {
   giveUpMs?: number;
 }
 
-const decoder = new TextDecoder();
 const ignore: PubAckCallback = () => {
   /* informational: losing it only thins the timeline */
 };
@@ -64,7 +59,7 @@ export class StatusPublisher {
   private readonly timeoutMs: number;
   private readonly giveUpMs: number;
   private closed = false;
-  private readonly headers = headers();
+  private readonly writer: FrameWriter;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -73,6 +68,7 @@ export class StatusPublisher {
     this.maxInFlight = opts.maxInFlight ?? 4096;
     this.timeoutMs = opts.timeoutMs ?? 4000;
     this.giveUpMs = opts.giveUpMs ?? 120_000;
+    this.writer = new FrameWriter(nc);
     this.sub = nc.subscribe(`${this.inbox}.*`, { callback: (_err, m) => this.onAck(m) });
     this.sweeper = setInterval(() => this.sweep(), Math.max(250, Math.floor(this.timeoutMs / 4)));
     this.sweeper.unref?.();
@@ -130,43 +126,24 @@ export class StatusPublisher {
 
   private send(token: number, p: Pending): void {
     if (this.nc.isClosed()) return;
-    // One headers object, rewritten per publish: nc.publish encodes it before returning.
-    const h = this.headers;
-    h.set('Nats-Msg-Id', p.msgId);
     try {
-      this.nc.publish(p.subject, p.data, { reply: `${this.inbox}.${token}`, headers: h });
+      this.writer.publish(p.subject, `${this.inbox}.${token}`, headerBlock(p.msgId), p.data);
     } catch {
       /* disconnected or closing: the sweep retries */
     }
   }
 
   private onAck(m: Msg): void {
-    const token = Number(m.subject.slice(this.inbox.length + 1));
+    const token = replyToken(m, this.inbox);
     const p = this.pending.get(token);
     if (!p) return;
-    if (m.data.length === 0) return; // a status without a body (503 no responders, stream leader moving): the sweep retries
-    const text = decoder.decode(m.data);
-    // A PubAck is {"stream","seq"[,"domain"][,"duplicate"]} or {"error":{...}}: only errors need a full parse.
-    if (text.includes('"error"')) {
-      let description = 'publish rejected';
-      try {
-        description =
-          (JSON.parse(text) as { error?: { description?: string } }).error?.description ?? description;
-      } catch {
-        return; // not a PubAck at all: the sweep retries
-      }
-      // A JetStream API error (e.g. no stream for the subject): retrying cannot help.
-      this.settle(token);
-      p.done(new Error(description));
-      return;
-    }
-    const at = text.indexOf('"seq":');
-    if (at < 0) return; // not a PubAck: the sweep retries
+    const r = readPubAck(m);
+    // A status (503 no responders, stream leader moving) or a stray reply: the sweep retries.
+    if (r.kind === 'status' || r.kind === 'unreadable') return;
     this.settle(token);
-    p.done(undefined, {
-      seq: parseInt(text.slice(at + 6), 10),
-      duplicate: text.includes('"duplicate":true'),
-    });
+    // A JetStream API error (e.g. no stream for the subject): retrying cannot help.
+    if (r.kind === 'rejected') p.done(new Error(r.error));
+    else p.done(undefined, { seq: r.seq, duplicate: r.duplicate });
   }
 
   private settle(token: number): void {

@@ -7,12 +7,14 @@ import { TaskEncoder } from '../../core/tasks/task-builder';
 import { inspectTopology } from '../../core/tasks/topology';
 import { startServer } from '../../test/harness/nats-server';
 import { ratio, report, type BenchGroup } from '../lib';
+import { rawSocketPublish } from '../raw-socket';
 
 /**
  * `publish`: N tasks through JetDeck's publisher (sortable ids, JSON encoding, Nats-Msg-Id and
  * a user header, PubAck window with resend-on-timeout: exactly what `tasks.publishBulk` runs)
  * versus `js.publish` with msgID, 256 in flight, noAsyncTraces — same fresh server, same run,
- * stream purged between the two. Rate = acked tasks / wall time from first send to last ack.
+ * stream purged between runs. Rate = acked tasks / wall time from first send to last ack. A bare
+ * socket client sending the same frames gives the server's ceiling on this machine in this run.
  */
 const SCALE = Number(process.env.BENCH_SCALE ?? '1') || 1;
 const TASKS = Math.max(1000, Math.round(200_000 * SCALE));
@@ -27,23 +29,33 @@ export const group: BenchGroup = {
     const nc = await connect({ servers: server.url, noAsyncTraces: true });
     try {
       const jsm = await jetstreamManager(nc);
-      const topo = await inspectTopology(jsm, 1, { create: true });
-      if (topo.state === 'error') throw new Error(`TASKS not created: ${topo.error}`);
-
-      // Warm both paths (JIT, server file blocks) before measuring.
+      // Each measurement gets a new TASKS stream: a purge keeps the dedup map of earlier runs.
+      const fresh = async (): Promise<void> => {
+        await jsm.streams.delete(TASKS_STREAM).catch(() => false);
+        const topo = await inspectTopology(jsm, 1, { create: true });
+        if (topo.state === 'error') throw new Error(`TASKS not created: ${topo.error}`);
+      };
+      await fresh();
+      // Warm all paths (JIT, server file blocks) before measuring.
       await jetdeckPublish(nc, 5000, 'warm');
       await baselinePublish(nc, 5000, 'warmb');
-      await jsm.streams.purge(TASKS_STREAM);
+      await rawCeiling(server.url, 5000);
 
+      await fresh();
       const baseline = await withCpu(TASKS, () => baselinePublish(nc, TASKS, 'b'));
       await assertStored(jsm, TASKS);
-      await jsm.streams.purge(TASKS_STREAM);
+      await fresh();
       const ours = await withCpu(TASKS, () => jetdeckPublish(nc, TASKS, 'j'));
+      await assertStored(jsm, TASKS);
+      await fresh();
+      const ceiling = await rawCeiling(server.url, TASKS);
       await assertStored(jsm, TASKS);
 
       report('publish_tasks_per_s', ours.rate, 'tasks/s');
       report('baseline_publish_per_s', baseline.rate, 'msgs/s');
       ratio('publish_ratio', ours.rate, baseline.rate);
+      report('publish_server_ceiling_per_s', ceiling, 'tasks/s');
+      ratio('publish_vs_ceiling_ratio', ours.rate, ceiling);
       // Client CPU per message: what the publisher itself costs, less sensitive to a busy machine.
       report('publish_client_cpu_us_per_task', ours.cpuUs, 'us');
       report('baseline_publish_client_cpu_us_per_msg', baseline.cpuUs, 'us');
@@ -84,6 +96,18 @@ async function baselinePublish(nc: NatsConnection, count: number, idPrefix: stri
   }
   await Promise.all(inflight);
   return (count * 1000) / (performance.now() - t0);
+}
+
+/** The same tasks (body, Nats-Msg-Id, X-Bench) as bare frames on a socket: the server's limit here. */
+function rawCeiling(url: string, count: number): Promise<number> {
+  const encoder = new TaskEncoder({ type: 'echo', payload: PAYLOAD }, 1 << 20);
+  const createdAt = new Date().toISOString();
+  return rawSocketPublish(url, count, (i, reply) => {
+    const id = `raw-${i}`;
+    const body = encoder.json(id, createdAt);
+    const hdr = `NATS/1.0\r\nNats-Msg-Id: ${id}\r\nX-Bench: publish\r\n\r\n`;
+    return `HPUB ${SUBJECTS.new} ${reply} ${hdr.length} ${hdr.length + body.length}\r\n${hdr}${body}\r\n`;
+  });
 }
 
 async function withCpu(count: number, fn: () => Promise<number>): Promise<{ rate: number; cpuUs: number }> {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { MsgHdrs, NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import type { JobKind, JobProgress, rateSchema } from '../../api/features/messages';
 import type { z } from 'zod';
 import { ApiError } from '../../api/errors';
@@ -12,7 +12,8 @@ export type Rate = z.output<typeof rateSchema>;
 export interface OutMsg {
   subject: string;
   data: Uint8Array;
-  headers?: MsgHdrs;
+  /** Header block in wire format ('' for none). */
+  header: string;
   timeMs?: number;
   seq?: number;
   line?: number;
@@ -115,7 +116,7 @@ export class PublishJob {
             m.seq !== undefined || m.line !== undefined ? { seq: m.seq, line: m.line } : undefined;
           const room = pub.ready();
           if (room) await room;
-          pub.send(m.subject, m.data, m.headers, n++);
+          pub.send(m.subject, m.data, m.header, n++);
         }
         if (this.cancelled) return;
       }

@@ -1,10 +1,6 @@
-import {
-  createInbox,
-  type Msg,
-  type MsgHdrs,
-  type NatsConnection,
-  type Subscription,
-} from '@nats-io/transport-node';
+import { createInbox, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { FrameWriter } from '../publish/frame-writer';
+import { readPubAck, replyToken } from '../publish/pub-ack';
 
 export interface PublishOutcome {
   ref?: number;
@@ -13,12 +9,10 @@ export interface PublishOutcome {
   error?: string;
 }
 
-const td = new TextDecoder();
-
 /**
  * Fast JetStream publishing: core publishes with a reply subject on one shared inbox and the
  * PubAcks counted as they arrive (js.publish awaits each ack and tops out near 45k msg/s;
- * this reaches ~200k). In-flight messages are capped because nothing else bounds memory,
+ * this with FrameWriter reaches the server's limit). In-flight messages are capped because nothing else bounds memory,
  * and a message without an ack after `ackTimeoutMs` counts as failed (there is no reconnect
  * buffer: a publish during an outage is simply lost).
  */
@@ -29,6 +23,7 @@ export class FastPublisher {
   private nextId = 0;
   private waiters: (() => void)[] = [];
   private readonly sweeper: NodeJS.Timeout;
+  private readonly writer: FrameWriter;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -36,6 +31,7 @@ export class FastPublisher {
     private readonly maxInFlight = 4096,
     private readonly ackTimeoutMs = 10_000,
   ) {
+    this.writer = new FrameWriter(nc);
     this.sub = nc.subscribe(`${this.prefix}.*`, { callback: (_e, m) => this.onAck(m) });
     this.sweeper = setInterval(() => this.sweep(), 1000);
     this.sweeper.unref();
@@ -46,9 +42,9 @@ export class FastPublisher {
   }
 
   /** Resolves once the message is handed to the connection (waits while too many are in flight). */
-  async publish(subject: string, data: Uint8Array, headers?: MsgHdrs, ref?: number): Promise<void> {
+  async publish(subject: string, data: Uint8Array, header = '', ref?: number): Promise<void> {
     for (let room = this.ready(); room; room = this.ready()) await room;
-    this.send(subject, data, headers, ref);
+    this.send(subject, data, header, ref);
   }
 
   /** A promise only while the window is full: hot loops stay synchronous otherwise. */
@@ -57,12 +53,12 @@ export class FastPublisher {
     return new Promise<void>((r) => this.waiters.push(r));
   }
 
-  /** Sends now; call `ready()` first to respect the window. */
-  send(subject: string, data: Uint8Array, headers?: MsgHdrs, ref?: number): void {
+  /** Sends now; call `ready()` first to respect the window. `header` is a wire-format block. */
+  send(subject: string, data: Uint8Array, header = '', ref?: number): void {
     const id = ++this.nextId;
     this.pending.set(id, { at: Date.now(), ref });
     try {
-      this.nc.publish(subject, data, { reply: `${this.prefix}.${id}`, headers });
+      this.writer.publish(subject, `${this.prefix}.${id}`, header, data);
     } catch (err) {
       this.settle(id, { ok: false, error: (err as Error).message });
     }
@@ -80,20 +76,25 @@ export class FastPublisher {
   }
 
   private onAck(m: Msg): void {
-    const id = Number(m.subject.slice(this.prefix.length + 1));
+    const id = replyToken(m, this.prefix);
     if (!this.pending.has(id)) return;
-    const code = m.headers?.code ?? 0;
-    if (code === 503)
-      return this.settle(id, { ok: false, error: 'no stream captures this subject (no responders)' });
-    if (code !== 0) return this.settle(id, { ok: false, error: m.headers?.description || `status ${code}` });
-    let ack: { error?: { description: string }; duplicate?: boolean };
-    try {
-      ack = JSON.parse(td.decode(m.data)) as typeof ack;
-    } catch {
-      return this.settle(id, { ok: false, error: 'unreadable PubAck' });
+    const r = readPubAck(m);
+    switch (r.kind) {
+      case 'ack':
+        return this.settle(id, { ok: true, duplicate: r.duplicate });
+      case 'rejected':
+        return this.settle(id, { ok: false, error: r.error });
+      case 'status':
+        return this.settle(id, {
+          ok: false,
+          error:
+            r.code === 503
+              ? 'no stream captures this subject (no responders)'
+              : r.description || `status ${r.code}`,
+        });
+      case 'unreadable':
+        return this.settle(id, { ok: false, error: 'unreadable PubAck' });
     }
-    if (ack.error) return this.settle(id, { ok: false, error: ack.error.description });
-    this.settle(id, { ok: true, duplicate: !!ack.duplicate });
   }
 
   private settle(id: number, o: Omit<PublishOutcome, 'ref'>): void {

@@ -1,9 +1,10 @@
-import { headers as natsHeaders, nuid, type MsgHdrs } from '@nats-io/transport-node';
+import { nuid } from '@nats-io/transport-node';
 import type { z } from 'zod';
 import type { replayTargetSchema } from '../../api/features/messages';
 import { taskSchema } from '../../api/task-wire';
 import type { RawMsg } from '../messages/format';
 import type { OutMsg } from './jobs';
+import { headerLine, wrapHeaderLines } from '../publish/pub-ack';
 import { SubjectMapper, subjectMatches } from './mapping';
 
 export type Target = z.output<typeof replayTargetSchema>;
@@ -11,6 +12,9 @@ export type Target = z.output<typeof replayTargetSchema>;
 export const REPLAY_OF_HEADER = 'JetDeck-Replay-Of';
 export const REPLAY_MSG_ID_HEADER = 'JetDeck-Replay-Msg-Id';
 const MSG_ID = 'Nats-Msg-Id';
+const MSG_ID_LC = MSG_ID.toLowerCase();
+const REPLAY_OF_LC = REPLAY_OF_HEADER.toLowerCase();
+const REPLAY_MSG_ID_LC = REPLAY_MSG_ID_HEADER.toLowerCase();
 
 /** Task subjects whose JSON payloads get a fresh task id so workers run them again. */
 const TASK_SUBJECTS = ['tasks.new', 'tasks.high', 'tasks.typed.*'];
@@ -61,36 +65,40 @@ export class ReplayTransform {
   apply(m: RawMsg, ref: { seq?: number; line?: number }): OutMsg | undefined {
     const subject = this.targetFor(m.subject);
     if (subject === undefined) return undefined;
-    const h: MsgHdrs = natsHeaders();
-    let oldMsgId: string | undefined;
-    if (m.headers) {
-      for (const k of Object.keys(m.headers)) {
-        const lower = k.toLowerCase();
-        if (DROPPED_HEADERS.has(lower)) continue;
-        if (lower === MSG_ID.toLowerCase()) {
-          oldMsgId = m.headers[k][0];
-          if (this.o.renewMsgIds) continue;
-        }
-        if (lower === REPLAY_OF_HEADER.toLowerCase() && this.o.markReplay) continue;
-        for (const v of m.headers[k]) h.append(k, v);
-      }
-    }
-    if (this.o.markReplay) h.set(REPLAY_OF_HEADER, `${this.o.stream}:${m.seq}`);
+    const { renewMsgIds, markReplay } = this.o;
+    const oldMsgId = m.headers ? findHeader(m.headers, MSG_ID_LC) : undefined;
     let data = m.data;
+    let msgId: string | undefined;
     const task =
-      this.o.renewMsgIds && (isTaskSubject(m.subject) || isTaskSubject(subject))
-        ? rewriteTask(m.data)
-        : undefined;
+      renewMsgIds && (isTaskSubject(m.subject) || isTaskSubject(subject)) ? rewriteTask(m.data) : undefined;
     if (task) {
       data = task.data;
-      h.set(MSG_ID, task.id);
-      if (oldMsgId) h.set(REPLAY_MSG_ID_HEADER, oldMsgId);
-    } else if (oldMsgId && this.o.renewMsgIds) {
-      h.set(MSG_ID, `${oldMsgId}.replay.${nuid.next()}`.slice(-250));
-      h.set(REPLAY_MSG_ID_HEADER, oldMsgId);
+      msgId = task.id;
+    } else if (oldMsgId && renewMsgIds) msgId = `${oldMsgId}.replay.${nuid.next()}`.slice(-250);
+    // Kept headers first (in their order), then the ones set here replace any of the same name.
+    let lines = '';
+    if (m.headers) {
+      for (const k in m.headers) {
+        const lower = k.toLowerCase();
+        if (DROPPED_HEADERS.has(lower)) continue;
+        if (msgId !== undefined && (lower === MSG_ID_LC || (oldMsgId && lower === REPLAY_MSG_ID_LC)))
+          continue;
+        if (markReplay && lower === REPLAY_OF_LC) continue;
+        for (const v of m.headers[k]) lines += headerLine(k, v);
+      }
     }
-    return { subject, data, headers: h.keys().length ? h : undefined, timeMs: m.timeMs, ...ref };
+    if (msgId !== undefined) {
+      lines += headerLine(MSG_ID, msgId);
+      if (oldMsgId) lines += headerLine(REPLAY_MSG_ID_HEADER, oldMsgId);
+    }
+    if (markReplay) lines += headerLine(REPLAY_OF_HEADER, `${this.o.stream}:${m.seq}`);
+    return { subject, data, header: wrapHeaderLines(lines), timeMs: m.timeMs, ...ref };
   }
+}
+
+function findHeader(h: Record<string, string[]>, lower: string): string | undefined {
+  for (const k in h) if (k.toLowerCase() === lower) return h[k][0];
+  return undefined;
 }
 
 /**

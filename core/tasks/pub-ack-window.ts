@@ -1,36 +1,12 @@
-import {
-  createInbox,
-  type Msg,
-  type MsgHdrs,
-  type NatsConnection,
-  type Subscription,
-} from '@nats-io/transport-node';
-
-const encoder = new TextEncoder();
-
-/**
- * The header block in wire format. nats.js only calls `encode()` on the headers it is given,
- * and building the block directly costs a fraction of MsgHdrsImpl's map, canonicalisation and
- * validation per message (names and values are validated at the API boundary; ids by
- * taskIdSchema). Line breaks are refused here as a last guard against header injection.
- */
-function headerBlock(msg: OutMsg): MsgHdrs {
-  let s = `NATS/1.0\r\nNats-Msg-Id: ${headerText(msg.msgId)}\r\n`;
-  if (msg.headers) for (const k in msg.headers) s += `${headerText(k)}: ${headerText(msg.headers[k])}\r\n`;
-  const bytes = encoder.encode(s + '\r\n');
-  return { encode: () => bytes } as unknown as MsgHdrs;
-}
-
-function headerText(v: string): string {
-  if (v.includes('\r') || v.includes('\n'))
-    throw new Error('header names and values must not contain line breaks');
-  return v;
-}
+import { createInbox, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { FrameWriter } from '../publish/frame-writer';
+import { headerBlock, readPubAck, replyToken } from '../publish/pub-ack';
 
 /** A message for JetStream: its Nats-Msg-Id makes re-sending after a timeout safe. */
 export interface OutMsg {
   subject: string;
-  data: Uint8Array;
+  /** A string is written as UTF-8 straight into the frame (no per-message encode). */
+  data: string | Uint8Array;
   msgId: string;
   headers?: Record<string, string>;
 }
@@ -39,15 +15,20 @@ export type AckResult =
   | { ok: true; seq: number; duplicate: boolean }
   | { ok: false; error: string; code: 'timeout' | 'nats_error' | 'not_connected' };
 
-interface Pending {
-  msg: OutMsg;
-  token: number;
-  sentAt: number;
-  firstSentAt: number;
-  resends: number;
-  giveUpMs: number;
-  headers?: MsgHdrs;
-  done: (r: AckResult) => void;
+/**
+ * A class, not an object literal: a literal's allocation site sees every instance survive a
+ * PubAck round trip, so V8 pretenures them and old-space GC then runs at the publish rate.
+ */
+class Pending {
+  resends = 0;
+  constructor(
+    readonly msg: OutMsg,
+    readonly token: number,
+    public sentAt: number,
+    readonly firstSentAt: number,
+    readonly giveUpMs: number,
+    readonly done: (r: AckResult) => void,
+  ) {}
 }
 
 export interface WindowOptions {
@@ -77,6 +58,7 @@ export class PubAckWindow {
   private readonly ackTimeoutMs: number;
   private readonly giveUpMs: number;
   private closed = false;
+  private readonly writer: FrameWriter;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -86,6 +68,7 @@ export class PubAckWindow {
     this.ackTimeoutMs = opts.ackTimeoutMs ?? 5000;
     this.giveUpMs = opts.giveUpMs ?? 60_000;
     this.inbox = createInbox();
+    this.writer = new FrameWriter(nc);
     this.sub = nc.subscribe(`${this.inbox}.*`, { callback: (_err, m) => this.onAck(m) });
     this.sweeper = setInterval(() => this.sweep(), Math.min(1000, this.ackTimeoutMs / 2));
     this.sweeper.unref();
@@ -108,15 +91,7 @@ export class PubAckWindow {
       return;
     }
     const now = Date.now();
-    const p: Pending = {
-      msg,
-      token: this.nextToken++,
-      sentAt: now,
-      firstSentAt: now,
-      resends: 0,
-      giveUpMs,
-      done,
-    };
+    const p = new Pending(msg, this.nextToken++, now, now, giveUpMs, done);
     this.pending.set(p.token, p);
     this.transmit(p);
   }
@@ -139,8 +114,8 @@ export class PubAckWindow {
 
   private transmit(p: Pending): void {
     try {
-      p.headers ??= headerBlock(p.msg);
-      this.nc.publish(p.msg.subject, p.msg.data, { reply: `${this.inbox}.${p.token}`, headers: p.headers });
+      const { subject, msgId, headers, data } = p.msg;
+      this.writer.publish(subject, `${this.inbox}.${p.token}`, headerBlock(msgId, headers), data);
     } catch (err) {
       // Closed connection or an invalid subject: final, no retry would help.
       this.settle(p, {
@@ -152,31 +127,25 @@ export class PubAckWindow {
   }
 
   private onAck(m: Msg): void {
-    const token = Number(m.subject.slice(this.inbox.length + 1));
-    const p = this.pending.get(token);
+    const p = this.pending.get(replyToken(m, this.inbox));
     if (!p) return; // acked after a resend already settled it
-    if (m.data.length === 0) {
-      // A status reply: 503 = no stream captures the subject.
-      const code = m.headers?.code ?? 0;
-      this.settle(p, {
-        ok: false,
-        error: code === 503 ? `no stream captures ${p.msg.subject}` : `server replied with status ${code}`,
-        code: 'nats_error',
-      });
-      return;
+    const r = readPubAck(m);
+    switch (r.kind) {
+      case 'ack':
+        // After a resend, "duplicate" most likely means our own first send was stored.
+        return this.settle(p, { ok: true, seq: r.seq, duplicate: r.duplicate && p.resends === 0 });
+      case 'rejected':
+        return this.settle(p, { ok: false, error: r.error, code: 'nats_error' });
+      case 'status':
+        return this.settle(p, {
+          ok: false,
+          error:
+            r.code === 503 ? `no stream captures ${p.msg.subject}` : `server replied with status ${r.code}`,
+          code: 'nats_error',
+        });
+      case 'unreadable':
+        return this.settle(p, { ok: false, error: 'unreadable PubAck', code: 'nats_error' });
     }
-    let ack: { seq?: number; duplicate?: boolean; error?: { description?: string; code?: number } };
-    try {
-      ack = m.json();
-    } catch {
-      this.settle(p, { ok: false, error: 'unreadable PubAck', code: 'nats_error' });
-      return;
-    }
-    if (ack.error)
-      this.settle(p, { ok: false, error: ack.error.description ?? 'publish failed', code: 'nats_error' });
-    // After a resend, "duplicate" most likely means our own first send was stored.
-    else
-      this.settle(p, { ok: true, seq: ack.seq ?? 0, duplicate: ack.duplicate === true && p.resends === 0 });
   }
 
   private settle(p: Pending, r: AckResult): void {

@@ -226,7 +226,8 @@ export class TaskService {
     void _c;
     const shape = { ...rest, metadata: { ...(e.task.metadata ?? {}), retry_of: id } };
     const enc = new TaskEncoder({ ...shape, headers: e.headers }, s.maxPayload);
-    const msg = { ...enc.encode(newId, createdAt), subject: e.subject || SUBJECTS.new };
+    const { data, msgId, headers } = enc.encode(newId, createdAt);
+    const msg = { data, msgId, headers, subject: e.subject || SUBJECTS.new };
     const r = await s.window.publish(msg, SINGLE_PUBLISH_GIVE_UP_MS);
     if (!r.ok) throw new ApiError(r.code, r.error);
     await s.caughtUp(r.seq);

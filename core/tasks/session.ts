@@ -10,7 +10,6 @@ import { PubAckWindow } from './pub-ack-window';
 import { TaskIndex } from './task-index';
 import { ensureTypedLane, errMessage, inspectTopology } from './topology';
 
-const encoder = new TextEncoder();
 const TOPOLOGY_RETRIES = 8;
 
 /**
@@ -113,10 +112,7 @@ export class TaskSession {
     body: unknown,
     msgId: string,
   ): Promise<{ seq: number; duplicate: boolean }> {
-    const r = await this.window.publish(
-      { subject, data: encoder.encode(JSON.stringify(body)), msgId },
-      10_000,
-    );
+    const r = await this.window.publish({ subject, data: JSON.stringify(body), msgId }, 10_000);
     if (!r.ok) throw Object.assign(new Error(r.error), { code: r.code });
     return { seq: r.seq, duplicate: r.duplicate };
   }

@@ -3,8 +3,6 @@ import { ApiError } from '../../api/errors';
 import { SUBJECTS, type Task } from '../../api/task-wire';
 import type { OutMsg } from './pub-ack-window';
 
-const encoder = new TextEncoder();
-
 /** Where a task goes: a typed lane when asked, else the high or the normal lane. */
 export function subjectFor(input: Pick<PublishInput, 'type' | 'priority' | 'route'>): string {
   if (input.route === 'typed') return SUBJECTS.typed(input.type);
@@ -19,7 +17,10 @@ export class TaskEncoder {
   readonly subject: string;
   private readonly payloadJson: string;
   private readonly tail: string;
-  private readonly headerBytes: number;
+  private readonly typeJson: string;
+  /** Wire bytes of a task and its headers, less its id (counted twice: body and Nats-Msg-Id). */
+  private readonly fixedBytes: number;
+  readonly headers?: Record<string, string>;
 
   constructor(
     private readonly input: Omit<PublishInput, 'id'>,
@@ -32,7 +33,11 @@ export class TaskEncoder {
     if (input.max_attempts) tail += `,"max_attempts":${input.max_attempts}`;
     if (input.metadata) tail += `,"metadata":${JSON.stringify(input.metadata)}`;
     this.tail = tail;
-    this.headerBytes = headerSize(input.headers);
+    this.typeJson = JSON.stringify(input.type);
+    this.headers = input.headers;
+    // "NATS/1.0\r\nNats-Msg-Id: " + "\r\n" + "\r\n" around the id, the id's quotes in the body.
+    this.fixedBytes =
+      Buffer.byteLength(this.json('', new Date(0).toISOString())) + headerSize(input.headers) + 27;
   }
 
   /** The task object (for results and the API), without encoding. */
@@ -44,10 +49,13 @@ export class TaskEncoder {
     return t;
   }
 
+  /**
+   * A message for the PubAck window. Its body is built when it is sent (again on a resend), so
+   * the thousands of messages awaiting a PubAck hold an id and a time, not their JSON: fewer
+   * bytes survive each young-generation GC.
+   */
   encode(id: string, createdAt: string): OutMsg {
-    const json = `{"id":${JSON.stringify(id)},"type":${JSON.stringify(this.input.type)},"payload":${this.payloadJson},"created_at":"${createdAt}"${this.tail}}`;
-    const data = encoder.encode(json);
-    const size = data.length + this.headerBytes + 24 + id.length;
+    const size = this.fixedBytes + 2 * Buffer.byteLength(id);
     if (size > this.maxPayload) {
       throw new ApiError(
         'payload_too_large',
@@ -55,7 +63,28 @@ export class TaskEncoder {
         { size, maxPayload: this.maxPayload },
       );
     }
-    return { subject: this.subject, data, msgId: id, headers: this.input.headers };
+    return new EncodedTask(this, id, createdAt);
+  }
+
+  json(id: string, createdAt: string): string {
+    return `{"id":${JSON.stringify(id)},"type":${this.typeJson},"payload":${this.payloadJson},"created_at":"${createdAt}"${this.tail}}`;
+  }
+}
+
+class EncodedTask implements OutMsg {
+  readonly subject: string;
+  readonly headers?: Record<string, string>;
+  constructor(
+    private readonly enc: TaskEncoder,
+    readonly msgId: string,
+    private readonly createdAt: string,
+  ) {
+    this.subject = enc.subject;
+    this.headers = enc.headers;
+  }
+
+  get data(): string {
+    return this.enc.json(this.msgId, this.createdAt);
   }
 }
 

@@ -1,0 +1,65 @@
+import type { Msg } from '@nats-io/transport-node';
+
+const decoder = new TextDecoder();
+/** Server 2.9 writes `"duplicate": true` (with a space); encoding/json would write none. */
+const DUPLICATE = /"duplicate":\s*true/;
+
+/** What a reply to a JetStream publish says, read without a full JSON parse in the common case. */
+export type PubAckReply =
+  | { kind: 'ack'; seq: number; duplicate: boolean }
+  /** The server refused it (a JetStream API error): a resend cannot help. */
+  | { kind: 'rejected'; error: string }
+  /** No body: 503 (no stream captures the subject) or another status. */
+  | { kind: 'status'; code: number; description: string }
+  | { kind: 'unreadable' };
+
+/**
+ * A PubAck is `{"stream","seq"[,"domain"][,"duplicate"]}` or `{"error":{...}}`; this turns over
+ * once per published message, so only errors get a full parse.
+ */
+export function readPubAck(m: Msg): PubAckReply {
+  if (m.data.length === 0) {
+    const h = m.headers;
+    return { kind: 'status', code: h?.code ?? 0, description: h?.description ?? '' };
+  }
+  const text = decoder.decode(m.data);
+  if (text.includes('"error"')) {
+    try {
+      const e = (JSON.parse(text) as { error?: { description?: string } }).error;
+      return { kind: 'rejected', error: e?.description ?? 'publish rejected' };
+    } catch {
+      return { kind: 'unreadable' };
+    }
+  }
+  const at = text.indexOf('"seq":');
+  if (at < 0) return { kind: 'unreadable' };
+  return { kind: 'ack', seq: parseInt(text.slice(at + 6), 10), duplicate: DUPLICATE.test(text) };
+}
+
+/** The reply token after `<inbox>.`, as a number (numbers hash cheaper than strings). */
+export function replyToken(m: Msg, inbox: string): number {
+  return Number(m.subject.slice(inbox.length + 1));
+}
+
+/** A header block in wire format with Nats-Msg-Id first; '' when there is nothing to send. */
+export function headerBlock(msgId: string | undefined, headers?: Record<string, string>): string {
+  let s = msgId === undefined ? '' : headerLine('Nats-Msg-Id', msgId);
+  if (headers) for (const k in headers) s += headerLine(k, headers[k]);
+  return wrapHeaderLines(s);
+}
+
+/** One `name: value` line; refuses line breaks (header injection). */
+export function headerLine(name: string, value: string): string {
+  return `${headerText(name)}: ${headerText(value)}\r\n`;
+}
+
+/** The block around lines made by `headerLine` ('' stays '': no headers at all). */
+export function wrapHeaderLines(lines: string): string {
+  return lines ? `NATS/1.0\r\n${lines}\r\n` : '';
+}
+
+function headerText(v: string): string {
+  if (v.includes('\r') || v.includes('\n'))
+    throw new Error('header names and values must not contain line breaks');
+  return v;
+}
