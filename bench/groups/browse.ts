@@ -24,7 +24,7 @@ export async function seed(
 ): Promise<number> {
   let acked = 0;
   let failed = 0;
-  const pub = new FastPublisher(nc, (o) => (o.ok ? acked++ : failed++), 8192, 30_000);
+  const pub = new FastPublisher(nc, (ok) => (ok ? acked++ : failed++), 8192, 30_000);
   const payload = new TextEncoder().encode('{"n":0,"pad":"xxxxxxxxxxxxxxxx"}');
   const t0 = performance.now();
   for (let i = 0; i < n; i++) {

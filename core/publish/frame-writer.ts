@@ -88,9 +88,10 @@ export class FrameWriter {
   }
 }
 
-/** A subject (or reply) must be one protocol token. */
+/** A subject (or reply) must be one protocol token: no empty string, space, tab or line break. */
 function checkToken(s: string): void {
-  if (s.length === 0 || /[\s]/.test(s)) throw new Error(`invalid subject "${s}"`);
+  if (s.length === 0 || s.includes(' ') || s.includes('\r') || s.includes('\n') || s.includes('\t'))
+    throw new Error(`invalid subject "${s}"`);
 }
 
 /** A pre-encoded header block passed through `nc.publish`, which only calls `encode()`. */

@@ -33,13 +33,12 @@ export class PublishJob {
   readonly progress: JobProgress;
   private timer?: NodeJS.Timeout;
   private lastTick = { at: 0, sent: 0 };
-  private readonly refs: ({ seq?: number; line?: number } | undefined)[] = [];
   readonly finished: Promise<JobProgress>;
   private resolveFinished!: (p: JobProgress) => void;
 
   constructor(
     private readonly bus: EventBus,
-    kind: JobKind,
+    private readonly kind: JobKind,
     total: number,
   ) {
     const now = Date.now();
@@ -93,16 +92,17 @@ export class PublishJob {
   }
 
   private async publishAll(nc: NatsConnection, rate: Rate, source: AsyncIterable<OutMsg[]>): Promise<void> {
-    const pub = new FastPublisher(nc, (o) => {
-      const ref = o.ref !== undefined ? this.refs[o.ref] : undefined;
-      if (o.ref !== undefined) this.refs[o.ref] = undefined;
-      if (o.ok) {
+    const pub = new FastPublisher(nc, (ok, duplicate, error, ref) => {
+      if (ok) {
         this.progress.sent++;
-        if (o.duplicate) this.progress.duplicates++;
-      } else this.fail(ref ?? {}, o.error ?? 'publish failed');
+        if (duplicate) this.progress.duplicates++;
+      } else
+        this.fail(
+          ref < 0 ? {} : this.kind === 'import' ? { line: ref } : { seq: ref },
+          error ?? 'publish failed',
+        );
     });
     const pacer = new Pacer(rate);
-    let n = 0;
     try {
       for await (const batch of source) {
         for (const m of batch) {
@@ -111,12 +111,10 @@ export class PublishJob {
           // make nats.js flush (one socket write) per message.
           const pause = pacer.wait(m.timeMs);
           if (pause) await pause;
-          // Remember only where a failure would need to point (sequence or line).
-          this.refs[n] =
-            m.seq !== undefined || m.line !== undefined ? { seq: m.seq, line: m.line } : undefined;
           const room = pub.ready();
           if (room) await room;
-          pub.send(m.subject, m.data, m.header, n++);
+          // Where a failure points: the source sequence (replay) or the line (import).
+          pub.send(m.subject, m.data, m.header, (this.kind === 'import' ? m.line : m.seq) ?? -1);
         }
         if (this.cancelled) return;
       }

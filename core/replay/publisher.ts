@@ -2,11 +2,20 @@ import { createInbox, type Msg, type NatsConnection, type Subscription } from '@
 import { FrameWriter } from '../publish/frame-writer';
 import { readPubAck, replyToken } from '../publish/pub-ack';
 
-export interface PublishOutcome {
-  ref?: number;
-  ok: boolean;
-  duplicate?: boolean;
-  error?: string;
+/** Called once per message: its PubAck (ok, maybe duplicate) or the error; `ref` as given to send. */
+export type OutcomeCallback = (
+  ok: boolean,
+  duplicate: boolean,
+  error: string | undefined,
+  ref: number,
+) => void;
+
+/** A class, so the instances awaiting PubAcks are not pretenured (see StatusPublisher). */
+class Pending {
+  constructor(
+    readonly at: number,
+    readonly ref: number,
+  ) {}
 }
 
 /**
@@ -19,7 +28,7 @@ export interface PublishOutcome {
 export class FastPublisher {
   private readonly prefix = createInbox();
   private readonly sub: Subscription;
-  private readonly pending = new Map<number, { at: number; ref?: number }>();
+  private readonly pending = new Map<number, Pending>();
   private nextId = 0;
   private waiters: (() => void)[] = [];
   private readonly sweeper: NodeJS.Timeout;
@@ -27,7 +36,7 @@ export class FastPublisher {
 
   constructor(
     private readonly nc: NatsConnection,
-    private readonly onOutcome: (o: PublishOutcome) => void,
+    private readonly onOutcome: OutcomeCallback,
     private readonly maxInFlight = 4096,
     private readonly ackTimeoutMs = 10_000,
   ) {
@@ -42,7 +51,7 @@ export class FastPublisher {
   }
 
   /** Resolves once the message is handed to the connection (waits while too many are in flight). */
-  async publish(subject: string, data: Uint8Array, header = '', ref?: number): Promise<void> {
+  async publish(subject: string, data: Uint8Array, header = '', ref = -1): Promise<void> {
     for (let room = this.ready(); room; room = this.ready()) await room;
     this.send(subject, data, header, ref);
   }
@@ -54,13 +63,13 @@ export class FastPublisher {
   }
 
   /** Sends now; call `ready()` first to respect the window. `header` is a wire-format block. */
-  send(subject: string, data: Uint8Array, header = '', ref?: number): void {
+  send(subject: string, data: Uint8Array, header = '', ref = -1): void {
     const id = ++this.nextId;
-    this.pending.set(id, { at: Date.now(), ref });
+    this.pending.set(id, new Pending(Date.now(), ref));
     try {
       this.writer.publish(subject, `${this.prefix}.${id}`, header, data);
     } catch (err) {
-      this.settle(id, { ok: false, error: (err as Error).message });
+      this.settle(id, false, false, (err as Error).message);
     }
   }
 
@@ -72,7 +81,7 @@ export class FastPublisher {
   close(): void {
     clearInterval(this.sweeper);
     this.sub.unsubscribe();
-    for (const id of [...this.pending.keys()]) this.settle(id, { ok: false, error: 'cancelled' });
+    for (const id of [...this.pending.keys()]) this.settle(id, false, false, 'cancelled');
   }
 
   private onAck(m: Msg): void {
@@ -81,27 +90,28 @@ export class FastPublisher {
     const r = readPubAck(m);
     switch (r.kind) {
       case 'ack':
-        return this.settle(id, { ok: true, duplicate: r.duplicate });
+        return this.settle(id, true, r.duplicate);
       case 'rejected':
-        return this.settle(id, { ok: false, error: r.error });
+        return this.settle(id, false, false, r.error);
       case 'status':
-        return this.settle(id, {
-          ok: false,
-          error:
-            r.code === 503
-              ? 'no stream captures this subject (no responders)'
-              : r.description || `status ${r.code}`,
-        });
+        return this.settle(
+          id,
+          false,
+          false,
+          r.code === 503
+            ? 'no stream captures this subject (no responders)'
+            : r.description || `status ${r.code}`,
+        );
       case 'unreadable':
-        return this.settle(id, { ok: false, error: 'unreadable PubAck' });
+        return this.settle(id, false, false, 'unreadable PubAck');
     }
   }
 
-  private settle(id: number, o: Omit<PublishOutcome, 'ref'>): void {
+  private settle(id: number, ok: boolean, duplicate: boolean, error?: string): void {
     const p = this.pending.get(id);
     if (!p) return;
     this.pending.delete(id);
-    this.onOutcome({ ...o, ref: p.ref });
+    this.onOutcome(ok, duplicate, error, p.ref);
     if (this.waiters.length && this.pending.size < this.maxInFlight) {
       const w = this.waiters;
       this.waiters = [];
@@ -113,7 +123,7 @@ export class FastPublisher {
     const limit = Date.now() - this.ackTimeoutMs;
     for (const [id, p] of this.pending) {
       if (p.at > limit) break; // insertion order = send order
-      this.settle(id, { ok: false, error: `no PubAck within ${this.ackTimeoutMs} ms` });
+      this.settle(id, false, false, `no PubAck within ${this.ackTimeoutMs} ms`);
     }
   }
 }

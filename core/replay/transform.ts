@@ -12,6 +12,7 @@ export type Target = z.output<typeof replayTargetSchema>;
 export const REPLAY_OF_HEADER = 'JetDeck-Replay-Of';
 export const REPLAY_MSG_ID_HEADER = 'JetDeck-Replay-Msg-Id';
 const MSG_ID = 'Nats-Msg-Id';
+const ROUTE_CACHE = 10_000;
 const MSG_ID_LC = MSG_ID.toLowerCase();
 const REPLAY_OF_LC = REPLAY_OF_HEADER.toLowerCase();
 const REPLAY_MSG_ID_LC = REPLAY_MSG_ID_HEADER.toLowerCase();
@@ -57,20 +58,34 @@ export class ReplayTransform {
       this.mapper = new SubjectMapper(o.target.from ?? o.sourceFilter ?? '>', o.target.subject);
   }
 
+  /** Per source subject: its target and whether it carries tasks (streams hold few subjects). */
+  private readonly routes = new Map<string, { target?: string; task: boolean }>();
+
   targetFor(subject: string): string | undefined {
     return this.mapper ? this.mapper.map(subject) : subject;
   }
 
+  private route(subject: string): { target?: string; task: boolean } {
+    let r = this.routes.get(subject);
+    if (!r) {
+      const target = this.targetFor(subject);
+      r = { target, task: target !== undefined && (isTaskSubject(subject) || isTaskSubject(target)) };
+      // Bounded: a stream with a subject per message gets no help from the cache, only no harm.
+      if (this.routes.size >= ROUTE_CACHE) this.routes.clear();
+      this.routes.set(subject, r);
+    }
+    return r;
+  }
+
   /** undefined when the message's subject is outside the mapping (skipped). */
   apply(m: RawMsg, ref: { seq?: number; line?: number }): OutMsg | undefined {
-    const subject = this.targetFor(m.subject);
+    const { target: subject, task: taskSubject } = this.route(m.subject);
     if (subject === undefined) return undefined;
     const { renewMsgIds, markReplay } = this.o;
     const oldMsgId = m.headers ? findHeader(m.headers, MSG_ID_LC) : undefined;
     let data = m.data;
     let msgId: string | undefined;
-    const task =
-      renewMsgIds && (isTaskSubject(m.subject) || isTaskSubject(subject)) ? rewriteTask(m.data) : undefined;
+    const task = renewMsgIds && taskSubject ? rewriteTask(m.data) : undefined;
     if (task) {
       data = task.data;
       msgId = task.id;
