@@ -37,7 +37,8 @@ export class FrameWriter {
 
   /**
    * Queues `subject` with reply `reply`, header block `header` (wire format, ending in a blank
-   * line; '' for none) and body `data`. Throws like `nc.publish` on a closed connection or an oversize message.
+   * line; '' for none) and body `data`. Throws like `nc.publish` on a closed connection or an
+   * oversize message.
    */
   publish(subject: string, reply: string, header: string, data: string | Uint8Array): void {
     if (this.nc.isClosed()) throw new Error('connection closed');

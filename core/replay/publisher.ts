@@ -19,11 +19,11 @@ class Pending {
 }
 
 /**
- * Fast JetStream publishing: core publishes with a reply subject on one shared inbox and the
- * PubAcks counted as they arrive (js.publish awaits each ack and tops out near 45k msg/s;
- * this with FrameWriter reaches the server's limit). In-flight messages are capped because nothing else bounds memory,
- * and a message without an ack after `ackTimeoutMs` counts as failed (there is no reconnect
- * buffer: a publish during an outage is simply lost).
+ * Fast JetStream publishing: core publishes with a reply subject on one shared inbox, framed by
+ * FrameWriter, and the PubAcks counted as they arrive (js.publish awaits each ack and tops out
+ * near 45k msg/s). In-flight messages are capped because nothing else bounds memory, and a
+ * message without an ack after `ackTimeoutMs` counts as failed (there is no reconnect buffer:
+ * a publish during an outage is simply lost).
  */
 export class FastPublisher {
   private readonly prefix = createInbox();
