@@ -1,6 +1,6 @@
 import { createInbox, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { FrameWriter } from '../core/publish/frame-writer';
-import { headerBlock, readPubAck, replyToken } from '../core/publish/pub-ack';
+import { headerBlock, isUnavailable, readPubAck, replyToken } from '../core/publish/pub-ack';
 
 /**
  * Fast JetStream publishing for status events: core `publish` with a per-message reply under
@@ -138,8 +138,9 @@ export class StatusPublisher {
     const p = this.pending.get(token);
     if (!p) return;
     const r = readPubAck(m);
-    // A status (503 no responders, stream leader moving) or a stray reply: the sweep retries.
-    if (r.kind === 'status' || r.kind === 'unreadable') return;
+    // A status (503 no responders, stream leader moving), JetStream not ready yet, or a stray
+    // reply: the sweep retries.
+    if (r.kind === 'status' || r.kind === 'unreadable' || isUnavailable(r)) return;
     this.settle(token);
     // A JetStream API error (e.g. no stream for the subject): retrying cannot help.
     if (r.kind === 'rejected') p.done(new Error(r.error));

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -27,10 +27,14 @@ const HOST = '127.0.0.1';
 const READY_LINE = 'Server is ready';
 const CRASH_TAIL = 15;
 
-/** Ports used last time, so the embedded profile's URL survives app restarts. */
+/**
+ * Ports used last time, so the embedded profile's URL survives app restarts, and the server's
+ * pid, so a server left behind by a JetDeck that was killed outright can be stopped.
+ */
 const stateSchema = z.object({
   port: z.number().int().positive().optional(),
   httpPort: z.number().int().positive().optional(),
+  pid: z.number().int().positive().optional(),
 });
 type SavedState = z.infer<typeof stateSchema>;
 
@@ -178,12 +182,15 @@ export class LocalServer {
       this.version ??= await readVersion(binary);
       mkdirSync(this.storeDir, { recursive: true, mode: 0o700 });
       const saved = this.readSavedState();
+      const conf = join(this.opts.dir, 'nats-server.conf');
+      // Before picking ports: an orphan holds last time's ports and, worse, the same store.
+      if (saved.pid) await this.stopOrphan(saved.pid, conf);
       this.clientPort = await pickPort(saved.port, HOST);
       this.httpPort = await pickPort(saved.httpPort, HOST, [this.clientPort]);
-      this.writeSavedState({ port: this.clientPort, httpPort: this.httpPort });
-      const conf = join(this.opts.dir, 'nats-server.conf');
       writeFileAtomic(conf, this.config(), 0o600);
-      await this.spawnAndWait(binary, conf);
+      const pid = this.spawnServer(binary, conf);
+      this.writeSavedState({ port: this.clientPort, httpPort: this.httpPort, pid });
+      await this.untilReady(binary);
       this.setState('running', undefined);
     } catch (err) {
       if (this.state === 'starting') this.setState('error', (err as Error).message);
@@ -202,13 +209,49 @@ export class LocalServer {
     ].join('\n');
   }
 
-  private spawnAndWait(binary: string, conf: string): Promise<void> {
+  /**
+   * Stops a nats-server an earlier JetDeck started on this data folder and could not stop (it was
+   * killed with SIGKILL, or crashed): only a process whose command line names our config file.
+   */
+  private async stopOrphan(pid: number, conf: string): Promise<void> {
+    if (pid === this.child?.pid || !isAlive(pid) || !commandLineOf(pid)?.includes(conf)) return;
+    const note = `[jetdeck] stopping nats-server pid ${pid}, left running by an earlier JetDeck on this data folder`;
+    this.logBuffer.push(`${note}\n`);
+    this.logBatcher.push(note);
+    const signal = (sig: NodeJS.Signals) => {
+      try {
+        process.kill(pid, sig);
+      } catch (err) {
+        throw new Error(
+          `nats-server pid ${pid} still runs on this data folder and cannot be stopped: ${(err as Error).message}`,
+          { cause: err },
+        );
+      }
+    };
+    const waitGone = async (ms: number) => {
+      const deadline = Date.now() + ms;
+      while (isAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      return !isAlive(pid);
+    };
+    signal('SIGTERM');
+    if (await waitGone(this.opts.stopTimeoutMs ?? 10_000)) return;
+    signal('SIGKILL');
+    if (!(await waitGone(5000))) throw new Error(`nats-server pid ${pid} did not exit after SIGKILL`);
+  }
+
+  private spawnServer(binary: string, conf: string): number | undefined {
     const child = spawn(binary, ['-js', '-c', conf], {
       stdio: ['ignore', 'pipe', 'pipe'],
       windowsHide: true,
     });
     this.child = child;
     trackChild(child);
+    return child.pid;
+  }
+
+  private untilReady(binary: string): Promise<void> {
+    const child = this.child;
+    if (!child) return Promise.reject(new Error('nats-server was not started'));
     return new Promise<void>((resolve, reject) => {
       let ready = false;
       const timer = setTimeout(() => {
@@ -286,4 +329,29 @@ export class LocalServer {
   private emitStatus(): void {
     this.bus.emit('localServer.status', this.status());
   }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    // A zombie (exited, not yet reaped) still answers signal 0.
+    if (process.platform === 'linux') return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    return true;
+  } catch (err) {
+    // EPERM: alive but someone else's, so not ours to stop.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** A process's command line, where the platform tells it cheaply (Linux /proc, macOS ps). */
+function commandLineOf(pid: number): string | undefined {
+  try {
+    if (process.platform === 'linux')
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+    if (process.platform === 'darwin')
+      return execFileSync('ps', ['-p', String(pid), '-o', 'command='], { encoding: 'utf8' });
+  } catch {
+    /* gone meanwhile, or not readable: leave it alone */
+  }
+  return undefined;
 }

@@ -7,8 +7,11 @@ const DUPLICATE = /"duplicate":\s*true/;
 /** What a reply to a JetStream publish says, read without a full JSON parse in the common case. */
 export type PubAckReply =
   | { kind: 'ack'; seq: number; duplicate: boolean }
-  /** The server refused it (a JetStream API error): a resend cannot help. */
-  | { kind: 'rejected'; error: string }
+  /**
+   * The server refused it (a JetStream API error). A resend cannot help, except after code 503
+   * ("JetStream system temporarily unavailable", e.g. while a restarted server loads its store).
+   */
+  | { kind: 'rejected'; error: string; code?: number }
   /** No body: 503 (no stream captures the subject) or another status. */
   | { kind: 'status'; code: number; description: string }
   | { kind: 'unreadable' };
@@ -25,8 +28,8 @@ export function readPubAck(m: Msg): PubAckReply {
   const text = decoder.decode(m.data);
   if (text.includes('"error"')) {
     try {
-      const e = (JSON.parse(text) as { error?: { description?: string } }).error;
-      return { kind: 'rejected', error: e?.description ?? 'publish rejected' };
+      const e = (JSON.parse(text) as { error?: { description?: string; code?: number } }).error;
+      return { kind: 'rejected', error: e?.description ?? 'publish rejected', code: e?.code };
     } catch {
       return { kind: 'unreadable' };
     }
@@ -34,6 +37,11 @@ export function readPubAck(m: Msg): PubAckReply {
   const at = text.indexOf('"seq":');
   if (at < 0) return { kind: 'unreadable' };
   return { kind: 'ack', seq: parseInt(text.slice(at + 6), 10), duplicate: DUPLICATE.test(text) };
+}
+
+/** A 503 with or without a body: no stream (yet), or JetStream not ready. Worth a retry for a while. */
+export function isUnavailable(r: PubAckReply): boolean {
+  return (r.kind === 'status' || r.kind === 'rejected') && r.code === 503;
 }
 
 /** The reply token after `<inbox>.`, as a number (numbers hash cheaper than strings). */

@@ -1,6 +1,13 @@
 import { createInbox, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { FrameWriter } from '../publish/frame-writer';
-import { headerBlock, readPubAck, replyToken } from '../publish/pub-ack';
+import { headerBlock, isUnavailable, readPubAck, replyToken } from '../publish/pub-ack';
+
+/**
+ * How long a 503 (no stream captures the subject, or JetStream temporarily unavailable) is taken
+ * for a stream still loading after a server restart or a leader change, and the message re-sent,
+ * before it is final.
+ */
+const NO_STREAM_GRACE_MS = 5000;
 
 /** A message for JetStream: its Nats-Msg-Id makes re-sending after a timeout safe. */
 export interface OutMsg {
@@ -59,6 +66,8 @@ export class PubAckWindow {
   private readonly giveUpMs: number;
   private closed = false;
   private readonly writer: FrameWriter;
+  /** Answered 503 within NO_STREAM_GRACE_MS of the first send: re-sent by the next sweep. */
+  private readonly unavailable = new Set<Pending>();
 
   constructor(
     private readonly nc: NatsConnection,
@@ -109,6 +118,7 @@ export class PubAckWindow {
     for (const p of this.pending.values())
       p.done({ ok: false, error: 'disconnected before the server acknowledged', code: 'not_connected' });
     this.pending.clear();
+    this.unavailable.clear();
     this.release();
   }
 
@@ -130,6 +140,11 @@ export class PubAckWindow {
     const p = this.pending.get(replyToken(m, this.inbox));
     if (!p) return; // acked after a resend already settled it
     const r = readPubAck(m);
+    // Also while a restarted server loads its streams: retry for a while before it is final.
+    if (isUnavailable(r) && Date.now() - p.firstSentAt < NO_STREAM_GRACE_MS) {
+      this.unavailable.add(p);
+      return;
+    }
     switch (r.kind) {
       case 'ack':
         // After a resend, "duplicate" most likely means our own first send was stored.
@@ -164,10 +179,11 @@ export class PubAckWindow {
   private sweep(): void {
     if (this.nc.isClosed()) return this.close();
     const now = Date.now();
-    const stale: Pending[] = [];
+    const stale = new Set([...this.unavailable].filter((p) => this.pending.has(p.token)));
+    this.unavailable.clear();
     for (const p of this.pending.values()) {
       if (now - p.sentAt < this.ackTimeoutMs) break;
-      stale.push(p);
+      stale.add(p);
     }
     for (const p of stale) {
       if (now - p.firstSentAt >= p.giveUpMs) {

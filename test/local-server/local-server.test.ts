@@ -184,11 +184,11 @@ describe('LocalServer lifecycle', () => {
     }
   });
 
-  it.each([
-    ['process.exit', 'process.exit(0);', 0],
-    ['SIGTERM', "process.kill(process.pid, 'SIGTERM'); setInterval(() => {}, 1000);", 'SIGTERM'],
-  ] as const)('kills its nats-server when the Node process ends by %s', async (_how, ending, expectedEnd) => {
-    const dir = join(root, `orphan-${String(expectedEnd)}`);
+  /** Runs a separate Node process that starts a LocalServer on `dir`, then ends by `ending`. */
+  async function runJetDeckProcess(
+    dir: string,
+    ending: string,
+  ): Promise<{ end: number | string | null; st: LocalServerStatus }> {
     const script = [
       `import { EventBus } from ${JSON.stringify(join(process.cwd(), 'core/events.ts'))};`,
       `import { LocalServer } from ${JSON.stringify(join(process.cwd(), 'core/local-server/local-server.ts'))};`,
@@ -197,7 +197,7 @@ describe('LocalServer lifecycle', () => {
       'console.log(JSON.stringify(st));',
       ending,
     ].join('\n');
-    const scriptFile = join(root, `orphan-${String(expectedEnd)}.mts`);
+    const scriptFile = `${dir}.mts`;
     writeFileSync(scriptFile, script);
     const { out, end } = await new Promise<{ out: string; end: number | string | null }>((resolve) => {
       const p = spawn(process.execPath, ['--import', 'tsx', scriptFile], {
@@ -207,14 +207,58 @@ describe('LocalServer lifecycle', () => {
       p.stdout.on('data', (b: Buffer) => (buf += b.toString()));
       p.once('exit', (code, signal) => resolve({ out: buf, end: signal ?? code }));
     });
+    return { end, st: JSON.parse(out.trim().split('\n').at(-1)!) as LocalServerStatus };
+  }
+
+  it.each([
+    ['process.exit', 'process.exit(0);', 0],
+    ['SIGTERM', "process.kill(process.pid, 'SIGTERM'); setInterval(() => {}, 1000);", 'SIGTERM'],
+  ] as const)('kills its nats-server when the Node process ends by %s', async (_how, ending, expectedEnd) => {
+    const { end, st } = await runJetDeckProcess(join(root, `orphan-${String(expectedEnd)}`), ending);
     // The signal still terminates the process as it would without JetDeck's handler.
     expect(end).toBe(expectedEnd);
-    const st = JSON.parse(out.trim().split('\n').at(-1)!) as LocalServerStatus;
     expect(st.state).toBe('running');
     try {
       await until('nats-server to die', () => !isAlive(st.pid!));
     } finally {
       if (isAlive(st.pid!)) process.kill(st.pid!, 'SIGKILL');
+    }
+  });
+
+  it('stops the nats-server a JetDeck killed with SIGKILL left behind before starting its own on that store', async () => {
+    const dir = join(root, 'orphan-SIGKILL');
+    const { end, st } = await runJetDeckProcess(dir, "process.kill(process.pid, 'SIGKILL');");
+    expect(end).toBe('SIGKILL');
+    const orphan = st.pid!;
+    try {
+      // Nothing can run on a SIGKILL: the server outlives the process that started it.
+      expect(isAlive(orphan)).toBe(true);
+      const { server, logLines } = makeServer({ dir });
+      const next = await server.start();
+      expect(next.state).toBe('running');
+      expect(isAlive(orphan)).toBe(false);
+      expect(next.pid).not.toBe(orphan);
+      // The orphan held last time's port; stopped first, the port is reused.
+      expect(next.clientUrl).toBe(st.clientUrl);
+      await until('the orphan note in the log', () =>
+        logLines.find((l) => l.includes(`pid ${orphan}, left running by an earlier JetDeck`)),
+      );
+    } finally {
+      if (isAlive(orphan)) process.kill(orphan, 'SIGKILL');
+    }
+  });
+
+  it('leaves a process alone whose pid was saved but that is not its nats-server', async () => {
+    const dir = join(root, 'pid-reused');
+    mkdirSync(dir, { recursive: true });
+    const bystander = spawn('sleep', ['30']);
+    try {
+      writeFileSync(join(dir, 'state.json'), JSON.stringify({ pid: bystander.pid }));
+      const { server } = makeServer({ dir });
+      expect((await server.start()).state).toBe('running');
+      expect(isAlive(bystander.pid!)).toBe(true);
+    } finally {
+      bystander.kill('SIGKILL');
     }
   });
 });

@@ -229,7 +229,12 @@ describe('publishing across a nats-server restart', () => {
         'bulk end',
         40_000,
       );
-      expect(final).toMatchObject({ state: 'done', sent: 3000, acked: 3000, failed: 0 });
+      expect(final, JSON.stringify(final.errors)).toMatchObject({
+        state: 'done',
+        sent: 3000,
+        acked: 3000,
+        failed: 0,
+      });
       const raw = await rawClient(server.url);
       try {
         expect(await streamMessages(raw.jsm, 'tasks.new')).toBe(3000);

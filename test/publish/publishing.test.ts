@@ -2,7 +2,8 @@ import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, createInbox, type Msg, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FrameWriter } from '../../core/publish/frame-writer';
-import { headerBlock, readPubAck, replyToken } from '../../core/publish/pub-ack';
+import { headerBlock, isUnavailable, readPubAck, replyToken } from '../../core/publish/pub-ack';
+import { PubAckWindow } from '../../core/tasks/pub-ack-window';
 import { startServer, type TestServer } from '../harness/nats-server';
 
 /** The same connection with nats.js's protocol handler hidden: FrameWriter falls back to nc.publish. */
@@ -129,5 +130,62 @@ describe('FrameWriter and PubAck reading', () => {
     const writer = new FrameWriter(other);
     await other.close();
     expect(() => writer.publish('fw.x', 'r', '', 'x')).toThrow(/closed/);
+  });
+
+  it('PubAckWindow: a 503 is retried for a grace period, so a stream that appears meanwhile stores it once', async () => {
+    const window = new PubAckWindow(nc, { ackTimeoutMs: 1000 });
+    try {
+      const pending = window.publish({ subject: 'late.x', data: '{"n":1}', msgId: 'late-1' });
+      await new Promise((r) => setTimeout(r, 1200));
+      await jsm.streams.add({ name: 'LATE', subjects: ['late.>'] });
+      const r = await pending;
+      expect(r).toMatchObject({ ok: true, duplicate: false });
+      expect((await jsm.streams.info('LATE')).state.messages).toBe(1);
+    } finally {
+      window.close();
+    }
+  });
+
+  it('PubAckWindow: a subject no stream captures fails after the grace period with a clear error', async () => {
+    const window = new PubAckWindow(nc, { ackTimeoutMs: 1000 });
+    try {
+      const t0 = Date.now();
+      const r = await window.publish({ subject: 'nowhere.y', data: 'x', msgId: 'nw-1' });
+      expect(r).toEqual({ ok: false, error: 'no stream captures nowhere.y', code: 'nats_error' });
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(5000);
+    } finally {
+      window.close();
+    }
+  });
+
+  it('takes JetStream-not-ready (503 with a body) and no responders as retryable, other errors as final', () => {
+    // Replies as the server words them; shaped by hand because a restart's window is too short to catch.
+    const reply = (body: string, code = 0) =>
+      ({
+        data: new TextEncoder().encode(body),
+        headers: code ? { code, description: '' } : undefined,
+      }) as unknown as Msg;
+    const notReady = readPubAck(
+      reply(
+        '{"error":{"code":503,"err_code":10008,"description":"JetStream system temporarily unavailable"}}',
+      ),
+    );
+    expect(notReady).toEqual({
+      kind: 'rejected',
+      error: 'JetStream system temporarily unavailable',
+      code: 503,
+    });
+    expect(isUnavailable(notReady)).toBe(true);
+    expect(isUnavailable(readPubAck(reply('', 503)))).toBe(true);
+    const wrongStream = readPubAck(
+      reply('{"error":{"code":400,"err_code":10060,"description":"expected stream does not match"}}'),
+    );
+    expect(wrongStream.kind).toBe('rejected');
+    expect(isUnavailable(wrongStream)).toBe(false);
+    expect(readPubAck(reply('{"stream":"S", "seq":42,"duplicate": true}'))).toEqual({
+      kind: 'ack',
+      seq: 42,
+      duplicate: true,
+    });
   });
 });
