@@ -44,6 +44,10 @@ export default defineConfig({
     build: {
       outDir: fromRoot('out/renderer'),
       emptyOutDir: true,
+      // electron-vite leaves bundles unminified; the renderer is also served over HTTP by serve.
+      minify: true,
+      // A desktop app's one bundle, read from disk or loopback: no need to split it for the network.
+      chunkSizeWarningLimit: 1024,
       rolldownOptions: { input: fromRoot('renderer/index.html') },
     },
   },

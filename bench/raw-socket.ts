@@ -44,3 +44,66 @@ export async function rawSocketPublish(
   sock.destroy();
   return rate;
 }
+
+/**
+ * The server's ceiling for a replay: a bare socket client pulls every message of an ack-none
+ * consumer in one request and writes each back as an HPUB (mapped subject, one header) as soon
+ * as it arrives, counting PubAcks. No message objects, no parsing beyond the protocol lines.
+ * Frames are written as latin1: `frame` must build them from ASCII text and `payload`'s bytes.
+ */
+export async function rawSocketReplay(
+  url: string,
+  stream: string,
+  consumer: string,
+  count: number,
+  frame: (subject: string, payload: Buffer, n: number, reply: string) => string,
+): Promise<number> {
+  const { hostname, port } = new URL(url.replace(/^nats:/, 'http:'));
+  const sock = net.connect(Number(port), hostname);
+  await new Promise<void>((resolve, reject) => sock.once('connect', resolve).once('error', reject));
+  const pull = JSON.stringify({ batch: count, no_wait: true });
+  sock.write(
+    'CONNECT {"verbose":false,"pedantic":false,"headers":true,"protocol":1}\r\n' +
+      'SUB _RAW.msgs 1\r\nSUB _RAW.acks.* 2\r\n' +
+      `PUB $JS.API.CONSUMER.MSG.NEXT.${stream}.${consumer} _RAW.msgs ${pull.length}\r\n${pull}\r\n`,
+  );
+  let received = 0;
+  let acked = 0;
+  let buf: Buffer = Buffer.alloc(0);
+  const t0 = performance.now();
+  await new Promise<void>((resolve, reject) => {
+    sock.on('error', reject);
+    sock.on('data', (chunk: Buffer) => {
+      buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
+      let out = '';
+      let at = 0;
+      for (;;) {
+        const eol = buf.indexOf('\r\n', at);
+        if (eol < 0) break;
+        const line = buf.toString('latin1', at, eol);
+        if (line.startsWith('MSG ') || line.startsWith('HMSG ')) {
+          // MSG <subject> <sid> [reply] <size> | HMSG <subject> <sid> [reply] <hlen> <size>
+          const f = line.split(' ');
+          const size = Number(f[f.length - 1]);
+          if (buf.length < eol + 2 + size + 2) break; // the payload is not all here yet
+          const body = buf.subarray(eol + 2, eol + 2 + size);
+          if (f[2] === '1' && f.length === 5 && f[3].startsWith('$JS.ACK.')) {
+            out += frame(f[1], body, received, `_RAW.acks.${received}`);
+            received++;
+          } else if (f[2] === '2') acked++;
+          at = eol + 2 + size + 2;
+        } else {
+          if (line === 'PING') out += 'PONG\r\n';
+          if (line.startsWith('-ERR')) reject(new Error(`server error: ${line}`));
+          at = eol + 2;
+        }
+      }
+      buf = buf.subarray(at);
+      if (out) sock.write(out, 'latin1');
+      if (acked >= count) resolve();
+    });
+  });
+  const rate = (count * 1000) / (performance.now() - t0);
+  sock.destroy();
+  return rate;
+}
