@@ -34,40 +34,50 @@ async function cpuOf(fn: () => Promise<void>): Promise<{ cpu: number; wall: numb
 }
 
 /**
- * The sampler's CPU per sample, stated as % of one core at one sample per second: CPU of the
- * sampling window minus the idle rate of the windows around it (the core's own timers), per
- * sample taken (a window of N seconds holds N or N - 1 samples).
+ * The sampler's CPU per sample, stated as % of one core at one sample per second: CPU of a
+ * sampling window minus the idle rate of the windows either side of it (the core's own timers),
+ * per sample taken (a window of N seconds holds N or N - 1 samples). Three sampling windows
+ * between four idle ones; the median is the figure, since one window on a shared machine can
+ * catch a neighbour's burst (the spread is printed too).
  */
+const ROUNDS = 3;
 async function measure(core: Core, sampler: Sampler, label: string): Promise<void> {
-  let idleCpu = 0;
-  let idleWall = 0;
   let relisted = 0;
   const off = core.bus.on('monitor.sample', () => (relisted += sampler.state.relisted ?? 0));
   const idleWindow = async () => {
     // Unmeasured settling first: GC deferred from earlier samples belongs to neither window.
     await sleep(SETTLE_MS);
-    const idle = await cpuOf(() => sleep(IDLE_WINDOW_MS));
-    idleCpu += idle.cpu;
-    idleWall += idle.wall;
+    return cpuOf(() => sleep(IDLE_WINDOW_MS));
   };
-  await idleWindow();
-  sampler.durations.length = 0;
-  sampler.cpuMs.length = 0;
-  const busy = await cpuOf(async () => {
-    sampler.start();
-    await sleep(BUSY_WINDOW_MS);
-    sampler.stop();
-    await sampler.settled();
-  });
-  const ms = [...sampler.durations].sort((a, b) => a - b);
-  const cpu = [...sampler.cpuMs].sort((a, b) => a - b);
-  await idleWindow();
+  const durations: number[] = [];
+  const cpuMs: number[] = [];
+  const pcts: number[] = [];
+  let before = await idleWindow();
+  for (let r = 0; r < ROUNDS; r++) {
+    sampler.durations.length = 0;
+    sampler.cpuMs.length = 0;
+    const busy = await cpuOf(async () => {
+      sampler.start();
+      await sleep(BUSY_WINDOW_MS);
+      sampler.stop();
+      await sampler.settled();
+    });
+    const samples = sampler.durations.length;
+    durations.push(...sampler.durations);
+    cpuMs.push(...sampler.cpuMs);
+    const after = await idleWindow();
+    if (samples === 0) throw new Error('the sampler took no samples');
+    const idleRate = (before.cpu + after.cpu) / (before.wall + after.wall);
+    pcts.push(((busy.cpu - idleRate * busy.wall) / samples / INTERVAL_MS) * 100);
+    before = after;
+  }
   off();
-  if (ms.length === 0) throw new Error('the sampler took no samples');
-  const idleRate = idleCpu / idleWall;
-  const perSampleMs = (busy.cpu - idleRate * busy.wall) / ms.length;
-  report(`${label}_cpu_pct`, (perSampleMs / INTERVAL_MS) * 100, '%');
-  report(`${label}_idle_cpu_pct`, idleRate * 100, '%');
+  pcts.sort((a, b) => a - b);
+  const ms = durations.sort((a, b) => a - b);
+  const cpu = cpuMs.sort((a, b) => a - b);
+  report(`${label}_cpu_pct`, percentile(pcts, 50), '%');
+  report(`${label}_cpu_pct_min`, pcts[0], '%');
+  report(`${label}_cpu_pct_max`, pcts[pcts.length - 1], '%');
   report(`${label}_samples`, ms.length, 'samples');
   report(`${label}_relisted_streams`, relisted / ms.length, 'streams/sample');
   // CPU inside each sample: blind to work after it (GC), but immune to the baseline's noise.
