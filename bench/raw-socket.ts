@@ -1,5 +1,19 @@
 import net from 'node:net';
 
+/** A plain socket to the server, CONNECT sent (no auth: the bench's own server). */
+async function openSocket(url: string): Promise<net.Socket> {
+  const { hostname, port } = new URL(url.replace(/^nats:/, 'http:'));
+  const sock = net.connect(Number(port), hostname);
+  await new Promise<void>((resolve, reject) => sock.once('connect', resolve).once('error', reject));
+  sock.write('CONNECT {"verbose":false,"pedantic":false,"headers":true,"protocol":1}\r\n');
+  return sock;
+}
+
+/** One HPUB frame as text (ASCII subjects and header block; `body` as latin1 bytes). */
+export function hpubFrame(subject: string, reply: string, header: string, body: string): string {
+  return `HPUB ${subject} ${reply} ${header.length} ${header.length + body.length}\r\n${header}${body}\r\n`;
+}
+
 /**
  * The server's own ceiling for a workload: a client that does nothing but write ready-made
  * HPUB frames to a plain socket and count the PubAcks (no parsing, no objects per message).
@@ -12,12 +26,8 @@ export async function rawSocketPublish(
   frame: (i: number, reply: string) => string,
   window = 4096,
 ): Promise<number> {
-  const { hostname, port } = new URL(url.replace(/^nats:/, 'http:'));
-  const sock = net.connect(Number(port), hostname);
-  await new Promise<void>((resolve, reject) => sock.once('connect', resolve).once('error', reject));
-  sock.write(
-    'CONNECT {"verbose":false,"pedantic":false,"headers":true,"protocol":1}\r\nSUB _RAW.acks.* 1\r\n',
-  );
+  const sock = await openSocket(url);
+  sock.write('SUB _RAW.acks.* 1\r\n');
   let sent = 0;
   let acked = 0;
   let tail = '';
@@ -58,13 +68,10 @@ export async function rawSocketReplay(
   count: number,
   frame: (subject: string, payload: Buffer, n: number, reply: string) => string,
 ): Promise<number> {
-  const { hostname, port } = new URL(url.replace(/^nats:/, 'http:'));
-  const sock = net.connect(Number(port), hostname);
-  await new Promise<void>((resolve, reject) => sock.once('connect', resolve).once('error', reject));
+  const sock = await openSocket(url);
   const pull = JSON.stringify({ batch: count, no_wait: true });
   sock.write(
-    'CONNECT {"verbose":false,"pedantic":false,"headers":true,"protocol":1}\r\n' +
-      'SUB _RAW.msgs 1\r\nSUB _RAW.acks.* 2\r\n' +
+    'SUB _RAW.msgs 1\r\nSUB _RAW.acks.* 2\r\n' +
       `PUB $JS.API.CONSUMER.MSG.NEXT.${stream}.${consumer} _RAW.msgs ${pull.length}\r\n${pull}\r\n`,
   );
   let received = 0;

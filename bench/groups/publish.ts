@@ -7,7 +7,8 @@ import { TaskEncoder } from '../../core/tasks/task-builder';
 import { inspectTopology } from '../../core/tasks/topology';
 import { startServer } from '../../test/harness/nats-server';
 import { ratio, report, type BenchGroup } from '../lib';
-import { rawSocketPublish } from '../raw-socket';
+import { hpubFrame, rawSocketPublish } from '../raw-socket';
+import { headerBlock } from '../../core/publish/pub-ack';
 
 /**
  * `publish`: N tasks through JetDeck's publisher (sortable ids, JSON encoding, Nats-Msg-Id and
@@ -20,6 +21,7 @@ const SCALE = Number(process.env.BENCH_SCALE ?? '1') || 1;
 const TASKS = Math.max(1000, Math.round(200_000 * SCALE));
 const BASELINE_IN_FLIGHT = 256;
 const PAYLOAD = { n: 1, note: 'bench' };
+const BENCH_HEADERS = { 'X-Bench': 'publish' };
 
 export const group: BenchGroup = {
   name: 'publish',
@@ -69,7 +71,7 @@ export const group: BenchGroup = {
 async function jetdeckPublish(nc: NatsConnection, count: number, idPrefix: string): Promise<number> {
   const window = new PubAckWindow(nc);
   const encoder = new TaskEncoder(
-    { type: 'echo', payload: PAYLOAD, headers: { 'X-Bench': 'publish' } },
+    { type: 'echo', payload: PAYLOAD, headers: BENCH_HEADERS },
     nc.info?.max_payload ?? 1 << 20,
   );
   // Generated sortable ids (as the UI's bulk publish does); the prefix only separates runs.
@@ -104,9 +106,7 @@ function rawCeiling(url: string, count: number): Promise<number> {
   const createdAt = new Date().toISOString();
   return rawSocketPublish(url, count, (i, reply) => {
     const id = `raw-${i}`;
-    const body = encoder.json(id, createdAt);
-    const hdr = `NATS/1.0\r\nNats-Msg-Id: ${id}\r\nX-Bench: publish\r\n\r\n`;
-    return `HPUB ${SUBJECTS.new} ${reply} ${hdr.length} ${hdr.length + body.length}\r\n${hdr}${body}\r\n`;
+    return hpubFrame(SUBJECTS.new, reply, headerBlock(id, BENCH_HEADERS), encoder.json(id, createdAt));
   });
 }
 

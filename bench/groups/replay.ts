@@ -9,7 +9,8 @@ import type { JobProgress } from '../../api/features/messages';
 import { makeTestCore, type TestCore } from '../../test/harness/core';
 import { startServer } from '../../test/harness/nats-server';
 import { ratio, report, type BenchGroup } from '../lib';
-import { rawSocketReplay } from '../raw-socket';
+import { hpubFrame, rawSocketReplay } from '../raw-socket';
+import { headerBlock } from '../../core/publish/pub-ack';
 import { seed } from './browse';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? '1') || 1;
@@ -57,9 +58,8 @@ export const group: BenchGroup = {
         mem_storage: true,
       });
       const ceiling = await rawSocketReplay(server.url, 'SRC', 'raw-replay', n, (subject, body, i, reply) => {
-        const hdr = `NATS/1.0\r\nJetDeck-Replay-Of: SRC:${i + 1}\r\n\r\n`;
-        const to = `ceil.${subject.slice('src.'.length)}`;
-        return `HPUB ${to} ${reply} ${hdr.length} ${hdr.length + body.length}\r\n${hdr}${body.toString('latin1')}\r\n`;
+        const hdr = headerBlock(undefined, { 'JetDeck-Replay-Of': `SRC:${i + 1}` });
+        return hpubFrame(`ceil.${subject.slice('src.'.length)}`, reply, hdr, body.toString('latin1'));
       });
       if ((await jsm.streams.info('CEIL')).state.messages !== n) throw new Error('CEIL is missing messages');
 

@@ -1,6 +1,7 @@
 import type { PublishInput } from '../../api/features/tasks';
 import { ApiError } from '../../api/errors';
 import { SUBJECTS, type Task } from '../../api/task-wire';
+import { headerBlock } from '../publish/pub-ack';
 import type { OutMsg } from './pub-ack-window';
 
 /** Where a task goes: a typed lane when asked, else the high or the normal lane. */
@@ -35,9 +36,10 @@ export class TaskEncoder {
     this.tail = tail;
     this.typeJson = JSON.stringify(input.type);
     this.headers = input.headers;
-    // "NATS/1.0\r\nNats-Msg-Id: " + "\r\n" + "\r\n" around the id, the id's quotes in the body.
+    // The body and the header block with an empty id; each task adds its id once to each.
     this.fixedBytes =
-      Buffer.byteLength(this.json('', new Date(0).toISOString())) + headerSize(input.headers) + 27;
+      Buffer.byteLength(this.json('', new Date(0).toISOString())) +
+      Buffer.byteLength(headerBlock('', input.headers));
   }
 
   /** The task object (for results and the API), without encoding. */
@@ -86,12 +88,4 @@ class EncodedTask implements OutMsg {
   get data(): string {
     return this.enc.json(this.msgId, this.createdAt);
   }
-}
-
-/** Bytes the user headers add on the wire (NATS/1.0 line and the Nats-Msg-Id line excluded). */
-function headerSize(h: Record<string, string> | undefined): number {
-  if (!h) return 0;
-  let n = 0;
-  for (const [k, v] of Object.entries(h)) n += k.length + Buffer.byteLength(v) + 4;
-  return n;
 }
