@@ -1,6 +1,6 @@
-import { createInbox, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
-import { FrameWriter } from '../publish/frame-writer';
-import { readPubAck, replyToken } from '../publish/pub-ack';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { PubAckReply } from '../publish/pub-ack';
+import { PubAckTracker, Sent } from '../publish/pub-ack-tracker';
 
 /** Called once per message: its PubAck (ok, maybe duplicate) or the error; `ref` as given to send. */
 export type OutcomeCallback = (
@@ -10,44 +10,30 @@ export type OutcomeCallback = (
   ref: number,
 ) => void;
 
-/** A class, so the instances awaiting PubAcks are not pretenured (see StatusPublisher). */
-class Pending {
+class Pending extends Sent {
   constructor(
-    readonly at: number,
+    public subject: string,
+    public data: Uint8Array | undefined,
+    public header: string,
     readonly ref: number,
-  ) {}
+  ) {
+    super();
+  }
 }
 
 /**
- * Fast JetStream publishing: core publishes with a reply subject on one shared inbox, framed by
- * FrameWriter, and the PubAcks counted as they arrive (js.publish awaits each ack and tops out
- * near 45k msg/s). In-flight messages are capped because nothing else bounds memory, and a
- * message without an ack after `ackTimeoutMs` counts as failed (there is no reconnect buffer:
- * a publish during an outage is simply lost).
+ * Replay and import publishing. In-flight messages are capped because nothing else bounds
+ * memory, and a message without an ack after `ackTimeoutMs` counts as failed: it is never
+ * re-sent, since a replayed message need not carry a Nats-Msg-Id that would make that safe.
  */
-export class FastPublisher {
-  private readonly prefix = createInbox();
-  private readonly sub: Subscription;
-  private readonly pending = new Map<number, Pending>();
-  private nextId = 0;
-  private waiters: (() => void)[] = [];
-  private readonly sweeper: NodeJS.Timeout;
-  private readonly writer: FrameWriter;
-
+export class FastPublisher extends PubAckTracker<Pending> {
   constructor(
-    private readonly nc: NatsConnection,
+    nc: NatsConnection,
     private readonly onOutcome: OutcomeCallback,
-    private readonly maxInFlight = 4096,
-    private readonly ackTimeoutMs = 10_000,
+    maxInFlight = 4096,
+    ackTimeoutMs = 10_000,
   ) {
-    this.writer = new FrameWriter(nc);
-    this.sub = nc.subscribe(`${this.prefix}.*`, { callback: (_e, m) => this.onAck(m) });
-    this.sweeper = setInterval(() => this.sweep(), 1000);
-    this.sweeper.unref();
-  }
-
-  get inFlight(): number {
-    return this.pending.size;
+    super(nc, maxInFlight, ackTimeoutMs, 1000);
   }
 
   /** Resolves once the message is handed to the connection (waits while too many are in flight). */
@@ -56,46 +42,35 @@ export class FastPublisher {
     this.send(subject, data, header, ref);
   }
 
-  /** A promise only while the window is full: hot loops stay synchronous otherwise. */
-  ready(): Promise<void> | undefined {
-    if (this.pending.size < this.maxInFlight) return undefined;
-    return new Promise<void>((r) => this.waiters.push(r));
-  }
-
   /** Sends now; call `ready()` first to respect the window. `header` is a wire-format block. */
   send(subject: string, data: Uint8Array, header = '', ref = -1): void {
-    const id = ++this.nextId;
-    this.pending.set(id, new Pending(Date.now(), ref));
-    try {
-      this.writer.publish(subject, `${this.prefix}.${id}`, header, data);
-    } catch (err) {
-      this.settle(id, false, false, (err as Error).message);
-    }
-  }
-
-  /** Waits until every message has an outcome (ack, error or timeout). */
-  async drain(): Promise<void> {
-    while (this.pending.size > 0) await new Promise<void>((r) => this.waiters.push(r));
+    this.start(new Pending(subject, data, header, ref));
   }
 
   close(): void {
-    clearInterval(this.sweeper);
-    this.sub.unsubscribe();
-    for (const id of [...this.pending.keys()]) this.settle(id, false, false, 'cancelled');
+    for (const p of this.stopTracking()) this.onOutcome(false, false, 'cancelled', p.ref);
   }
 
-  private onAck(m: Msg): void {
-    const id = replyToken(m, this.prefix);
-    if (!this.pending.has(id)) return;
-    const r = readPubAck(m);
+  protected write(p: Pending, reply: string): void {
+    const data = p.data;
+    // Never re-sent: let the payload go while the PubAck is awaited.
+    p.data = undefined;
+    if (data) this.writer.publish(p.subject, reply, p.header, data);
+  }
+
+  protected sendFailed(p: Pending, err: Error): void {
+    this.settle(p, false, false, err.message);
+  }
+
+  protected acked(p: Pending, r: PubAckReply): void {
     switch (r.kind) {
       case 'ack':
-        return this.settle(id, true, r.duplicate);
+        return this.settle(p, true, r.duplicate);
       case 'rejected':
-        return this.settle(id, false, false, r.error);
+        return this.settle(p, false, false, r.error);
       case 'status':
         return this.settle(
-          id,
+          p,
           false,
           false,
           r.code === 503
@@ -103,27 +78,15 @@ export class FastPublisher {
             : r.description || `status ${r.code}`,
         );
       case 'unreadable':
-        return this.settle(id, false, false, 'unreadable PubAck');
+        return this.settle(p, false, false, 'unreadable PubAck');
     }
   }
 
-  private settle(id: number, ok: boolean, duplicate: boolean, error?: string): void {
-    const p = this.pending.get(id);
-    if (!p) return;
-    this.pending.delete(id);
-    this.onOutcome(ok, duplicate, error, p.ref);
-    if (this.waiters.length && this.pending.size < this.maxInFlight) {
-      const w = this.waiters;
-      this.waiters = [];
-      for (const r of w) r();
-    }
+  protected stale(p: Pending): void {
+    this.settle(p, false, false, `no PubAck within ${this.ackTimeoutMs} ms`);
   }
 
-  private sweep(): void {
-    const limit = Date.now() - this.ackTimeoutMs;
-    for (const [id, p] of this.pending) {
-      if (p.at > limit) break; // insertion order = send order
-      this.settle(id, false, false, `no PubAck within ${this.ackTimeoutMs} ms`);
-    }
+  private settle(p: Pending, ok: boolean, duplicate: boolean, error?: string): void {
+    if (this.forget(p)) this.onOutcome(ok, duplicate, error, p.ref);
   }
 }
