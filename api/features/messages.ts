@@ -46,6 +46,14 @@ export interface MessagePage {
   method: ReadMethod;
 }
 
+/** Payload bytes sent per message in a page or a tail batch (the rest via messages.get). */
+const previewBytesSchema = z
+  .number()
+  .int()
+  .min(0)
+  .max(1024 * 1024)
+  .default(4096);
+
 /** Time as ISO text or ms since epoch. */
 export const timeInputSchema = z.union([
   z.string().refine((s) => !Number.isNaN(Date.parse(s)), { message: 'expected an ISO date-time' }),
@@ -74,13 +82,7 @@ export const pageInputSchema = z.object({
   /** Wildcards allowed. */
   subject: subjectSchema.optional(),
   pageSize: z.number().int().min(1).max(MAX_PAGE_SIZE, `page size is at most ${MAX_PAGE_SIZE}`).default(100),
-  /** Payload bytes returned per message in a page (the rest via messages.get). */
-  previewBytes: z
-    .number()
-    .int()
-    .min(0)
-    .max(1024 * 1024)
-    .default(4096),
+  previewBytes: previewBytesSchema,
   /** Count matching messages (free without a filter; one stream-info request with one). */
   withTotal: z.boolean().default(true),
 });
@@ -232,12 +234,7 @@ export const messagesMethods = {
       subject: subjectSchema.optional(),
       /** Most messages held between flushes or while paused; older ones are dropped and counted. */
       bufferSize: z.number().int().min(1).max(10_000).default(1000),
-      previewBytes: z
-        .number()
-        .int()
-        .min(0)
-        .max(1024 * 1024)
-        .default(4096),
+      previewBytes: previewBytesSchema,
     }),
   ).returns<TailInfo>(),
   'messages.tail.pause': method(z.object({ tailId: z.string() })).returns<TailInfo>(),

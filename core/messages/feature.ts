@@ -9,8 +9,14 @@ import type { Core } from '../core';
 import type { HandlersFor } from '../router';
 import { withApiErrors } from '../streams/api-errors';
 import { JobRegistry, PublishJob, type OutMsg } from '../replay/jobs';
-import { countSource, readSource, resolveSource, type SourceSpec } from '../replay/source';
-import { ReplayTransform } from '../replay/transform';
+import {
+  countSource,
+  readSource,
+  resolveSource,
+  type ResolvedSource,
+  type SourceSpec,
+} from '../replay/source';
+import { ReplayTransform, type Target } from '../replay/transform';
 import { readPage } from './browser';
 import { toBrowsed } from './format';
 import { parseJsonLines, toJsonLine, type ParsedLine } from './jsonl';
@@ -106,13 +112,7 @@ export function registerMessages(core: Core): void {
     'replay.dryRun': async ({ source, target }) => {
       const { nc, jsm } = await ctx();
       const src = await resolveSource(nc, jsm, source);
-      const transform = new ReplayTransform({
-        stream: source.stream,
-        target,
-        sourceFilter: src.kind === 'range' ? src.filter : undefined,
-        renewMsgIds: true,
-        markReplay: true,
-      });
+      const transform = replayTransform(src, target);
       const r = await countSource(nc, jsm, src);
       return { ...r, sampleTarget: r.first ? transform.targetFor(r.first.subject) : undefined };
     },
@@ -120,13 +120,7 @@ export function registerMessages(core: Core): void {
     'replay.start': async ({ source, target, rate }) => {
       const { nc, jsm } = await ctx();
       const src = await resolveSource(nc, jsm, source);
-      const transform = new ReplayTransform({
-        stream: source.stream,
-        target,
-        sourceFilter: src.kind === 'range' ? src.filter : undefined,
-        renewMsgIds: true,
-        markReplay: true,
-      });
+      const transform = replayTransform(src, target);
       const { count } = await countSource(nc, jsm, src);
       const job = new PublishJob(core.bus, 'replay', count);
       async function* out(): AsyncGenerator<OutMsg[]> {
@@ -228,4 +222,15 @@ export function registerMessages(core: Core): void {
     },
   };
   core.router.register(withApiErrors(handlers));
+}
+
+/** A replay maps onto the target with fresh msg ids and `JetDeck-Replay-Of` on every message. */
+function replayTransform(src: ResolvedSource, target: Target): ReplayTransform {
+  return new ReplayTransform({
+    stream: src.stream,
+    target,
+    sourceFilter: src.kind === 'range' ? src.filter : undefined,
+    renewMsgIds: true,
+    markReplay: true,
+  });
 }

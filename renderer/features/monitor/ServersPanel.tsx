@@ -4,7 +4,7 @@ import { api } from '../../api';
 import { formatBytes, formatCount } from '../../ui/format';
 import { HealthBadge } from '../../ui/HealthBadge';
 import { ErrorState, Skeleton } from '../../ui/States';
-import { usePolling } from '../overview/usePolling';
+import { usePolling } from '../../ui/usePolling';
 import { toEnvelope } from '../toasts/store';
 import { formatByteRate, formatDuration, formatMaybeBytes, formatPct, formatRate } from './format';
 import { useMonitor } from './store';

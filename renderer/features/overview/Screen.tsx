@@ -8,7 +8,7 @@ import { EmptyState, ErrorState, Skeleton } from '../../ui/States';
 import { useConnections } from '../connections/store';
 import { HealthSummaryCard } from '../monitor/HealthSummaryCard';
 import { toEnvelope } from '../toasts/store';
-import { usePolling } from './usePolling';
+import { usePolling } from '../../ui/usePolling';
 
 const POLL_MS = 2500;
 const NOT_CONNECTED_TITLE: Partial<Record<string, string>> = {

@@ -1,42 +1,12 @@
-import { useEffect, useState } from 'react';
 import type { LaneStatus } from '../../../api/features/tasks';
 import { api } from '../../api';
 import { TimeChart } from '../../ui/TimeChart';
+import { usePolling } from '../../ui/usePolling';
 import { toEnvelope } from '../toasts/store';
 import { formatSeconds, formatTime } from './format';
 import { useTasks } from './store';
 
 const POLL_MS = 2000;
-
-/** Polls tasks.queueStatus every 2 s while the page is visible; the points feed the backlog chart. */
-function useQueuePolling(enabled: boolean): unknown {
-  const [error, setError] = useState<unknown>();
-  useEffect(() => {
-    if (!enabled) return;
-    let stopped = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const tick = async () => {
-      if (document.visibilityState === 'visible') {
-        try {
-          const q = await api.call('tasks.queueStatus');
-          if (!stopped) {
-            useTasks.getState().pushQueue(q);
-            setError(undefined);
-          }
-        } catch (err) {
-          if (!stopped) setError(err);
-        }
-      }
-      if (!stopped) timer = setTimeout(() => void tick(), POLL_MS);
-    };
-    void tick();
-    return () => {
-      stopped = true;
-      clearTimeout(timer);
-    };
-  }, [enabled]);
-  return error;
-}
 
 function laneLabel(l: LaneStatus): string {
   if (l.consumer === 'task-workers') return 'normal';
@@ -45,7 +15,16 @@ function laneLabel(l: LaneStatus): string {
 }
 
 export function QueueStatusPanel({ connected }: { connected: boolean }) {
-  const error = useQueuePolling(connected);
+  // Every 2 s while the page is visible; the points feed the backlog chart.
+  const { error } = usePolling(
+    async () => {
+      const q = await api.call('tasks.queueStatus');
+      useTasks.getState().pushQueue(q);
+      return q;
+    },
+    POLL_MS,
+    connected,
+  );
   const queue = useTasks((s) => s.queue);
   const points = useTasks((s) => s.backlog);
   return (
