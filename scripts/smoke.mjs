@@ -27,7 +27,7 @@ function stop() {
 function fail(message) {
   console.error(`smoke: FAILED: ${message}\n--- app output ---\n${output.slice(-4000)}`);
   stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   process.exit(1);
 }
 
@@ -67,7 +67,10 @@ if (js.status !== 200 || (await js.text()).length < 10_000) fail(`${script[1]} a
 console.log(`smoke: the built UI is served (${script[1]})`);
 
 child.removeAllListeners('exit');
+const exited = new Promise((resolve) => child.once('exit', resolve));
 stop();
-rmSync(dataDir, { recursive: true, force: true });
+await exited;
+// The embedded nats-server may still be flushing its store for a moment after the app exits.
+rmSync(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
 console.log('smoke: OK');
 process.exit(0);
