@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { EventSpec, MethodSpec } from './define';
 import { connectionsEvents, connectionsMethods } from './features/connections';
+import { fleetEvents, fleetMethods } from './features/fleet';
 import { messagesEvents, messagesMethods } from './features/messages';
 import { monitorEvents, monitorMethods } from './features/monitor';
 import { streamsEvents, streamsMethods } from './features/streams';
@@ -12,6 +13,7 @@ export const methods = {
   ...connectionsMethods,
   ...tasksMethods,
   ...workersMethods,
+  ...fleetMethods,
   ...streamsMethods,
   ...messagesMethods,
   ...monitorMethods,
@@ -20,6 +22,7 @@ export const events = {
   ...connectionsEvents,
   ...tasksEvents,
   ...workersEvents,
+  ...fleetEvents,
   ...streamsEvents,
   ...messagesEvents,
   ...monitorEvents,

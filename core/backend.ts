@@ -5,6 +5,7 @@ import { registerMonitor } from './monitor/feature';
 import { registerStreams } from './streams/feature';
 import { registerTasks } from './tasks/feature';
 import { registerWorkers } from './workers/feature';
+import { registerFleet } from './fleet/feature';
 
 export interface StartOptions {
   /** `--nats URL`: connect there instead of the saved or embedded default. */
@@ -22,6 +23,7 @@ export function createCore(opts: CoreOptions): Core {
   registerConnections(core);
   registerTasks(core);
   registerWorkers(core);
+  registerFleet(core);
   registerStreams(core);
   registerMessages(core);
   registerMonitor(core);

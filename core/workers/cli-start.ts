@@ -5,6 +5,7 @@ export interface PoolLaunchOptions {
   workers?: number;
   handlers?: string;
   concurrency?: number;
+  allowRemoteControl?: boolean;
 }
 
 /**
@@ -12,8 +13,9 @@ export interface PoolLaunchOptions {
  * connected, else as soon as the first connection comes up.
  */
 export async function startPoolAtLaunch(core: Core, opts: PoolLaunchOptions): Promise<void> {
-  if (!opts.workers) return;
   const svc = workersService(core);
+  svc.allowRemoteControl = opts.allowRemoteControl ?? false;
+  if (!opts.workers) return;
   const settings = { threads: opts.workers, concurrency: opts.concurrency ?? 16, handlers: opts.handlers };
   const start = async () => {
     try {
