@@ -2,6 +2,7 @@ import { registerConnections, LOCAL_PROFILE_ID, resolveForConnect } from './conn
 import { Core, type CoreOptions } from './core';
 import { registerMessages } from './messages/feature';
 import { registerMonitor } from './monitor/feature';
+import { registerReplay } from './replay/feature';
 import { registerStreams } from './streams/feature';
 import { registerTasks } from './tasks/feature';
 import { registerWorkers } from './workers/feature';
@@ -24,6 +25,7 @@ export function createCore(opts: CoreOptions): Core {
   registerWorkers(core);
   registerStreams(core);
   registerMessages(core);
+  registerReplay(core);
   registerMonitor(core);
   return core;
 }

@@ -4,11 +4,11 @@ import { SUBJECTS, TASKS_STREAM } from '../../api/task-wire';
 import { BulkJob } from '../../core/tasks/bulk';
 import { PubAckWindow } from '../../core/tasks/pub-ack-window';
 import { TaskEncoder } from '../../core/tasks/task-builder';
-import { inspectTopology } from '../../core/tasks/topology';
+import { inspectTopology } from '../../nats/topology';
 import { startServer } from '../../test/harness/nats-server';
 import { ratio, report, type BenchGroup } from '../lib';
 import { hpubFrame, rawSocketPublish } from '../raw-socket';
-import { headerBlock } from '../../core/publish/pub-ack';
+import { headerBlock } from '../../nats/publish/pub-ack';
 
 /**
  * `publish`: N tasks through JetDeck's publisher (sortable ids, JSON encoding, Nats-Msg-Id and

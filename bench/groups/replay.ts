@@ -10,7 +10,7 @@ import { makeTestCore, type TestCore } from '../../test/harness/core';
 import { startServer } from '../../test/harness/nats-server';
 import { ratio, report, type BenchGroup } from '../lib';
 import { hpubFrame, rawSocketReplay } from '../raw-socket';
-import { headerBlock } from '../../core/publish/pub-ack';
+import { headerBlock } from '../../nats/publish/pub-ack';
 import { seed } from './browse';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? '1') || 1;

@@ -1,7 +1,7 @@
 import type { PublishInput } from '../../api/features/tasks';
 import { ApiError } from '../../api/errors';
 import { SUBJECTS, type Task } from '../../api/task-wire';
-import { headerBlock } from '../publish/pub-ack';
+import { headerBlock } from '../../nats/publish/pub-ack';
 import type { OutMsg } from './pub-ack-window';
 
 /** Where a task goes: a typed lane when asked, else the high or the normal lane. */

@@ -1,8 +1,8 @@
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, createInbox, type Msg, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FrameWriter } from '../../core/publish/frame-writer';
-import { headerBlock, isUnavailable, readPubAck, replyToken } from '../../core/publish/pub-ack';
+import { FrameWriter } from '../../nats/publish/frame-writer';
+import { headerBlock, isUnavailable, readPubAck, replyToken } from '../../nats/publish/pub-ack';
 import { PubAckWindow } from '../../core/tasks/pub-ack-window';
 import { startServer, type TestServer } from '../harness/nats-server';
 
