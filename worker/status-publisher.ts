@@ -1,5 +1,5 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import { headerBlock, isUnavailable, type PubAckReply } from '../nats/publish/pub-ack';
+import { isUnavailable, msgHeaders, type PubAckReply } from '../nats/publish/pub-ack';
 import { PubAckTracker, Sent } from '../nats/publish/pub-ack-tracker';
 
 export interface PubAckLite {
@@ -92,7 +92,7 @@ export class StatusPublisher extends PubAckTracker<Pending> {
   }
 
   protected write(p: Pending, reply: string): void {
-    this.writer.publish(p.subject, reply, headerBlock(p.msgId), p.data);
+    this.publishMsg(p.subject, reply, msgHeaders(p.msgId), p.data);
   }
 
   protected sendFailed(): void {
