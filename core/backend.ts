@@ -4,6 +4,7 @@ import { serverLabel, splitUrlCredentials } from '../api/nats-url';
 import { Core, type CoreOptions } from './core';
 import { registerMessages } from './messages/feature';
 import { registerMonitor } from './monitor/feature';
+import { registerReplay } from './replay/feature';
 import { registerStreams } from './streams/feature';
 import { registerTasks } from './tasks/feature';
 import { registerWorkers } from './workers/feature';
@@ -26,6 +27,7 @@ export function createCore(opts: CoreOptions): Core {
   registerWorkers(core);
   registerStreams(core);
   registerMessages(core);
+  registerReplay(core);
   registerMonitor(core);
   return core;
 }

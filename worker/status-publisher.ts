@@ -1,6 +1,6 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import { isUnavailable, msgHeaders, type PubAckReply } from '../core/publish/pub-ack';
-import { PubAckTracker, Sent } from '../core/publish/pub-ack-tracker';
+import { isUnavailable, msgHeaders, type PubAckReply } from '../nats/publish/pub-ack';
+import { PubAckTracker, Sent } from '../nats/publish/pub-ack-tracker';
 
 export interface PubAckLite {
   seq: number;

@@ -6,14 +6,14 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { natsUrlSchema, type AuthInput } from '../../api/features/connections';
 import { splitUrlCredentials } from '../../api/nats-url';
 import { taskTypeSchema } from '../../api/task-wire';
-import { resolveHandlers } from '../../worker/handlers/load';
-import { WorkerRuntime } from '../../worker/runtime';
-import { lanesFor } from '../../worker/topology';
-import { connectOptions } from '../connections/connect-options';
-import type { PoolMetricsSnapshot } from '../monitor/pool-metrics';
-import { WorkerPool } from '../workers/pool';
+import { resolveHandlers } from '../handlers/load';
+import { WorkerRuntime } from '../runtime';
+import { lanesFor } from '../../nats/topology';
+import { connectOptions } from '../../nats/connect-options';
+import type { PoolMetricsSnapshot } from '../../nats/metrics/inputs';
+import { WorkerPool } from '../pool';
 import type { PoolStatus, WorkerStatsSnapshot } from '../../api/features/workers';
-import { startWorkerMetrics, type WorkerMetrics } from './worker-metrics';
+import { startWorkerMetrics, type WorkerMetrics } from './metrics';
 
 /**
  * `jetdeck worker`: the same runtime as the in-process pool, headless, so processes on many
@@ -211,7 +211,7 @@ export async function runWorker(flags: WorkerFlags, cmd: Command): Promise<void>
     snapshot = () => runtime.snapshot();
     metrics = () => {
       const s = runtime.snapshot();
-      const latency = runtime.stats.latency.buckets.snapshot();
+      const latency = runtime.stats.latency.snapshot();
       return { processed: s.processed, failed: s.failed, retried: s.retried, inFlight: s.inFlight, latency };
     };
     metricsNc = nc;
