@@ -52,7 +52,7 @@ export class FrameWriter {
     const hlen = Buffer.byteLength(header);
     const dlen = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
     const max = this.nc.info?.max_payload ?? Infinity;
-    if (hlen + dlen > max) throw new Error(`message is ${hlen + dlen} bytes; max_payload is ${max}`);
+    if (hlen + dlen > max) throw new PayloadTooLargeError(hlen + dlen, max);
     const line = hlen
       ? `HPUB ${subject} ${reply} ${hlen} ${hlen + dlen}\r\n`
       : `PUB ${subject} ${reply} ${dlen}\r\n`;
@@ -86,6 +86,17 @@ export class FrameWriter {
     if (this.off + n <= this.buf.length) return;
     this.flush();
     if (n > this.buf.length) this.buf = Buffer.allocUnsafe(n);
+  }
+}
+
+/** The server's max_payload refuses this message: final (sending it again cannot help). */
+export class PayloadTooLargeError extends Error {
+  constructor(
+    readonly bytes: number,
+    readonly maxPayload: number,
+  ) {
+    super(`message is ${bytes} bytes; the server's max_payload is ${maxPayload}`);
+    this.name = 'PayloadTooLargeError';
   }
 }
 
