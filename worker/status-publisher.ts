@@ -1,6 +1,11 @@
-import type { NatsConnection } from '@nats-io/transport-node';
-import { PayloadTooLargeError } from '../core/publish/frame-writer';
-import { headerBlock, isStreamFull, isUnavailable, type PubAckReply } from '../core/publish/pub-ack';
+import { InvalidArgumentError, type NatsConnection } from '@nats-io/transport-node';
+import {
+  headersSize,
+  isStreamFull,
+  isUnavailable,
+  msgHeaders,
+  type PubAckReply,
+} from '../core/publish/pub-ack';
 import { PubAckTracker, Sent } from '../core/publish/pub-ack-tracker';
 
 export interface PubAckLite {
@@ -115,14 +120,18 @@ export class StatusPublisher extends PubAckTracker<Pending> {
   }
 
   protected write(p: Pending, reply: string): void {
-    this.writer.publish(p.subject, reply, headerBlock(p.msgId), p.data);
+    this.publishMsg(p.subject, reply, msgHeaders(p.msgId), p.data);
   }
 
   protected sendFailed(p: Pending, err: Error): void {
-    // Too large for the server: final at once. Disconnected or closing: the sweep retries.
-    if (err instanceof PayloadTooLargeError) {
+    // Too large for the server (nats.js refuses it before sending): final at once.
+    // Disconnected or closing: the sweep retries.
+    if (err instanceof InvalidArgumentError && /max_payload/.test(err.message)) {
       this.settle(p);
-      p.done(new PublishFailure(err.message, 'too_large'));
+      const h = msgHeaders(p.msgId);
+      const bytes = Buffer.byteLength(p.data) + headersSize(h);
+      const max = this.nc.info?.max_payload ?? 0;
+      p.done(new PublishFailure(`${bytes} bytes; the server's max_payload is ${max}`, 'too_large'));
     }
   }
 

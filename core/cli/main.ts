@@ -72,6 +72,7 @@ export async function runDesktop(flags: ServeFlags): Promise<void> {
   const probe = probeElectron();
   if (!probe.ok) {
     console.error(fallbackLine(probe.reason));
+    ensureBuilt(); // the browser UI that serve hands out is the renderer's build
     await runServe(flags);
     return;
   }
