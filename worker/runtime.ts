@@ -8,7 +8,7 @@ import { TaskReporter } from './runtime/reporter';
 import { TaskRunner } from './runtime/runner';
 import { RuntimeStats } from './stats';
 import { StatusPublisher } from './status-publisher';
-import { ensureTopology, lanesFor } from './topology';
+import { ensureTopology, lanesFor } from '../nats/topology';
 
 export { plainTask } from './runtime/task-parse';
 

@@ -5,8 +5,8 @@ import {
   isUnavailable,
   msgHeaders,
   type PubAckReply,
-} from '../core/publish/pub-ack';
-import { PubAckTracker, Sent } from '../core/publish/pub-ack-tracker';
+} from '../nats/publish/pub-ack';
+import { PubAckTracker, Sent } from '../nats/publish/pub-ack-tracker';
 
 export interface PubAckLite {
   seq: number;

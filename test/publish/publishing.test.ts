@@ -1,7 +1,7 @@
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, createInbox, type Msg, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { headersSize, isStreamFull, isUnavailable, msgHeaders, readPubAck } from '../../core/publish/pub-ack';
+import { headersSize, isStreamFull, isUnavailable, msgHeaders, readPubAck } from '../../nats/publish/pub-ack';
 import { FastPublisher } from '../../core/replay/publisher';
 import { PubAckWindow } from '../../core/tasks/pub-ack-window';
 import { startServer, type TestServer } from '../harness/nats-server';

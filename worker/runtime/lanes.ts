@@ -2,7 +2,7 @@ import type { JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { PullLane, type LaneProblem } from '../pull-lane';
 import type { TaskMsg } from '../task-msg';
-import { ensureLaneConsumer, type Lane } from '../topology';
+import { ensureLaneConsumer, type Lane } from '../../nats/topology';
 
 export interface LaneOptions {
   /** Handlers running at once. */

@@ -298,7 +298,7 @@ export class TaskRunner {
       if (outcome === 'stored') {
         msg.ack();
         this.stats.processed++;
-        this.stats.latency.record(Date.now() - startedAt);
+        this.stats.latency.observe(Date.now() - startedAt);
         this.done();
       } else if (outcome === 'final') {
         this.refused(msg, id, type, attempt, startedAt, err!);
