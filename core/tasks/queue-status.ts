@@ -9,7 +9,7 @@ import {
   TASK_WORKERS_HIGH_CONSUMER,
   typedLaneConsumer,
 } from '../../api/task-wire';
-import { errMessage, isNotFound } from './topology';
+import { errMessage, isNotFound } from '../../nats/topology';
 
 const LANE_PREFIX = 'task-workers';
 

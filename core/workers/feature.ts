@@ -8,12 +8,12 @@ import { setPoolMetricsSource } from '../monitor/pool-metrics';
 import type { HandlersFor } from '../router';
 import { hostname } from 'node:os';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { lanesFor } from '../../worker/topology';
+import { lanesFor } from '../../nats/topology';
 import type { MicroService } from '../../worker/service/micro';
 import { PoolMember } from '../../worker/service/pool-member';
 import { registerWorkerService } from '../../worker/service/worker-service';
-import { connectOptions } from '../connections/connect-options';
-import { WorkerPool, type PoolConfig } from './pool';
+import { connectOptions } from '../../nats/connect-options';
+import { WorkerPool, type PoolConfig } from '../../worker/pool';
 
 type Settings = Pick<PoolConfig, 'threads' | 'concurrency' | 'handlers' | 'types'>;
 

@@ -3,21 +3,21 @@ import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { z } from 'zod';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { natsUrlSchema } from '../../api/features/connections';
+import { natsUrlSchema, type AuthInput } from '../../api/features/connections';
+import { splitUrlCredentials } from '../../api/nats-url';
 import { taskTypeSchema } from '../../api/task-wire';
-import { resolveHandlers } from '../../worker/handlers/load';
-import { WorkerRuntime } from '../../worker/runtime';
-import { lanesFor } from '../../worker/topology';
-import { connectOptions } from '../connections/connect-options';
-import type { PoolMetricsSnapshot } from '../monitor/pool-metrics';
-import { WorkerPool } from '../workers/pool';
+import { resolveHandlers } from '../handlers/load';
+import { WorkerRuntime } from '../runtime';
+import { lanesFor } from '../../nats/topology';
+import { connectOptions } from '../../nats/connect-options';
+import type { PoolMetricsSnapshot } from '../../nats/metrics/inputs';
+import { WorkerPool } from '../pool';
 import type { PoolStatus, WorkerStatsSnapshot } from '../../api/features/workers';
-import { startWorkerMetrics, type WorkerMetrics } from './worker-metrics';
-import { PoolMember } from '../../worker/service/pool-member';
-import { RuntimeMember } from '../../worker/service/runtime-member';
-import { registerWorkerService, type FleetMember } from '../../worker/service/worker-service';
-import type { MicroService } from '../../worker/service/micro';
-import { APP_VERSION } from '../version';
+import { startWorkerMetrics, type WorkerMetrics } from './metrics';
+import { PoolMember } from '../service/pool-member';
+import { RuntimeMember } from '../service/runtime-member';
+import { registerWorkerService, type FleetMember } from '../service/worker-service';
+import type { MicroService } from '../service/micro';
 
 /**
  * `jetdeck worker`: the same runtime as the in-process pool, headless, so processes on many
@@ -157,9 +157,13 @@ const line = (name: string, msg: string) =>
 
 export async function runWorker(flags: WorkerFlags, cmd: Command): Promise<void> {
   const name = flags.name ?? `${hostname()}-${process.pid}`;
-  const auth = flags.creds
-    ? ({ kind: 'creds', credsFile: resolve(flags.creds) } as const)
-    : ({ kind: 'none' } as const);
+  // `nats://user:pass@host` or `nats://token@host`: the credentials leave the URL, so no log
+  // line, status or service info can show them.
+  const { servers, auth: urlAuth } = splitUrlCredentials(flags.nats);
+  if (urlAuth && flags.creds) throw new Error('give credentials in the --nats URL or --creds, not both');
+  const auth: AuthInput = flags.creds
+    ? { kind: 'creds', credsFile: resolve(flags.creds) }
+    : (urlAuth ?? { kind: 'none' });
   const handlersPath = flags.handlers ? resolve(flags.handlers) : undefined;
   let snapshot: () => WorkerStatsSnapshot;
   let metrics: () => PoolMetricsSnapshot;
@@ -171,12 +175,14 @@ export async function runWorker(flags: WorkerFlags, cmd: Command): Promise<void>
   let member!: FleetMember;
   // Set further down; read by `finish`, which a remote drain may call once the service exists.
   const late: { service?: MicroService; summary?: NodeJS.Timeout } = {};
+  // The program's --version (the worker floor does not read the app's package itself).
+  const version = cmd.parent?.version() ?? '0.0.0';
   const facts = (kind: 'pool' | 'process') => ({
     worker: name,
     kind,
     host: hostname(),
     pid: process.pid,
-    version: APP_VERSION,
+    version,
     lanes: lanesFor(flags.types).map((l) => l.subject),
     ...(flags.types ? { types: flags.types } : {}),
     server: serviceNc?.getServer(),
@@ -197,7 +203,7 @@ export async function runWorker(flags: WorkerFlags, cmd: Command): Promise<void>
     let last = '';
     const pool = new WorkerPool(
       {
-        connect: { servers: flags.nats, auth },
+        connect: { servers, auth },
         threads: flags.threads,
         concurrency: flags.concurrency,
         types: flags.types,
@@ -218,7 +224,7 @@ export async function runWorker(flags: WorkerFlags, cmd: Command): Promise<void>
     snapshot = () => poolSnapshot(pool.status());
     metrics = () => pool.metricsSnapshot();
     // The threads have their own connections; the service and /metrics' consumer info need one here.
-    serviceNc = await connect(connectOptions({ servers: flags.nats, auth }, { name: `${name}-service` }));
+    serviceNc = await connect(connectOptions({ servers, auth }, { name: `${name}-service` }));
     metricsNc = serviceNc;
     member = new PoolMember(pool, () => facts('pool'), onRemoteDrain);
     shutdown = async (graceful) => {
@@ -226,7 +232,7 @@ export async function runWorker(flags: WorkerFlags, cmd: Command): Promise<void>
     };
   } else {
     const handlers = await resolveHandlers(handlersPath);
-    const nc: NatsConnection = await connect(connectOptions({ servers: flags.nats, auth }, { name }));
+    const nc: NatsConnection = await connect(connectOptions({ servers, auth }, { name }));
     let runtime!: WorkerRuntime;
     const runtimes = new RuntimeMember(
       () => facts('process'),
@@ -256,7 +262,7 @@ export async function runWorker(flags: WorkerFlags, cmd: Command): Promise<void>
     snapshot = () => runtimes.snapshot();
     metrics = () => {
       const s = runtimes.snapshot();
-      const latency = runtime.stats.latency.buckets.snapshot();
+      const latency = runtime.stats.latency.snapshot();
       return { processed: s.processed, failed: s.failed, retried: s.retried, inFlight: s.inFlight, latency };
     };
     metricsNc = nc;
@@ -268,7 +274,7 @@ export async function runWorker(flags: WorkerFlags, cmd: Command): Promise<void>
 
   const service = await registerWorkerService(serviceNc, member, {
     allowRemoteControl: flags.allowRemoteControl,
-    version: APP_VERSION,
+    version,
     onError: (action, err) => line(name, `remote ${action} failed: ${err.message}`),
   });
   late.service = service;
