@@ -1,5 +1,6 @@
 import { registerConnections, LOCAL_PROFILE_ID, resolveForConnect } from './connections/feature';
 import { Core, type CoreOptions } from './core';
+import { registerFiles } from './files/feature';
 import { registerMessages } from './messages/feature';
 import { registerMonitor } from './monitor/feature';
 import { registerStreams } from './streams/feature';
@@ -25,6 +26,7 @@ export function createCore(opts: CoreOptions): Core {
   registerStreams(core);
   registerMessages(core);
   registerMonitor(core);
+  registerFiles(core);
   return core;
 }
 
