@@ -1,12 +1,9 @@
 import { BrowserWindow, ipcMain, type IpcMainInvokeEvent } from 'electron';
-import { z } from 'zod';
 import type { CallResult } from '../api/client';
-import { ApiError } from '../api/errors';
 import type { Core } from '../core/core';
 import { isAppUrl } from './app-url';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from './channels';
-
-const callArgsSchema = z.tuple([z.string().min(1).max(200), z.unknown()]);
+import { dispatchIpcCall } from './ipc-dispatch';
 
 /**
  * The Electron side of the one contract: a single invoke channel into the router and a single
@@ -14,22 +11,9 @@ const callArgsSchema = z.tuple([z.string().min(1).max(200), z.unknown()]);
  * `app://jetdeck/` UI, may call; anything else (an iframe, a navigated-away page) is refused.
  */
 export function registerIpcTransport(core: Core): () => void {
-  ipcMain.handle(IPC_CALL_CHANNEL, async (event, ...args: unknown[]): Promise<CallResult> => {
-    const refusal = senderRefusal(event);
-    if (refusal) {
-      console.warn(`[jetdeck] refused IPC call: ${refusal}`);
-      return { ok: false, error: new ApiError('unauthorized', refusal).toEnvelope() };
-    }
-    const parsed = callArgsSchema.safeParse(args);
-    if (!parsed.success) {
-      return {
-        ok: false,
-        error: new ApiError('invalid_input', 'an IPC call is (method: string, input)').toEnvelope(),
-      };
-    }
-    const [method, input] = parsed.data;
-    return core.router.dispatch(method, input, { transport: 'ipc' });
-  });
+  ipcMain.handle(IPC_CALL_CHANNEL, (event, ...args: unknown[]): Promise<CallResult> =>
+    dispatchIpcCall(core.router, senderRefusal(event), args),
+  );
 
   const offBus = core.bus.onAny((topic, payload) => {
     for (const win of BrowserWindow.getAllWindows()) {

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { z } from 'zod';
+import { capDepth } from '../../api/depth';
 import { ApiError } from '../../api/errors';
 import type { Core } from '../core';
 import { toApiError } from '../errors';
@@ -74,10 +75,10 @@ function parse<S extends z.ZodType>(schema: S, value: unknown, where: string): z
 
 async function handle(reply: FastifyReply, fn: () => Promise<unknown>): Promise<unknown> {
   try {
-    return await fn();
+    // Tasks other clients published may be nested too deep to serialize: capped, not a 500.
+    return capDepth(await fn());
   } catch (err) {
-    const e = toApiError(err);
-    if (e.code === 'internal') console.error('[jetdeck] task route failed:', err);
-    return sendError(reply, e.code === 'internal' ? new ApiError('internal', e.message) : e);
+    // Unexpected errors are logged with an id by toApiError; the client gets code, message and id.
+    return sendError(reply, toApiError(err));
   }
 }
