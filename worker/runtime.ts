@@ -16,7 +16,7 @@ import { PullLane, type LaneProblem } from './pull-lane';
 import { RuntimeStats } from './stats';
 import { StatusPublisher } from './status-publisher';
 import type { TaskMsg } from './task-msg';
-import { ensureLaneConsumer, ensureTopology, lanesFor } from './topology';
+import { ensureLaneConsumer, ensureTopology, lanesFor } from '../nats/topology';
 
 /**
  * One worker on one NATS connection: pulls tasks from its lanes, runs handlers with at most
@@ -527,7 +527,7 @@ export class WorkerRuntime {
       } else {
         msg.ack();
         this.stats.processed++;
-        this.stats.latency.record(Date.now() - startedAt);
+        this.stats.latency.observe(Date.now() - startedAt);
       }
       this.afterTask();
     });

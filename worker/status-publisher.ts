@@ -1,6 +1,6 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import { headerBlock, isUnavailable, type PubAckReply } from '../core/publish/pub-ack';
-import { PubAckTracker, Sent } from '../core/publish/pub-ack-tracker';
+import { isUnavailable, msgHeaders, type PubAckReply } from '../nats/publish/pub-ack';
+import { PubAckTracker, Sent } from '../nats/publish/pub-ack-tracker';
 
 export interface PubAckLite {
   seq: number;
@@ -92,7 +92,7 @@ export class StatusPublisher extends PubAckTracker<Pending> {
   }
 
   protected write(p: Pending, reply: string): void {
-    this.writer.publish(p.subject, reply, headerBlock(p.msgId), p.data);
+    this.publishMsg(p.subject, reply, msgHeaders(p.msgId), p.data);
   }
 
   protected sendFailed(): void {

@@ -7,7 +7,7 @@ import type { Core } from '../core';
 import { hostFiles } from '../files/host-files';
 import { setPoolMetricsSource } from '../monitor/pool-metrics';
 import type { HandlersFor } from '../router';
-import { WorkerPool, type PoolConfig } from './pool';
+import { WorkerPool, type PoolConfig } from '../../worker/pool';
 
 type Settings = Pick<PoolConfig, 'threads' | 'concurrency' | 'handlers' | 'types'>;
 

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { PoolStatus } from '../../api/features/workers';
-import { WorkerPool } from '../../core/workers/pool';
+import { WorkerPool } from '../../worker/pool';
 import { startServer, stopAll, type TestServer } from '../harness/nats-server';
 import {
   StatusCollector,

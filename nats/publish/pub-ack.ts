@@ -1,4 +1,6 @@
-import type { Msg } from '@nats-io/transport-node';
+import { headers, type Msg, type MsgHdrs } from '@nats-io/transport-node';
+
+export const MSG_ID = 'Nats-Msg-Id';
 
 const decoder = new TextDecoder();
 /** Server 2.9 writes `"duplicate": true` (with a space); encoding/json would write none. */
@@ -49,25 +51,23 @@ export function replyToken(m: Msg, inbox: string): number {
   return Number(m.subject.slice(inbox.length + 1));
 }
 
-/** A header block in wire format with Nats-Msg-Id first; '' when there is nothing to send. */
-export function headerBlock(msgId: string | undefined, headers?: Record<string, string>): string {
-  let s = msgId === undefined ? '' : headerLine('Nats-Msg-Id', msgId);
-  if (headers) for (const k in headers) s += headerLine(k, headers[k]);
-  return wrapHeaderLines(s);
+/**
+ * nats.js headers with Nats-Msg-Id first, then `extra` in order; undefined when there is
+ * nothing to send. nats.js refuses line breaks in values and invalid names (header injection).
+ */
+export function msgHeaders(msgId: string | undefined, extra?: Record<string, string>): MsgHdrs | undefined {
+  if (msgId === undefined && !extra) return undefined;
+  const h = headers();
+  // append, not set: the block is new, so there is nothing to replace (set searches twice).
+  if (msgId !== undefined) h.append(MSG_ID, msgId);
+  if (extra) for (const k in extra) h.append(k, extra[k]);
+  return h;
 }
 
-/** One `name: value` line; refuses line breaks (header injection). */
-export function headerLine(name: string, value: string): string {
-  return `${headerText(name)}: ${headerText(value)}\r\n`;
-}
-
-/** The block around lines made by `headerLine` ('' stays '': no headers at all). */
-export function wrapHeaderLines(lines: string): string {
-  return lines ? `NATS/1.0\r\n${lines}\r\n` : '';
-}
-
-function headerText(v: string): string {
-  if (v.includes('\r') || v.includes('\n'))
-    throw new Error('header names and values must not contain line breaks');
-  return v;
+/** Bytes `h` takes on the wire ("NATS/1.0\r\n", a "name: value\r\n" line each, "\r\n"). */
+export function headersSize(h: MsgHdrs | undefined): number {
+  if (!h) return 0;
+  let n = 12;
+  for (const [k, vs] of h) for (const v of vs) n += Buffer.byteLength(k) + Buffer.byteLength(v) + 4;
+  return n;
 }

@@ -1,0 +1,100 @@
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServe, type ServeHandle } from '../../core/serve/server';
+import { CLOSE_OVER_CAP } from '../../core/serve/ws-bridge';
+import { makeTestCore, type TestCore } from '../harness/core';
+import { startServer, stopAll, type TestServer } from '../harness/nats-server';
+import { openWs } from './helpers';
+
+/** What one WebSocket client may cost the server: unread replies are capped, owned tails end with it. */
+
+const TOKEN = 'ws-limits-test-token-0123456789';
+const bearer = { authorization: `Bearer ${TOKEN}` };
+const CAP = 2 * 1024 * 1024;
+const BIG = 700 * 1024;
+
+let nats: TestServer;
+let nc: NatsConnection;
+let tc: TestCore;
+let serve: ServeHandle;
+let wsUrl: string;
+
+beforeAll(async () => {
+  nats = await startServer();
+  nc = await connect({ servers: nats.url });
+  const jsm = await jetstreamManager(nc);
+  await jsm.streams.add({ name: 'BIG', subjects: ['big.>'] });
+  await jetstream(nc).publish('big.one', new Uint8Array(BIG).fill(120));
+  tc = makeTestCore();
+  await tc.connectTo(nats.url);
+  serve = await startServe(tc.core, {
+    host: '127.0.0.1',
+    port: 0,
+    token: TOKEN,
+    wsMaxBufferedBytes: CAP / 4,
+    wsMaxSocketBytes: CAP,
+  });
+  wsUrl = `${serve.url.replace('http:', 'ws:')}/ws`;
+});
+
+afterAll(async () => {
+  await serve?.close();
+  await tc?.dispose();
+  await nc?.close();
+  await stopAll();
+});
+
+describe('WebSocket bridge: per-socket cap', () => {
+  it('drops a socket that stops reading its replies, with a clear close code, and keeps RSS bounded', async () => {
+    const reader = await openWs(wsUrl, { headers: bearer });
+    // One reply's size, read normally.
+    reader.send({ id: 1, method: 'messages.get', input: { stream: 'BIG', seq: 1 } });
+    const one = await reader.next((f) => f.id === 1);
+    const replyBytes = JSON.stringify(one).length;
+    expect(replyBytes).toBeGreaterThan(BIG);
+
+    const slow = await openWs(wsUrl, { headers: bearer });
+    let closeCode: number | undefined;
+    let closeReason = '';
+    const closed = new Promise<void>((resolve) =>
+      slow.ws.once('close', (code, reason) => {
+        closeCode = code;
+        closeReason = reason.toString();
+        resolve();
+      }),
+    );
+    // The client stops reading: its TCP window fills, then the server's send buffer.
+    slow.ws.pause();
+    const rss0 = process.memoryUsage().rss;
+    const calls = 400; // ~400 x 0.95 MB of replies: ~380 MB if nothing were capped
+    for (let i = 0; i < calls; i++) {
+      slow.send({ id: 100 + i, method: 'messages.get', input: { stream: 'BIG', seq: 1 } });
+    }
+    const serverSide = () => [...serve.app.websocketServer.clients].find((c) => c.readyState !== c.OPEN);
+    // Wait on the condition (the bridge giving up on the socket), bounded by the test timeout.
+    let worst = 0;
+    while (!serverSide()) {
+      for (const c of serve.app.websocketServer.clients) worst = Math.max(worst, c.bufferedAmount);
+      await new Promise((r) => setImmediate(r));
+    }
+    const rssAtDrop = process.memoryUsage().rss;
+    expect(serve.bridge.droppedSockets).toBe(1);
+    // Never more than the cap plus the one reply that crossed it waited in user space.
+    expect(worst).toBeLessThanOrEqual(CAP + replyBytes);
+    expect(rssAtDrop - rss0).toBeLessThan(150 * 1024 * 1024);
+
+    // Reading again, the client gets what was queued and then the close frame with its reason.
+    slow.ws.resume();
+    await closed;
+    expect(closeCode).toBe(CLOSE_OVER_CAP);
+    expect(closeReason).toMatch(/not reading.*cap/);
+
+    // The other client is still served.
+    reader.send({ id: 2, method: 'connections.status' });
+    expect(await reader.next((f) => f.id === 2)).toMatchObject({ ok: true });
+    expect(reader.ws.readyState).toBe(WebSocket.OPEN);
+    await reader.close();
+  });
+});
