@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { CallResult } from '../api/client';
 import { ApiError } from '../api/errors';
-import type { Router } from '../core/router';
+import type { CallContext, Router } from '../core/router';
 
 /**
  * The plain-Node half of the IPC transport (no electron import, so tests drive it directly):
@@ -14,6 +14,8 @@ export async function dispatchIpcCall(
   router: Router,
   refusal: string | undefined,
   args: unknown[],
+  /** What the caller adds to the call context (e.g. the window that owns what it starts). */
+  context: Omit<CallContext, 'transport'> = {},
 ): Promise<CallResult> {
   if (refusal) {
     console.warn(`[jetdeck] refused IPC call: ${refusal}`);
@@ -27,5 +29,5 @@ export async function dispatchIpcCall(
     };
   }
   const [method, input] = parsed.data;
-  return router.dispatch(method, input, { transport: 'ipc' });
+  return router.dispatch(method, input, { ...context, transport: 'ipc' });
 }
