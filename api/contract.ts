@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { EventSpec, MethodSpec } from './define';
 import { connectionsEvents, connectionsMethods } from './features/connections';
+import { jobsEvents, jobsMethods } from './features/jobs';
 import { messagesEvents, messagesMethods } from './features/messages';
 import { monitorEvents, monitorMethods } from './features/monitor';
 import { streamsEvents, streamsMethods } from './features/streams';
@@ -15,6 +16,7 @@ export const methods = {
   ...streamsMethods,
   ...messagesMethods,
   ...monitorMethods,
+  ...jobsMethods,
 };
 export const events = {
   ...connectionsEvents,
@@ -23,6 +25,7 @@ export const events = {
   ...streamsEvents,
   ...messagesEvents,
   ...monitorEvents,
+  ...jobsEvents,
 };
 
 export type Methods = typeof methods;
