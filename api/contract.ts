@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { EventSpec, MethodSpec } from './define';
 import { connectionsEvents, connectionsMethods } from './features/connections';
 import { jobsEvents, jobsMethods } from './features/jobs';
+import { filesMethods } from './features/files';
 import { messagesEvents, messagesMethods } from './features/messages';
 import { monitorEvents, monitorMethods } from './features/monitor';
 import { streamsEvents, streamsMethods } from './features/streams';
@@ -17,6 +18,7 @@ export const methods = {
   ...messagesMethods,
   ...monitorMethods,
   ...jobsMethods,
+  ...filesMethods,
 };
 export const events = {
   ...connectionsEvents,
