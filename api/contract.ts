@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { EventSpec, MethodSpec } from './define';
 import { connectionsEvents, connectionsMethods } from './features/connections';
 import { fleetEvents, fleetMethods } from './features/fleet';
+import { jobsEvents, jobsMethods } from './features/jobs';
 import { filesMethods } from './features/files';
 import { messagesEvents, messagesMethods } from './features/messages';
 import { monitorEvents, monitorMethods } from './features/monitor';
@@ -18,6 +19,7 @@ export const methods = {
   ...streamsMethods,
   ...messagesMethods,
   ...monitorMethods,
+  ...jobsMethods,
   ...filesMethods,
 };
 export const events = {
@@ -28,6 +30,7 @@ export const events = {
   ...streamsEvents,
   ...messagesEvents,
   ...monitorEvents,
+  ...jobsEvents,
 };
 
 export type Methods = typeof methods;
