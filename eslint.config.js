@@ -27,7 +27,7 @@ export default tseslint.config(
   },
   {
     // Runtime boundaries: only electron/ (and e2e/) may import electron.
-    files: ['api/**', 'core/**', 'worker/**', 'test/**', 'bench/**', 'bin/**', 'scripts/**'],
+    files: ['api/**', 'nats/**', 'core/**', 'worker/**', 'test/**', 'bench/**', 'bin/**', 'scripts/**'],
     rules: { 'no-restricted-imports': ['error', { paths: ['electron'] }] },
   },
   {

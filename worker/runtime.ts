@@ -17,6 +17,7 @@ import { RuntimeStats } from './stats';
 import { StatusPublisher } from './status-publisher';
 import type { TaskMsg } from './task-msg';
 import { ensureLaneConsumer, ensureTopology, lanesFor } from './topology';
+import { jsOptions } from '../core/connections/connect-options';
 
 /**
  * One worker on one NATS connection: pulls tasks from its lanes, runs handlers with at most
@@ -119,7 +120,7 @@ export class WorkerRuntime {
     if (this.state !== 'stopped') throw new Error(`runtime is ${this.state}`);
     this.setState('starting');
     const lanes = lanesFor(this.opts.types);
-    this.jsm = await jetstreamManager(this.nc);
+    this.jsm = await jetstreamManager(this.nc, jsOptions(this.nc));
     const topo = await ensureTopology(this.jsm, { lanes, replicas: this.opts.replicas });
     this.warnings = topo.warnings;
     for (const w of topo.warnings) this.log('warn', `${w} (using the existing config)`);
@@ -317,7 +318,7 @@ export class WorkerRuntime {
       },
     });
     try {
-      const js = jetstream(this.nc);
+      const js = jetstream(this.nc, jsOptions(this.nc));
       const c = await js.consumers.get(TASKS_STREAM, {
         filter_subjects: SUBJECTS.delete,
         deliver_policy: DeliverPolicy.StartTime,

@@ -1,4 +1,5 @@
 import type { MonitorClient, MonitorServersResult } from '../../api/features/monitor';
+import { jsApiPrefix } from '../connections/connect-options';
 import type { ActiveConnection } from '../connections/connection-manager';
 import type { EventBus } from '../events';
 import type { AdvisoryFeed } from './advisories';
@@ -74,7 +75,7 @@ export class MonitorSession {
         this.registry.markAllDown();
       }
     }
-    const account = await requestJson<AccountInfoJson>(this.conn.nc, '$JS.API.INFO', {}, 2000).catch(
+    const account = await requestJson<AccountInfoJson>(this.conn.nc, `${jsApiPrefix(this.conn.nc)}.INFO`, {}, 2000).catch(
       () => undefined,
     );
     return {
