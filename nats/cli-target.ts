@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { natsUrlSchema, type AuthInput } from '../api/features/connections';
+import { splitUrlCredentials } from '../api/nats-url';
 import {
   credsText,
   defaultContextDir,
@@ -169,7 +170,7 @@ export function resolveNatsTarget(flags: NatsFlags, opts: ResolveOptions = {}): 
   const nkeyFile = path(nkey.v, nkey.from) ?? ctx.nkey;
   const token = pick('token').v ?? ctx.token;
 
-  const auth = authFrom(
+  const explicitAuth = authFrom(
     {
       user,
       password,
@@ -181,6 +182,12 @@ export function resolveNatsTarget(flags: NatsFlags, opts: ResolveOptions = {}): 
     },
     contextName,
   );
+  // `nats://user:pass@host` or `nats://token@host`: the credentials leave the URL (so no log
+  // line, status or profile shows them) and count as the auth, unless other auth is given.
+  const split = wrap(() => splitUrlCredentials(servers));
+  if (split.auth && explicitAuth.kind !== 'none')
+    throw new NatsFlagError('give credentials in the server URL or as flags/context, not both');
+  const auth = split.auth ?? explicitAuth;
 
   const cert = pick('tlscert');
   const key = pick('tlskey');
@@ -195,7 +202,7 @@ export function resolveNatsTarget(flags: NatsFlags, opts: ResolveOptions = {}): 
   const timeout = pick('timeout').v;
   const systemCreds = pick('systemCreds');
   const target: NatsTarget = {
-    servers,
+    servers: split.servers,
     auth,
     serverFrom,
     ...(certFile || caFile || handshakeFirst

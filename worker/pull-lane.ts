@@ -1,9 +1,9 @@
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
-import { inboxFor, jsApiPrefix } from '../core/connections/connect-options';
+import { inboxFor, jsApiPrefix } from '../nats/connect-options';
 import { nanos } from '@nats-io/transport-node';
 import { TASKS_STREAM } from '../api/task-wire';
 import { toTaskMsg, type TaskMsg } from './task-msg';
-import type { Lane } from './topology';
+import type { Lane } from '../nats/topology';
 
 /**
  * Pull requests for one lane consumer, sized by the runtime's free capacity.

@@ -2,7 +2,7 @@ import { type Msg, type NatsConnection, type Subscription } from '@nats-io/trans
 import { JetStreamApiError, type JetStreamManager, type StreamInfo } from '@nats-io/jetstream';
 import { ApiError } from '../../api/errors';
 import type { ReadMethod } from '../../api/features/messages';
-import { inboxFor, jsApiPrefix } from '../connections/connect-options';
+import { inboxFor, jsApiPrefix } from '../../nats/connect-options';
 import { headersToRecord, nanosTextToMs, parseHeaderBlock, rfc3339ToMs, type RawMsg } from './format';
 
 /*
@@ -72,9 +72,13 @@ export class MsgGetReader implements StreamReader {
 
   private async request(body: Record<string, unknown>): Promise<RawMsg | null> {
     if (this.direct) {
-      const r = await this.nc.request(`${jsApiPrefix(this.nc)}.DIRECT.GET.${this.stream}`, te.encode(JSON.stringify(body)), {
-        timeout: REQUEST_TIMEOUT_MS,
-      });
+      const r = await this.nc.request(
+        `${jsApiPrefix(this.nc)}.DIRECT.GET.${this.stream}`,
+        te.encode(JSON.stringify(body)),
+        {
+          timeout: REQUEST_TIMEOUT_MS,
+        },
+      );
       const code = r.headers?.code ?? 0;
       if (code === 404) return null;
       if (code !== 0)
@@ -88,9 +92,13 @@ export class MsgGetReader implements StreamReader {
         data: r.data,
       };
     }
-    const r = await this.nc.request(`${jsApiPrefix(this.nc)}.STREAM.MSG.GET.${this.stream}`, te.encode(JSON.stringify(body)), {
-      timeout: REQUEST_TIMEOUT_MS,
-    });
+    const r = await this.nc.request(
+      `${jsApiPrefix(this.nc)}.STREAM.MSG.GET.${this.stream}`,
+      te.encode(JSON.stringify(body)),
+      {
+        timeout: REQUEST_TIMEOUT_MS,
+      },
+    );
     const res = JSON.parse(td.decode(r.data)) as {
       error?: { code: number; err_code: number; description: string };
       message?: { subject: string; seq: number; time: string; data?: string; hdrs?: string };

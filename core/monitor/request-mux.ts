@@ -1,5 +1,5 @@
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
-import { inboxFor, jsApiPrefix } from '../connections/connect-options';
+import { inboxFor, jsApiPrefix } from '../../nats/connect-options';
 
 interface Pending {
   resolve: (reply: unknown) => void;

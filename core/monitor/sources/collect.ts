@@ -1,5 +1,5 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import { inboxFor } from '../../connections/connect-options';
+import { inboxFor } from '../../../nats/connect-options';
 
 export interface CollectOptions {
   /** Stop as soon as this many replies arrived (the servers we expect). */

@@ -6,14 +6,14 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { addNatsOptions, natsFlagsFrom } from '../../nats/cli-options';
 import { resolveNatsTarget, type NatsTarget } from '../../nats/cli-target';
 import { taskTypeSchema } from '../../api/task-wire';
-import { resolveHandlers } from '../../worker/handlers/load';
-import { WorkerRuntime } from '../../worker/runtime';
-import { lanesFor } from '../../worker/topology';
-import { connectTo } from '../connections/connect-options';
-import type { PoolMetricsSnapshot } from '../monitor/pool-metrics';
-import { WorkerPool } from '../workers/pool';
+import { resolveHandlers } from '../handlers/load';
+import { WorkerRuntime } from '../runtime';
+import { lanesFor } from '../../nats/topology';
+import { connectTo } from '../../nats/connect-options';
+import type { PoolMetricsSnapshot } from '../../nats/metrics/inputs';
+import { WorkerPool } from '../pool';
 import type { PoolStatus, WorkerStatsSnapshot } from '../../api/features/workers';
-import { startWorkerMetrics, type WorkerMetrics } from './worker-metrics';
+import { startWorkerMetrics, type WorkerMetrics } from './metrics';
 
 /**
  * `jetdeck worker`: the same runtime as the in-process pool, headless, so processes on many
@@ -218,7 +218,7 @@ export async function runWorker(flags: WorkerFlags, cmd: Command): Promise<void>
     snapshot = () => runtime.snapshot();
     metrics = () => {
       const s = runtime.snapshot();
-      const latency = runtime.stats.latency.buckets.snapshot();
+      const latency = runtime.stats.latency.snapshot();
       return { processed: s.processed, failed: s.failed, retried: s.retried, inFlight: s.inFlight, latency };
     };
     metricsNc = nc;

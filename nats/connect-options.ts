@@ -7,9 +7,8 @@ import {
   type ConnectionOptions,
   type NatsConnection,
 } from '@nats-io/transport-node';
-import type { AuthInput } from '../../api/features/connections';
-import { ApiError } from '../../api/errors';
-import type { ResolvedProfile } from './profile-store';
+import type { AuthInput, ConnectionProfile } from '../api/features/connections';
+import { ApiError } from '../api/errors';
 
 /** Options every JetDeck connection shares: reconnect forever, no async stack capture. */
 export const BASE_OPTIONS: ConnectionOptions = {
@@ -57,10 +56,20 @@ export function authOptions(auth: AuthInput): ConnectionOptions {
   }
 }
 
-export function connectOptions(
-  profile: Pick<ResolvedProfile, 'servers' | 'auth' | 'tls' | 'inboxPrefix' | 'timeoutMs'>,
-  extra: ConnectionOptions = {},
-): ConnectionOptions {
+/** Where and how to connect: a stored profile, a pool thread's config, `jetdeck worker` flags. */
+export interface ConnectTarget {
+  servers: string[];
+  auth: AuthInput;
+  tls?: ConnectionProfile['tls'];
+  /** JetStream domain (`$JS.<domain>.API`). */
+  jsDomain?: string;
+  /** Inbox prefix for accounts that restrict _INBOX. */
+  inboxPrefix?: string;
+  /** Connect and JetStream API timeout. */
+  timeoutMs?: number;
+}
+
+export function connectOptions(profile: ConnectTarget, extra: ConnectionOptions = {}): ConnectionOptions {
   const tls = profile.tls?.enabled
     ? {
         caFile: profile.tls.caFile || undefined,
@@ -89,7 +98,7 @@ const extras = new WeakMap<object, { jsDomain?: string; inboxPrefix?: string }>(
 
 /** `connect()` with the profile's options, remembering its domain and inbox prefix. */
 export async function connectTo(
-  profile: Pick<ResolvedProfile, 'servers' | 'auth' | 'tls' | 'inboxPrefix' | 'timeoutMs' | 'jsDomain'>,
+  profile: ConnectTarget,
   extra: ConnectionOptions = {},
 ): Promise<NatsConnection> {
   const nc = await connect(connectOptions(profile, extra));

@@ -1,4 +1,4 @@
-import { inboxFor } from '../connections/connect-options';
+import { inboxFor } from '../connect-options';
 import {
   type Msg,
   type MsgHdrs,
