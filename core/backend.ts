@@ -3,6 +3,7 @@ import type { NatsTarget } from '../nats/cli-target';
 import { ApiError } from '../api/errors';
 import { serverLabel, splitUrlCredentials } from '../api/nats-url';
 import { Core, type CoreOptions } from './core';
+import { registerJobs } from './jobs/feature';
 import { registerFiles } from './files/feature';
 import { registerMessages } from './messages/feature';
 import { registerMonitor } from './monitor/feature';
@@ -33,6 +34,7 @@ export function createCore(opts: CoreOptions): Core {
   registerMessages(core);
   registerReplay(core);
   registerMonitor(core);
+  registerJobs(core);
   registerFiles(core);
   return core;
 }
