@@ -28,7 +28,8 @@ export class WorkersService {
       throw new ApiError('conflict', 'the worker pool is already running; stop it or use scale/configure');
     this.settings = { ...s };
     const pool = new WorkerPool(
-      { ...s, connect: this.connectInfo(), namePrefix: 'jetdeck-pool' },
+      // The task service writes failure records from advisories for this process already.
+      { ...s, connect: this.connectInfo(), namePrefix: 'jetdeck-pool', advisories: false },
       {
         onStatus: (st) => this.core.bus.emit('workers.stats', st),
         onLog: (w, level, m) => level !== 'info' && console.error(`[jetdeck] ${w}: ${m}`),
