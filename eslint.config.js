@@ -13,7 +13,17 @@ const noServe = {
 };
 const restrict = (patterns) => ({ 'no-restricted-imports': ['error', { paths: ['electron'], patterns }] });
 
+const browserPatterns = [
+  { group: ['node:*'], message: 'the renderer runs in a browser sandbox' },
+  {
+    group: ['**/core/**', '**/worker/**', '**/electron/**', '**/nats/**'],
+    message: 'talk to the core through api/ only',
+  },
+];
+
 const nodeOnly = ['node:*', 'fs', 'path', 'os', 'child_process', 'crypto', 'net', 'http', 'worker_threads'];
+
+const browserPaths = ['electron', ...nodeOnly.filter((p) => !p.includes('*'))];
 
 export default tseslint.config(
   {
@@ -72,12 +82,25 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: ['electron', ...nodeOnly.filter((p) => !p.includes('*'))],
+          paths: browserPaths,
+          patterns: browserPatterns,
+        },
+      ],
+    },
+  },
+  {
+    // Features link to screens through navigation.ts; the app shell (screen table) sits on top.
+    files: ['renderer/features/**', 'renderer/ui/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: browserPaths,
           patterns: [
-            { group: ['node:*'], message: 'the renderer runs in a browser sandbox' },
+            ...browserPatterns,
             {
-              group: ['**/core/**', '**/worker/**', '**/electron/**'],
-              message: 'talk to the core through api/ only',
+              group: ['**/app/**'],
+              message: 'features and ui never import the app shell: use navigation.ts',
             },
           ],
         },
