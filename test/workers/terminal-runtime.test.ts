@@ -25,6 +25,7 @@ let server: TestServer;
 let nc: NatsConnection;
 let events: StatusCollector;
 let runtime: WorkerRuntime | undefined;
+let runtimeNc: NatsConnection | undefined;
 const logs: string[] = [];
 
 /** Runs of each task id going on right now, and the most seen at once. */
@@ -48,10 +49,17 @@ const handlers: HandlerMap = {
   big: () => 'x'.repeat(1100 * 1024),
 };
 
+/** A new TASKS stream and lanes (1 s ack wait): nothing left over from an earlier case. */
+async function fresh(): Promise<void> {
+  const jsm = await jetstreamManager(nc);
+  await jsm.streams.delete(TASKS_STREAM).catch(() => false);
+  await prepareTopology(nc, { ackWaitMs: 1000 });
+}
+
 async function startRuntime(concurrency = 4): Promise<WorkerRuntime> {
-  const wnc = await connectTo(server.url);
+  runtimeNc = await connectTo(server.url);
   runtime = new WorkerRuntime({
-    nc: wnc,
+    nc: runtimeNc,
     name: 'rt',
     concurrency,
     handlers,
@@ -72,6 +80,7 @@ afterEach(async () => {
   releaseStubborn.forEach((r) => r());
   releaseStubborn = [];
   await runtime?.stop();
+  await runtimeNc?.close();
   runtime = undefined;
 });
 
@@ -82,7 +91,7 @@ afterAll(async () => {
 
 describe('worker runtime: slots, heartbeats and results that cannot be stored', () => {
   it('a handler ignoring its abort keeps its slot until it settles; its task never runs twice at once', async () => {
-    await prepareTopology(nc, { ackWaitMs: 1000 });
+    await fresh();
     const rt = await startRuntime(4);
     const t = makeTask('stubborn', {});
     await publishTask(jetstream(nc), t);
@@ -103,7 +112,7 @@ describe('worker runtime: slots, heartbeats and results that cannot be stored', 
   });
 
   it('a slot held by such a handler is not handed to another task', async () => {
-    await prepareTopology(nc, { ackWaitMs: 1000 });
+    await fresh();
     const rt = await startRuntime(1);
     const stuck = makeTask('stubborn', {});
     await publishTask(jetstream(nc), stuck);
@@ -125,7 +134,7 @@ describe('worker runtime: slots, heartbeats and results that cannot be stored', 
   });
 
   it('sleep and cpu heartbeat often enough for a 1 s ack wait', async () => {
-    await prepareTopology(nc, { ackWaitMs: 1000 });
+    await fresh();
     await startRuntime(2);
     const sleep = makeTask('sleep', { ms: 3000 });
     const cpu = makeTask('cpu', { ms: 2500 });
@@ -140,7 +149,7 @@ describe('worker runtime: slots, heartbeats and results that cannot be stored', 
   });
 
   it('a result too large for max_payload fails the task at once, with the reason', async () => {
-    await prepareTopology(nc, { ackWaitMs: 1000 });
+    await fresh();
     const rt = await startRuntime(2);
     const t = makeTask('big', {});
     await publishTask(jetstream(nc), t);
