@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { EventSpec, MethodSpec } from './define';
 import { connectionsEvents, connectionsMethods } from './features/connections';
+import { filesMethods } from './features/files';
 import { messagesEvents, messagesMethods } from './features/messages';
 import { monitorEvents, monitorMethods } from './features/monitor';
 import { streamsEvents, streamsMethods } from './features/streams';
@@ -15,6 +16,7 @@ export const methods = {
   ...streamsMethods,
   ...messagesMethods,
   ...monitorMethods,
+  ...filesMethods,
 };
 export const events = {
   ...connectionsEvents,

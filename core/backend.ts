@@ -2,6 +2,7 @@ import { registerConnections, LOCAL_PROFILE_ID, resolveForConnect } from './conn
 import { ApiError } from '../api/errors';
 import { serverLabel, splitUrlCredentials } from '../api/nats-url';
 import { Core, type CoreOptions } from './core';
+import { registerFiles } from './files/feature';
 import { registerMessages } from './messages/feature';
 import { registerMonitor } from './monitor/feature';
 import { registerReplay } from './replay/feature';
@@ -29,6 +30,7 @@ export function createCore(opts: CoreOptions): Core {
   registerMessages(core);
   registerReplay(core);
   registerMonitor(core);
+  registerFiles(core);
   return core;
 }
 

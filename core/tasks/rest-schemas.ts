@@ -22,15 +22,25 @@ export const createTaskBody = publishInputSchema;
 const fromQuery = <S extends z.ZodType>(schema: S) =>
   z.preprocess((v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : v), schema);
 
-/** The contract's list input, read from a query string. */
-export const listQuery = listInputSchema.extend({ limit: fromQuery(listInputSchema.shape.limit) });
+/** The contract's list input, read from a query string; unknown parameters are a 400. */
+export const listQuery = z.strictObject({
+  ...listInputSchema.shape,
+  limit: fromQuery(listInputSchema.shape.limit),
+});
 
-export const idParams = z.object({ id: taskIdSchema });
+export const idParams = z.strictObject({ id: taskIdSchema });
 
-export const statusBody = z.object({ status: z.enum(TASK_STATUSES) });
+export const statusBody = z.strictObject({ status: z.enum(TASK_STATUSES) });
 
+/** The one error shape of every serve route (REST, /api/call, auth and framework errors). */
 export const errorBody = z.object({
-  error: z.object({ code: z.enum(ERROR_CODES), message: z.string(), detail: z.unknown().optional() }),
+  ok: z.literal(false),
+  error: z.object({
+    name: z.string(),
+    code: z.enum(ERROR_CODES),
+    message: z.string(),
+    detail: z.unknown().optional(),
+  }),
 });
 
 const statusEnum = z.enum(TASK_STATUSES);
