@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { event, method } from '../define';
-import { TASK_STATUSES, taskIdSchema, taskTypeSchema, type Task, type TaskStatus } from '../task-wire';
+import {
+  TASK_ID_PATTERN,
+  TASK_STATUSES,
+  taskIdSchema,
+  taskTypeSchema,
+  type Task,
+  type TaskStatus,
+} from '../task-wire';
 
 /** True for values that survive JSON round-trips unchanged (no undefined, Date, Map, NaN...). */
 export function isJsonValue(v: unknown, depth = 0): boolean {
@@ -86,7 +93,7 @@ export const bulkInputSchema = publishInputSchema.omit({ id: true }).extend({
   idPrefix: z
     .string()
     .max(150)
-    .regex(/^[A-Za-z0-9_.:-]+$/, 'idPrefix may use letters, digits, _ . : and - only')
+    .regex(TASK_ID_PATTERN, 'idPrefix may use letters, digits, _ . : and - only')
     .optional(),
 });
 
