@@ -49,8 +49,11 @@ export function QueueStatusPanel({ connected }: { connected: boolean }) {
             />
             <Figure
               label="Drains in"
-              value={formatSeconds(queue.timeToDrainSec)}
-              title={queue.timeToDrainSec === null ? 'Nothing completed in the last minute' : undefined}
+              value={queue.unserved?.length ? 'no worker' : formatSeconds(queue.timeToDrainSec)}
+              title={
+                queue.drainNote ??
+                (queue.timeToDrainSec === null ? 'Nothing completed in the last minute' : undefined)
+              }
               testId="queue-drain"
             />
           </div>
@@ -90,6 +93,15 @@ export function QueueStatusPanel({ connected }: { connected: boolean }) {
                   <td>
                     {laneLabel(l)}
                     {!l.exists && <span className="muted small"> (not created)</span>}
+                    {l.servedBy === 0 && l.num_pending + l.num_ack_pending > 0 && (
+                      <span
+                        className="badge warn"
+                        data-testid="lane-no-worker"
+                        title="No answering worker consumes this lane"
+                      >
+                        no worker
+                      </span>
+                    )}
                   </td>
                   <td className="num" data-testid="lane-pending">
                     {l.num_pending.toLocaleString('en-US')}

@@ -5,6 +5,7 @@ import { EmptyState, ErrorState } from '../../ui/States';
 import { TimeChart } from '../../ui/TimeChart';
 import { useConnections } from '../connections/store';
 import { toEnvelope } from '../toasts/store';
+import { FleetPanel } from './FleetPanel';
 import { RunningControls, StartForm } from './PoolControls';
 import { useWorkers } from './store';
 import { WorkerCard } from './WorkerCard';
@@ -32,7 +33,7 @@ export function WorkersScreen() {
     <section className="screen workers-screen" data-testid="workers-screen">
       <ScreenHeader
         title="Workers"
-        subtitle="The in-process worker pool: worker threads sharing the task-workers consumers."
+        subtitle="This app's worker pool, and every JetDeck worker on the cluster (discovered as NATS services)."
       />
       {error !== undefined && !pool && (
         <ErrorState
@@ -55,22 +56,34 @@ export function WorkersScreen() {
           </ul>
         </div>
       )}
-      {!connected ? (
+      {!connected && stopped ? (
         <EmptyState title="Not connected" testId="workers-not-connected">
           <p>The pool's threads connect to the active connection. Connect on the Connections screen first.</p>
         </EmptyState>
       ) : stopped ? (
         <>
           <EmptyState title="No workers running — start a pool" testId="workers-empty">
+            {pool?.stopReason && (
+              <p data-testid="pool-stop-reason">
+                The pool stopped: <strong>{pool.stopReason}</strong>.
+              </p>
+            )}
             <p>
               Workers on other machines run with <code>jetdeck worker --nats URL</code>; they share the same
-              consumers and show in the Tasks screen's queue status, not as cards here.
+              consumers and show in the fleet below.
             </p>
           </EmptyState>
           <StartForm pool={pool} />
         </>
       ) : (
         <>
+          {pool.servers && (
+            <p className="muted small pool-follows" data-testid="pool-follows">
+              The pool keeps its own connection to <code>{pool.servers.join(', ')}</code>
+              {pool.profile ? ` (profile “${pool.profile}”)` : ''}: switching profile or disconnecting the app
+              leaves it running; stop it here.
+            </p>
+          )}
           <RunningControls pool={pool} />
           <div className="pool-totals" data-testid="pool-totals">
             <Total label="Processed" value={pool.totals.processed} testId="pool-processed" />
@@ -109,12 +122,9 @@ export function WorkersScreen() {
               <WorkerCard key={w.id} w={w} />
             ))}
           </div>
-          <p className="muted small">
-            Workers on other machines: <code>jetdeck worker --nats URL</code> joins the same consumers; their
-            work shows in the Tasks screen's queue status.
-          </p>
         </>
       )}
+      {connected && <FleetPanel connected={connected} />}
     </section>
   );
 }
