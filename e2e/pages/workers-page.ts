@@ -47,6 +47,17 @@ export class WorkersPage {
     );
   }
 
+  /** The fleet panel's row of one worker (by its --name). */
+  fleetRow(worker: string): Locator {
+    return this.page.locator(`[data-testid="fleet-row"][data-worker="${worker}"]`);
+  }
+
+  /** Drains a worker from its fleet row, confirming the dialog. */
+  async drain(worker: string): Promise<void> {
+    await this.fleetRow(worker).getByTestId('fleet-drain').click();
+    await this.page.getByTestId('confirm-ok').click();
+  }
+
   /** Sum of the cards' processed counters. */
   async processedOnCards(): Promise<number> {
     const values = await this.cards.getByTestId('worker-processed').allTextContents();

@@ -74,15 +74,20 @@ export function FleetPanel({ connected }: { connected: boolean }) {
             <thead>
               <tr>
                 <th>Worker</th>
-                <th>Host</th>
                 <th>Lanes</th>
                 <th>State</th>
-                <th className="num">Concurrency</th>
+                <th className="num" title="Tasks at once per thread (× threads)">
+                  Conc.
+                </th>
                 <th className="num">In flight</th>
                 <th className="num">Processed</th>
                 <th className="num">Failed</th>
-                <th className="num">p95 ms</th>
-                <th>Remote control</th>
+                <th className="num" title="Handler latency, 95th percentile">
+                  p95 ms
+                </th>
+                <th title="Drain, pause/resume and concurrency through the worker's service endpoints">
+                  Control
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -150,22 +155,16 @@ function FleetRow({
       data-local={w.local ? 'true' : 'false'}
     >
       <td>
-        <div className="fleet-name">
+        <div className="fleet-name" title={`service id ${w.id}`}>
           <strong>{w.worker}</strong>
           <span className="badge">{w.kind === 'pool' ? 'pool' : 'process'}</span>
           {w.local && <span className="badge accent">this app</span>}
         </div>
-        <div className="muted small mono" title="service instance id">
-          {w.id}
-        </div>
-      </td>
-      <td>
-        <div>{w.host}</div>
         <div className="muted small">
-          pid {w.pid} · v{w.version}
+          {w.host} · pid {w.pid} · v{w.version}
         </div>
       </td>
-      <td className="small">
+      <td className="small lanes-cell">
         {w.types?.length ? w.types.map((t) => `typed ${t}`).join(', ') : w.lanes.join(', ')}
       </td>
       <td>

@@ -97,6 +97,7 @@ export function WorkersScreen() {
             <Total label="In flight" value={pool.totals.inFlight} testId="pool-inflight" />
             <Total label="Throughput /s" value={pool.totals.throughput} testId="pool-throughput" />
           </div>
+          <FleetPanel connected={connected} />
           <div className="card">
             <div className="card-head">
               <h2>Throughput and latency</h2>
@@ -124,7 +125,7 @@ export function WorkersScreen() {
           </div>
         </>
       )}
-      {connected && <FleetPanel connected={connected} />}
+      {connected && stopped && <FleetPanel connected={connected} />}
     </section>
   );
 }
