@@ -1,9 +1,9 @@
 import type { JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { z } from 'zod';
-import type { DeadLetter, DeadLetterAttempt } from '../../api/features/tasks';
+import type { DeadLetter, DeadLetterAttempt, TimelineEntry } from '../../api/features/tasks';
 import { TASKS_STREAM, TERMINAL_STATUSES } from '../../api/task-wire';
-import type { IndexEntry, TaskIndex } from './task-index';
+import { parse, type TaskRecord } from './state/record';
 
 /**
  * Dead letters = tasks that ended `failed`: the worker reports `failed` and then terms the
@@ -41,12 +41,15 @@ export interface DeadLetterFilter {
 export interface AdvisoryDeps {
   nc: NatsConnection;
   jsm: JetStreamManager;
-  index: TaskIndex;
+  /** The task's current record (window or bucket). */
+  lookup(id: string): Promise<TaskRecord | undefined>;
+  /** Adds the advisory to the task's timeline (the state's writer stores it). */
+  note(id: string, entry: TimelineEntry, patch: Partial<TaskRecord>): Promise<void>;
   /** Publishes the `failed` event for a task that ran out of deliveries unreported. */
   reportExhausted(id: string, adv: ConsumerAdvisory): Promise<void>;
 }
 
-/** Listens to the two advisories and records them on the task's timeline. */
+/** Listens to the two advisories: a task that ran out of deliveries unreported gets its `failed` event. */
 export function watchAdvisories(deps: AdvisoryDeps): Subscription[] {
   const listen = (subject: string, kind: ConsumerAdvisory['kind']) =>
     deps.nc.subscribe(subject, {
@@ -66,9 +69,9 @@ export function watchAdvisories(deps: AdvisoryDeps): Subscription[] {
 
 async function onAdvisory(deps: AdvisoryDeps, adv: ConsumerAdvisory): Promise<void> {
   try {
-    const id = deps.index.idForSeq(adv.stream_seq) ?? (await idFromStream(deps.jsm, adv.stream_seq));
+    const id = await idFromStream(deps.jsm, adv.stream_seq);
     if (!id) return;
-    deps.index.note(
+    await deps.note(
       id,
       {
         kind: 'advisory',
@@ -80,7 +83,7 @@ async function onAdvisory(deps: AdvisoryDeps, adv: ConsumerAdvisory): Promise<vo
       },
       adv.kind === 'max_deliveries' ? { dead_reason: 'max_deliveries' } : {},
     );
-    const status = deps.index.get(id)?.status;
+    const status = (await deps.lookup(id))?.status;
     if (adv.kind === 'max_deliveries' && !(status && TERMINAL_STATUSES.includes(status))) {
       await deps.reportExhausted(id, adv);
     }
@@ -91,20 +94,21 @@ async function onAdvisory(deps: AdvisoryDeps, adv: ConsumerAdvisory): Promise<vo
   }
 }
 
-/** The task id of a stream message the index does not hold (evicted or not read yet). */
+/** The task id of the message an advisory names (as the worker reports it). */
 async function idFromStream(jsm: JetStreamManager, seq: number): Promise<string | undefined> {
   const sm = await jsm.streams.getMessage(TASKS_STREAM, { seq });
   if (!sm) return undefined;
-  try {
-    const v = sm.json<{ id?: unknown }>();
-    if (typeof v.id === 'string') return v.id;
-  } catch {
-    /* fall back to the header */
-  }
-  return sm.header?.get('Nats-Msg-Id') || `seq:${seq}`;
+  const p = parse({
+    subject: sm.subject,
+    seq,
+    time: sm.time.toISOString(),
+    data: sm.data,
+    headers: sm.header,
+  });
+  return p.kind === 'task' ? p.id : undefined;
 }
 
-export function isDeadLetter(e: IndexEntry, f: DeadLetterFilter = {}): boolean {
+export function isDeadLetter(e: TaskRecord, f: DeadLetterFilter = {}): boolean {
   if (e.status !== 'failed') return false;
   if (!f.includeResolved && (e.discarded || e.retried_as?.length)) return false;
   if (f.type && e.type !== f.type) return false;
@@ -112,7 +116,7 @@ export function isDeadLetter(e: IndexEntry, f: DeadLetterFilter = {}): boolean {
   return true;
 }
 
-export function toDeadLetter(e: IndexEntry): DeadLetter {
+export function toDeadLetter(e: TaskRecord): DeadLetter {
   const errors: DeadLetterAttempt[] = [];
   for (const t of e.timeline) {
     if (t.kind === 'status' && t.error)

@@ -5,9 +5,8 @@ import { SUBJECTS, type StatusEvent } from '../../api/task-wire';
 import type { ActiveConnection } from '../connections/connection-manager';
 import type { EventBus } from '../events';
 import { watchAdvisories, type ConsumerAdvisory } from './dead-letters';
-import { TaskIndexFeed } from './index-feed';
 import { PubAckWindow } from './pub-ack-window';
-import { TaskIndex } from './task-index';
+import { TaskState, type TaskStateOptions } from './state/task-state';
 import { ensureTypedLane, errMessage, inspectTopology } from './topology';
 
 const TOPOLOGY_RETRIES = 8;
@@ -19,8 +18,11 @@ const TOPOLOGY_RETRIES = 8;
  */
 export class TaskSession {
   readonly window: PubAckWindow;
-  readonly index: TaskIndex;
-  feed?: TaskIndexFeed;
+  /** The indexer's own window: its bulk writes never hold up a user's publish. */
+  private readonly stateWindow: PubAckWindow;
+  /** Task state (records, window, counts); set once the topology allows it. */
+  state?: TaskState;
+  private replicas = 1;
   topology?: TopologyReport;
   private advisorySubs: Subscription[] = [];
   private readonly typedLanes = new Set<string>();
@@ -31,10 +33,10 @@ export class TaskSession {
     readonly conn: ActiveConnection,
     readonly jsm: JetStreamManager,
     private readonly bus: EventBus,
-    indexCap?: number,
+    private readonly stateOpts: TaskStateOptions = {},
   ) {
     this.window = new PubAckWindow(conn.nc);
-    this.index = new TaskIndex(indexCap);
+    this.stateWindow = new PubAckWindow(conn.nc);
   }
 
   get maxPayload(): number {
@@ -43,6 +45,7 @@ export class TaskSession {
 
   /** Ensures the topology (creating only what is missing), then starts the index and advisories. */
   async start(replicas: number): Promise<void> {
+    this.replicas = replicas;
     await this.ensureTopology(replicas);
     // A cluster that just started may have no JetStream meta leader yet: retry in the background.
     if (this.topology?.state === 'error') this.retryTopology(replicas, 0);
@@ -50,7 +53,8 @@ export class TaskSession {
       this.advisorySubs = watchAdvisories({
         nc: this.conn.nc,
         jsm: this.jsm,
-        index: this.index,
+        lookup: (id) => this.state?.get(id) ?? Promise.resolve(undefined),
+        note: (id, entry, patch) => this.state?.note(id, entry, patch) ?? Promise.resolve(),
         reportExhausted: (id, adv) => this.reportExhausted(id, adv),
       });
     }
@@ -81,22 +85,26 @@ export class TaskSession {
 
   async startFeed(): Promise<void> {
     if (
-      this.feed ||
+      this.state ||
       this.disposed ||
       this.topology?.stream.state === 'error' ||
       this.topology?.stream.state === 'missing'
     )
       return;
-    const feed = new TaskIndexFeed(this.conn.js, this.jsm, this.index, (p) =>
-      this.bus.emit('tasks.changed', p),
+    const state = new TaskState(
+      this.conn.js,
+      this.jsm,
+      this.stateWindow,
+      (p) => this.bus.emit('tasks.changed', p),
+      this.stateOpts,
     );
-    this.feed = feed;
+    this.state = state;
     try {
-      await feed.start();
+      await state.start(this.replicas);
     } catch (err) {
-      this.feed = undefined;
-      feed.stop();
-      console.error(`[jetdeck] task index not started: ${errMessage(err)}`);
+      this.state = undefined;
+      void state.stop();
+      console.error(`[jetdeck] task state not started: ${errMessage(err)}`);
     }
   }
 
@@ -119,19 +127,21 @@ export class TaskSession {
 
   /** Waits (bounded) until the index has read `seq`, so a read right after a write sees it. */
   async caughtUp(seq: number, timeoutMs = 2000): Promise<void> {
-    await this.feed?.waitForSeq(seq, timeoutMs);
+    await this.state?.waitForSeq(seq, timeoutMs);
   }
 
   dispose(): void {
     this.disposed = true;
     clearTimeout(this.retryTimer);
-    this.feed?.stop();
+    void this.state?.stop();
     for (const s of this.advisorySubs) s.unsubscribe();
     this.window.close();
+    this.stateWindow.close();
   }
 
   private async reportExhausted(id: string, adv: ConsumerAdvisory): Promise<void> {
-    const errors = this.index.get(id)?.timeline.filter((t) => t.error).length ?? 0;
+    const rec = await this.state?.get(id).catch(() => undefined);
+    const errors = rec?.timeline.filter((t) => t.error).length ?? 0;
     const ev: StatusEvent = {
       id,
       status: 'failed',
