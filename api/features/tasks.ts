@@ -170,6 +170,8 @@ export interface IndexState {
   last_error?: string;
   /** Status events for ids no task record knows (forged or expired), not folded. */
   ignored_events: number;
+  /** Stream messages this process has read for the state (start-up reads only the newest). */
+  messages_read: number;
 }
 
 export interface TaskList {

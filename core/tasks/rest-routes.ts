@@ -30,8 +30,8 @@ export async function registerTaskRoutes(app: FastifyInstance, core: Core): Prom
   app.get('/api/tasks', (req, reply) =>
     handle(reply, async () => {
       const q = parse(listQuery, req.query, 'query');
-      const { tasks, next, counts, ready } = svc.list(q);
-      return { tasks, next, counts, ready };
+      const { tasks, next, counts, ready, index } = svc.list(q);
+      return { tasks, next, counts, ready, index };
     }),
   );
 

@@ -64,7 +64,7 @@ export class TaskService {
   ) {
     this.settings = new TaskSettingsStore(core.dataDir);
     core.connections.onConnected((conn) => this.attach(conn));
-    core.connections.onDisconnected(() => this.detach());
+    core.connections.onDisconnected(() => void this.detach());
     core.onDispose(() => this.detach());
   }
 
@@ -85,7 +85,7 @@ export class TaskService {
   }
 
   private async attach(conn: ActiveConnection, attempt = 0): Promise<void> {
-    if (attempt === 0) this.detach();
+    if (attempt === 0) await this.detach();
     if (conn !== this.core.connections.connection) return;
     let jsm: JetStreamManager;
     try {
@@ -108,12 +108,13 @@ export class TaskService {
     await s.start(this.settings.get().replicas);
   }
 
-  private detach(): void {
+  private async detach(): Promise<void> {
     this.unavailable = undefined;
     clearTimeout(this.attachTimer);
     for (const j of this.jobs.values()) j.cancel();
-    this.session?.dispose();
+    const s = this.session;
     this.session = undefined;
+    await s?.dispose();
   }
 
   // ---- topology

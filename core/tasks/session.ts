@@ -130,11 +130,13 @@ export class TaskSession {
     await this.state?.waitForSeq(seq, timeoutMs);
   }
 
-  dispose(): void {
+  /** Stops everything; the state's writer hands its lease back (bounded wait) before the windows close. */
+  async dispose(): Promise<void> {
     this.disposed = true;
     clearTimeout(this.retryTimer);
-    void this.state?.stop();
     for (const s of this.advisorySubs) s.unsubscribe();
+    const stopped = this.state?.stop();
+    if (stopped) await Promise.race([stopped, new Promise((r) => setTimeout(r, 3000).unref())]);
     this.window.close();
     this.stateWindow.close();
   }

@@ -30,8 +30,8 @@ import { StreamTail, type TailHealth } from './tail';
 const LEASE_MS = 15_000;
 const LEASE_RENEW_MS = 3000;
 /** Records kept in memory for folding without a KV read (clean ones are evicted first-in). */
-export const DEFAULT_CACHE = 150_000;
-const FETCH_BATCH = 5000;
+export const DEFAULT_CACHE = 40_000;
+const FETCH_BATCH = 2000;
 const GET_CONCURRENCY = 64;
 
 export interface Checkpoint {
@@ -72,6 +72,8 @@ export class Indexer {
   /** LRU by insertion order: a touched record is moved to the end. */
   private readonly cache = new Map<string, TaskRecord>();
   private lastSeq = 0;
+  /** TASKS messages folded by this process. */
+  read = 0;
   /** Status and cancel events for ids no record knows (forged or long expired): not folded. */
   ignored = 0;
 
@@ -98,13 +100,15 @@ export class Indexer {
   }
 
   start(): void {
-    void this.leaseTick();
+    this.ticking = this.leaseTick();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.leaseTimer);
-    await this.stepDown();
+    // A tick in flight may be stepping up: let it finish, then step down and hand the lease back.
+    await this.ticking;
+    await this.stepDown(true);
   }
 
   // ---- lease
@@ -113,6 +117,7 @@ export class Indexer {
     if (this.stopped) return;
     try {
       const won = await this.tryLease();
+      if (this.stopped) return;
       if (won && !this.leader) await this.stepUp();
       if (!won && this.leader) await this.stepDown();
     } catch (err) {
@@ -121,12 +126,13 @@ export class Indexer {
       void err;
     }
     if (!this.stopped) {
-      this.leaseTimer = setTimeout(() => void this.leaseTick(), LEASE_RENEW_MS);
+      this.leaseTimer = setTimeout(() => (this.ticking = this.leaseTick()), LEASE_RENEW_MS);
       this.leaseTimer.unref();
     }
   }
 
   private leaseExpiry = 0;
+  private ticking?: Promise<void>;
 
   private async tryLease(): Promise<boolean> {
     const kv = this.buckets.tasks;
@@ -137,7 +143,10 @@ export class Indexer {
       this.leaseRev = cur ? await kv.update(LEASE_KEY, mine, cur.revision) : await kv.create(LEASE_KEY, mine);
     } else {
       const held = cur.json<Lease>();
-      if (held.owner !== this.owner && held.until > now) return false;
+      if (held.owner !== this.owner && held.until > now) {
+        this.leaseRev = 0;
+        return false;
+      }
       this.leaseRev = await kv.update(LEASE_KEY, mine, cur.revision);
     }
     this.leaseExpiry = now + LEASE_MS;
@@ -160,17 +169,17 @@ export class Indexer {
     this.tail.start();
   }
 
-  private async stepDown(): Promise<void> {
+  private async stepDown(release = false): Promise<void> {
     const wasLeader = this.leader;
     this.leader = false;
     const t = this.tail;
     this.tail = undefined;
     await t?.stop();
-    if (wasLeader) {
-      this.events.onRole(false);
-      // Let another process take over at once (best effort: it expires anyway).
-      if (this.stopped && this.leaseRev)
-        await this.buckets.tasks.delete(LEASE_KEY, { previousSeq: this.leaseRev }).catch(() => undefined);
+    if (wasLeader) this.events.onRole(false);
+    // Let another process take over at once (best effort: it expires anyway).
+    if (release && this.leaseRev) {
+      await this.buckets.tasks.delete(LEASE_KEY, { previousSeq: this.leaseRev }).catch(() => undefined);
+      this.leaseRev = 0;
     }
   }
 
@@ -192,8 +201,11 @@ export class Indexer {
 
   private async onBatch(msgs: JsMsg[]): Promise<void> {
     if (!this.leader) throw new Error('no longer the indexer');
+    this.read += msgs.length;
     const items: { p: Exclude<Parsed, { kind: 'other' }>; r: StreamRecord }[] = [];
     const need = new Set<string>();
+    /** Tasks published in this batch: their events need no read either. */
+    const fresh = new Set<string>();
     for (const m of msgs) {
       const r: StreamRecord = {
         subject: m.subject,
@@ -206,8 +218,10 @@ export class Indexer {
       if (p.kind === 'other') continue;
       items.push({ p, r });
       // A new task needs no read: replaying it after a crash refolds the same later events.
-      if (p.kind !== 'task' && !this.cache.has(p.id)) need.add(p.id);
-      if (p.kind === 'task' && p.retryOf && !this.cache.has(p.retryOf)) need.add(p.retryOf);
+      if (p.kind === 'task') {
+        fresh.add(p.id);
+        if (p.retryOf && !this.cache.has(p.retryOf) && !fresh.has(p.retryOf)) need.add(p.retryOf);
+      } else if (!this.cache.has(p.id) && !fresh.has(p.id)) need.add(p.id);
     }
     const loaded = await this.load([...need]);
     const dirty = new Map<string, TaskRecord>();

@@ -159,6 +159,8 @@ export class StreamTail {
     if (this.processing) return;
     this.processing = (async () => {
       try {
+        // Let what the socket delivered in this turn arrive first: batches, not single messages.
+        await new Promise((r) => setImmediate(r));
         while (this.buf.length && !this.failure) {
           const batch = this.buf;
           this.buf = [];
@@ -169,6 +171,7 @@ export class StreamTail {
           this.health.lastProgressAt = Date.now();
           this.health.nextSeq = this.next;
           this.opts.onHealth?.(this.health);
+          await new Promise((r) => setImmediate(r));
         }
       } catch (err) {
         this.fail(err as Error);

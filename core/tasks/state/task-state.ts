@@ -58,6 +58,8 @@ export class TaskState {
   private checkpoint?: Checkpoint;
   private checkpointSeenAt = 0;
   private isReady = false;
+  /** Bucket messages read (window load and follow). */
+  private read = 0;
   private stopped = false;
   private waiters: { seq: number; resolve: (ok: boolean) => void; timer: NodeJS.Timeout }[] = [];
 
@@ -162,6 +164,7 @@ export class TaskState {
       recoveries: (health?.recoveries ?? 0) + (this.kvTail?.health.recoveries ?? 0),
       last_error: health?.lastError ?? this.kvTail?.health.lastError,
       ignored_events: this.indexer?.ignored ?? 0,
+      messages_read: this.read + (this.indexer?.read ?? 0),
     };
   }
 
@@ -254,7 +257,7 @@ export class TaskState {
         stream,
         filter: RECORD_FILTER,
         startSeq: from,
-        batch: 5000,
+        batch: 2000,
         onBatch: async (msgs) => this.onBucketMsgs(msgs),
         onHealth: (h) => {
           if (h.nextSeq > target || h.pending === 0) resolve();
@@ -271,13 +274,14 @@ export class TaskState {
       stream: kvStream(TASKS_BUCKET),
       filter: RECORD_FILTER,
       startSeq: fromSeq,
-      batch: 5000,
+      batch: 2000,
       onBatch: async (msgs) => this.onBucketMsgs(msgs),
     });
     this.kvTail.start();
   }
 
   private onBucketMsgs(msgs: JsMsg[]): Promise<void> {
+    this.read += msgs.length;
     for (const m of msgs) {
       if (!m.data.length || m.headers?.get('KV-Operation')) continue;
       if (m.subject.endsWith(`.${CHECKPOINT_KEY}`)) {

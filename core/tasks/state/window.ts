@@ -9,7 +9,7 @@ export interface FilterSpec {
 }
 
 /** Newest tasks the live table pages through (≈ 1 KB each). */
-export const DEFAULT_WINDOW = 20_000;
+export const DEFAULT_WINDOW = 10_000;
 
 /**
  * The newest tasks by publish sequence, for the live table: bounded (the oldest fall out; they
