@@ -1,4 +1,5 @@
 import net from 'node:net';
+import type { MsgHdrs } from '@nats-io/transport-node';
 
 /** A plain socket to the server, CONNECT sent (no auth: the bench's own server). */
 async function openSocket(url: string): Promise<net.Socket> {
@@ -7,6 +8,14 @@ async function openSocket(url: string): Promise<net.Socket> {
   await new Promise<void>((resolve, reject) => sock.once('connect', resolve).once('error', reject));
   sock.write('CONNECT {"verbose":false,"pedantic":false,"headers":true,"protocol":1}\r\n');
   return sock;
+}
+
+/** `h` as the header block nats.js writes (for frames built by hand). */
+export function headerText(h: MsgHdrs | undefined): string {
+  if (!h) return '';
+  let s = 'NATS/1.0\r\n';
+  for (const [k, vs] of h) for (const v of vs) s += `${k}: ${v}\r\n`;
+  return `${s}\r\n`;
 }
 
 /** One HPUB frame as text (ASCII subjects and header block; `body` as latin1 bytes). */

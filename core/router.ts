@@ -6,12 +6,19 @@ import {
   type MethodParsedInput,
 } from '../api/contract';
 import type { CallResult } from '../api/client';
+import { capDepth, exceedsDepth, MAX_INPUT_DEPTH } from '../api/depth';
 import { ApiError } from '../api/errors';
+import type { ClientScope } from './clients/client-scope';
 import { toApiError } from './errors';
 
 /** Who is calling; transports fill it (for logs and per-origin decisions). */
 export interface CallContext {
   transport: 'ipc' | 'ws' | 'rest' | 'test';
+  /**
+   * The connected client behind the call (a WebSocket, an Electron window), which owns what
+   * the call starts (live tails); absent for one-shot callers such as REST.
+   */
+  client?: ClientScope;
 }
 
 export type Handler<N extends MethodName> = (
@@ -47,10 +54,14 @@ export class Router {
     }
     const handler = this.handlers.get(name);
     if (!handler) throw new ApiError('unsupported', `method ${name} is not available in this build`);
+    if (exceedsDepth(input, MAX_INPUT_DEPTH)) {
+      throw new ApiError('invalid_input', `input is nested more than ${MAX_INPUT_DEPTH} levels deep`);
+    }
     const parsed = methods[name].input.safeParse(input);
     if (!parsed.success) throw toApiError(parsed.error);
     try {
-      return (await handler(parsed.data as never, ctx)) as MethodOutput<N>;
+      // Data other NATS clients wrote (task payloads) may be too deep to serialize: capped, not a 500.
+      return capDepth(await handler(parsed.data as never, ctx)) as MethodOutput<N>;
     } catch (err) {
       throw toApiError(err);
     }

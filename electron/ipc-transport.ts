@@ -1,12 +1,10 @@
-import { BrowserWindow, ipcMain, type IpcMainInvokeEvent } from 'electron';
-import { z } from 'zod';
+import { BrowserWindow, ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import type { CallResult } from '../api/client';
-import { ApiError } from '../api/errors';
+import { ClientScope } from '../core/clients/client-scope';
 import type { Core } from '../core/core';
 import { isAppUrl } from './app-url';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from './channels';
-
-const callArgsSchema = z.tuple([z.string().min(1).max(200), z.unknown()]);
+import { dispatchIpcCall } from './ipc-dispatch';
 
 /**
  * The Electron side of the one contract: a single invoke channel into the router and a single
@@ -14,21 +12,31 @@ const callArgsSchema = z.tuple([z.string().min(1).max(200), z.unknown()]);
  * `app://jetdeck/` UI, may call; anything else (an iframe, a navigated-away page) is refused.
  */
 export function registerIpcTransport(core: Core): () => void {
-  ipcMain.handle(IPC_CALL_CHANNEL, async (event, ...args: unknown[]): Promise<CallResult> => {
+  // One ClientScope per window's page: what it starts (live tails) ends when the window closes,
+  // its renderer crashes or it loads a new page (a reload starts a fresh UI that knows nothing
+  // of the old tails).
+  const scopes = new Map<WebContents, ClientScope>();
+  const scopeFor = (contents: WebContents): ClientScope => {
+    let scope = scopes.get(contents);
+    if (scope) return scope;
+    scope = new ClientScope(`window ${contents.id}`);
+    scopes.set(contents, scope);
+    const end = () => {
+      if (scopes.get(contents) !== scope) return;
+      scopes.delete(contents);
+      scope.close();
+      contents.off('did-navigate', end);
+      contents.off('render-process-gone', end);
+    };
+    contents.on('did-navigate', end);
+    contents.on('render-process-gone', end);
+    contents.once('destroyed', end);
+    return scope;
+  };
+
+  ipcMain.handle(IPC_CALL_CHANNEL, (event, ...args: unknown[]): Promise<CallResult> => {
     const refusal = senderRefusal(event);
-    if (refusal) {
-      console.warn(`[jetdeck] refused IPC call: ${refusal}`);
-      return { ok: false, error: new ApiError('unauthorized', refusal).toEnvelope() };
-    }
-    const parsed = callArgsSchema.safeParse(args);
-    if (!parsed.success) {
-      return {
-        ok: false,
-        error: new ApiError('invalid_input', 'an IPC call is (method: string, input)').toEnvelope(),
-      };
-    }
-    const [method, input] = parsed.data;
-    return core.router.dispatch(method, input, { transport: 'ipc' });
+    return dispatchIpcCall(core.router, refusal, args, refusal ? {} : { client: scopeFor(event.sender) });
   });
 
   const offBus = core.bus.onAny((topic, payload) => {
@@ -42,6 +50,8 @@ export function registerIpcTransport(core: Core): () => void {
   return () => {
     offBus();
     ipcMain.removeHandler(IPC_CALL_CHANNEL);
+    for (const scope of scopes.values()) scope.close();
+    scopes.clear();
   };
 }
 

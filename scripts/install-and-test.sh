@@ -4,8 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/system-deps.sh test
-# The electron package is only needed for its types here; its binary download host may be
-# unreachable, and the Electron e2e specs skip (saying why) when the binary is absent.
-export ELECTRON_SKIP_BINARY_DOWNLOAD=1
+# npm does not run electron's binary download (package.json allowScripts): the tests need only its
+# types, and the Electron e2e specs skip (saying why) when the binary is absent.
 npm ci --no-audit --no-fund
 npm test

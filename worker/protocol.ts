@@ -1,6 +1,6 @@
 import type { AuthInput, ConnectionProfile } from '../api/features/connections';
 import type { WorkerStatsSnapshot } from '../api/features/workers';
-import type { LatencySnapshot } from '../core/monitor/latency-histogram';
+import type { LatencySnapshot } from '../nats/latency-histogram';
 import type { RuntimeState } from './runtime';
 
 /**
@@ -13,6 +13,9 @@ export interface ThreadConnectInfo {
   servers: string[];
   auth: AuthInput;
   tls?: ConnectionProfile['tls'];
+  jsDomain?: string;
+  inboxPrefix?: string;
+  timeoutMs?: number;
 }
 
 export interface ThreadConfig {

@@ -1,30 +1,47 @@
 import { z } from 'zod';
 import { event, method } from '../define';
 
-/** nats://, tls://, ws://, wss:// or host:port. */
+/**
+ * nats://, tls:// or host:port: what JetDeck's connection (nats.js's Node transport) dials.
+ * ws:// and wss:// are refused here with the reason rather than failing at connect.
+ */
 export const natsUrlSchema = z
   .string()
   .trim()
   .min(1, 'server URL is required')
+  .refine((s) => !/^wss?:\/\//i.test(s), {
+    message:
+      "ws:// and wss:// (NATS over WebSocket) are not supported: JetDeck connects over TCP; use the server's nats:// or tls:// client port",
+  })
   .refine((s) => /^((nats|tls|ws|wss):\/\/)?[^\s/]+(:\d{1,5})?\/?$/i.test(s), {
     message: 'expected a server URL like nats://host:4222',
   });
 
+/** A JetStream domain or an inbox prefix: one subject prefix, no spaces or wildcards. */
+const subjectPrefixSchema = z
+  .string()
+  .trim()
+  .regex(/^[^\s*>.]+(\.[^\s*>.]+)*$/, 'expected a subject prefix without spaces or wildcards');
+
 export const authSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('none') }),
-  z.object({
+  z.strictObject({ kind: z.literal('none') }),
+  z.strictObject({
     kind: z.literal('userpass'),
     user: z.string().min(1, 'user is required'),
     password: z.string().optional(),
   }),
-  z.object({ kind: z.literal('token'), token: z.string().optional() }),
-  z.object({ kind: z.literal('nkey'), seed: z.string().optional() }),
-  z.object({ kind: z.literal('creds'), credsFile: z.string().optional(), creds: z.string().optional() }),
+  z.strictObject({ kind: z.literal('token'), token: z.string().optional() }),
+  z.strictObject({ kind: z.literal('nkey'), seed: z.string().optional() }),
+  z.strictObject({
+    kind: z.literal('creds'),
+    credsFile: z.string().optional(),
+    creds: z.string().optional(),
+  }),
 ]);
 export type AuthInput = z.infer<typeof authSchema>;
 export type AuthKind = AuthInput['kind'];
 
-export const tlsSchema = z.object({
+export const tlsSchema = z.strictObject({
   enabled: z.boolean().default(false),
   caFile: z.string().optional(),
   certFile: z.string().optional(),
@@ -33,16 +50,22 @@ export const tlsSchema = z.object({
 });
 
 /** What the renderer sends to create or edit a profile. Secret fields left out keep their stored value. */
-export const profileInputSchema = z.object({
+export const profileInputSchema = z.strictObject({
   id: z.string().min(1).optional(),
   name: z.string().trim().min(1, 'name is required').max(100),
   servers: z.array(natsUrlSchema).min(1, 'at least one server URL'),
   auth: authSchema.default({ kind: 'none' }),
   tls: tlsSchema.optional(),
   /** Optional system-account credentials, used only by the monitor. */
-  system: z.object({ auth: authSchema }).optional(),
+  system: z.strictObject({ auth: authSchema }).optional(),
   /** HTTP monitoring URLs (http://host:8222) for the monitor. */
   monitorUrls: z.array(z.string().url()).optional(),
+  /** JetStream domain (`nats --js-domain`, a context's jetstream_domain). */
+  jsDomain: subjectPrefixSchema.optional(),
+  /** Inbox prefix for accounts that restrict _INBOX (a context's inbox_prefix). */
+  inboxPrefix: subjectPrefixSchema.optional(),
+  /** Connect and JetStream API timeout (`nats --timeout`). */
+  timeoutMs: z.number().int().min(100).max(600_000).optional(),
 });
 export type ProfileInput = z.input<typeof profileInputSchema>;
 
@@ -61,6 +84,9 @@ export interface ConnectionProfile {
   tls?: z.infer<typeof tlsSchema>;
   system?: { auth: PublicAuth };
   monitorUrls?: string[];
+  jsDomain?: string;
+  inboxPrefix?: string;
+  timeoutMs?: number;
   source: 'user' | 'nats-context' | 'env' | 'local';
   /** For an imported nats CLI context: whether it was the selected one. */
   selectedContext?: boolean;
@@ -157,8 +183,8 @@ export interface AppInfo {
   platform: string;
 }
 
-const idInput = z.object({ id: z.string().min(1) });
-const none = z.object({}).optional();
+const idInput = z.strictObject({ id: z.string().min(1) });
+const none = z.strictObject({}).optional();
 
 export const connectionsMethods = {
   'app.info': method(none).returns<AppInfo>(),
@@ -171,14 +197,14 @@ export const connectionsMethods = {
   'connections.disconnect': method(none).returns<ConnectionStatus>(),
   'connections.status': method(none).returns<ConnectionStatus>(),
   'connections.importContexts': method(
-    z.object({ dir: z.string().optional(), includeEnv: z.boolean().optional() }).optional(),
+    z.strictObject({ dir: z.string().optional(), includeEnv: z.boolean().optional() }).optional(),
   ).returns<ImportResult>(),
   'connections.overview': method(none).returns<ServerOverview>(),
   'localServer.status': method(none).returns<LocalServerStatus>(),
   'localServer.start': method(none).returns<LocalServerStatus>(),
   'localServer.stop': method(none).returns<LocalServerStatus>(),
   'localServer.log': method(
-    z.object({ tail: z.number().int().positive().max(10000).optional() }).optional(),
+    z.strictObject({ tail: z.number().int().positive().max(10000).optional() }).optional(),
   ).returns<{
     lines: string[];
   }>(),

@@ -11,10 +11,10 @@
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { TaskList } from '../../api/features/tasks';
-import { headerBlock } from '../../core/publish/pub-ack';
+import { msgHeaders } from '../../nats/publish/pub-ack';
 import { FastPublisher } from '../../core/replay/publisher';
 import { startServer } from '../../test/harness/nats-server';
-import { ensureTopology } from '../../worker/topology';
+import { ensureTopology } from '../../nats/topology';
 import { ratio, report, type BenchGroup } from '../lib';
 import { JetdeckProcess } from '../state/processes';
 
@@ -149,7 +149,7 @@ async function flow(nc: NatsConnection, jsm: JetStreamManager, label: string): P
       pub.send(
         'tasks.new',
         encoder.encode(`{"id":"${id}","type":"echo","payload":{"n":${i}},"created_at":"${at}"}`),
-        headerBlock(id),
+        msgHeaders(id),
       );
     }
     await pub.drain();

@@ -4,18 +4,21 @@ import { SUBJECTS, TASKS_STREAM } from '../../api/task-wire';
 import { BulkJob } from '../../core/tasks/bulk';
 import { PubAckWindow } from '../../core/tasks/pub-ack-window';
 import { TaskEncoder } from '../../core/tasks/task-builder';
-import { inspectTopology } from '../../core/tasks/topology';
+import { inspectTopology } from '../../nats/topology';
 import { startServer } from '../../test/harness/nats-server';
 import { ratio, report, type BenchGroup } from '../lib';
-import { hpubFrame, rawSocketPublish } from '../raw-socket';
-import { headerBlock } from '../../core/publish/pub-ack';
+import { buildGo } from '../go';
+import { headerText, hpubFrame, rawSocketPublish } from '../raw-socket';
+import { msgHeaders } from '../../nats/publish/pub-ack';
 
 /**
  * `publish`: N tasks through JetDeck's publisher (sortable ids, JSON encoding, Nats-Msg-Id and
  * a user header, PubAck window with resend-on-timeout: exactly what `tasks.publishBulk` runs)
  * versus `js.publish` with msgID, 256 in flight, noAsyncTraces — same fresh server, same run,
- * stream purged between runs. Rate = acked tasks / wall time from first send to last ack. A bare
- * socket client sending the same frames gives the server's ceiling on this machine in this run.
+ * stream purged between runs. Rate = acked tasks / wall time from first send to last ack. The
+ * reference is the Go client's async publish with msg ids (bench/go/publish, where Go is here),
+ * same server, same run. A bare socket client sending the same frames gives the server's
+ * ceiling on this machine in this run.
  */
 const SCALE = Number(process.env.BENCH_SCALE ?? '1') || 1;
 const TASKS = Math.max(1000, Math.round(200_000 * SCALE));
@@ -29,6 +32,7 @@ export const group: BenchGroup = {
   async run() {
     const server = await startServer();
     const nc = await connect({ servers: server.url, noAsyncTraces: true });
+    const go = await buildGo('publish');
     try {
       const jsm = await jetstreamManager(nc);
       // Each measurement gets a new TASKS stream: a purge keeps the dedup map of earlier runs.
@@ -42,6 +46,17 @@ export const group: BenchGroup = {
       await jetdeckPublish(nc, 5000, 'warm');
       await baselinePublish(nc, 5000, 'warmb');
       await rawCeiling(server.url, 5000);
+      const goArgs = (n: number, prefix: string): string[] => [
+        '-s',
+        server.url,
+        '-subject',
+        SUBJECTS.new,
+        '-n',
+        String(n),
+        '-id-prefix',
+        prefix,
+      ];
+      if (go) await go.run(goArgs(5000, 'gowarm'));
 
       await fresh();
       const baseline = await withCpu(TASKS, () => baselinePublish(nc, TASKS, 'b'));
@@ -49,6 +64,12 @@ export const group: BenchGroup = {
       await fresh();
       const ours = await withCpu(TASKS, () => jetdeckPublish(nc, TASKS, 'j'));
       await assertStored(jsm, TASKS);
+      let goRate: number | undefined;
+      if (go) {
+        await fresh();
+        goRate = (await go.run(goArgs(TASKS, 'go'))).per_s;
+        await assertStored(jsm, TASKS);
+      }
       await fresh();
       const ceiling = await rawCeiling(server.url, TASKS);
       await assertStored(jsm, TASKS);
@@ -56,12 +77,18 @@ export const group: BenchGroup = {
       report('publish_tasks_per_s', ours.rate, 'tasks/s');
       report('baseline_publish_per_s', baseline.rate, 'msgs/s');
       ratio('publish_ratio', ours.rate, baseline.rate);
+      if (goRate !== undefined) {
+        report('go_publish_per_s', goRate, 'msgs/s');
+        // Target ≥ 1.0: JetDeck's publisher keeps up with the Go client's async publish.
+        ratio('publish_vs_go_ratio', ours.rate, goRate);
+      }
       report('publish_server_ceiling_per_s', ceiling, 'tasks/s');
       ratio('publish_vs_ceiling_ratio', ours.rate, ceiling);
       // Client CPU per message: what the publisher itself costs, less sensitive to a busy machine.
       report('publish_client_cpu_us_per_task', ours.cpuUs, 'us');
       report('baseline_publish_client_cpu_us_per_msg', baseline.cpuUs, 'us');
     } finally {
+      go?.dispose();
       await nc.close();
       await server.dispose();
     }
@@ -106,7 +133,12 @@ function rawCeiling(url: string, count: number): Promise<number> {
   const createdAt = new Date().toISOString();
   return rawSocketPublish(url, count, (i, reply) => {
     const id = `raw-${i}`;
-    return hpubFrame(SUBJECTS.new, reply, headerBlock(id, BENCH_HEADERS), encoder.json(id, createdAt));
+    return hpubFrame(
+      SUBJECTS.new,
+      reply,
+      headerText(msgHeaders(id, BENCH_HEADERS)),
+      encoder.json(id, createdAt),
+    );
   });
 }
 

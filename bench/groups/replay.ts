@@ -1,7 +1,8 @@
 /**
  * Replay of 100k messages (BENCH_SCALE shrinks it) through replay.start, against a raw
- * js.publish baseline (256 in flight) publishing the same number of messages, and the server's
- * ceiling for the same replay (a bare socket client reading and re-publishing).
+ * js.publish baseline (256 in flight) publishing the same number of messages, the Go client
+ * doing the same replay (bench/go/replay: ordered consumer, async publish; where Go is here),
+ * and the server's ceiling for the same replay (a bare socket client reading and re-publishing).
  */
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
@@ -9,8 +10,9 @@ import type { JobProgress } from '../../api/features/messages';
 import { makeTestCore, type TestCore } from '../../test/harness/core';
 import { startServer } from '../../test/harness/nats-server';
 import { ratio, report, type BenchGroup } from '../lib';
-import { hpubFrame, rawSocketReplay } from '../raw-socket';
-import { headerBlock } from '../../core/publish/pub-ack';
+import { buildGo } from '../go';
+import { headerText, hpubFrame, rawSocketReplay } from '../raw-socket';
+import { msgHeaders } from '../../nats/publish/pub-ack';
 import { seed } from './browse';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? '1') || 1;
@@ -26,6 +28,7 @@ export const group: BenchGroup = {
     const server = await startServer();
     const nc = await connect({ servers: server.url, noAsyncTraces: true });
     const t = makeTestCore();
+    const go = await buildGo('replay');
     try {
       const jsm = await jetstreamManager(nc);
       for (const [name, subject] of [
@@ -34,6 +37,8 @@ export const group: BenchGroup = {
         ['BASE', 'base.>'],
         ['WARM', 'warm.>'],
         ['CEIL', 'ceil.>'],
+        ['GOREPLAY', 'goreplay.>'],
+        ['GOWARM', 'gowarm.>'],
       ])
         await jsm.streams.add({ name, subjects: [subject] });
       await seed(nc, (i) => `src.${i % 10}`, n, 'replay seed');
@@ -42,12 +47,22 @@ export const group: BenchGroup = {
       // Warm both paths (JIT) as a long-running app would be, then measure.
       await baselinePublish(nc, 'warm', WARM);
       await replay(t, 'warm.>', WARM);
+      const goReplay = (count: number, to: string) =>
+        go!.run(['-s', server.url, '-stream', 'SRC', '-from', 'src.', '-to', to, '-n', String(count)]);
+      if (go) await goReplay(WARM, 'gowarm.');
       const baseline = await baselinePublish(nc, 'base', n);
       const c0 = process.cpuUsage();
       const ours = await replay(t, 'replayed.>');
       const cpu = process.cpuUsage(c0);
       const stored = (await jsm.streams.info('DST')).state.messages;
       if (stored !== n) throw new Error(`DST holds ${stored}, expected ${n}`);
+
+      let goRate: number | undefined;
+      if (go) {
+        goRate = (await goReplay(n, 'goreplay.')).per_s;
+        if ((await jsm.streams.info('GOREPLAY')).state.messages !== n)
+          throw new Error('GOREPLAY is missing messages');
+      }
 
       // The server's limit for this very work: a bare socket client pulls SRC and writes every
       // message back (mapped subject, replay header) with no client-side work to speak of.
@@ -58,7 +73,7 @@ export const group: BenchGroup = {
         mem_storage: true,
       });
       const ceiling = await rawSocketReplay(server.url, 'SRC', 'raw-replay', n, (subject, body, i, reply) => {
-        const hdr = headerBlock(undefined, { 'JetDeck-Replay-Of': `SRC:${i + 1}` });
+        const hdr = headerText(msgHeaders(undefined, { 'JetDeck-Replay-Of': `SRC:${i + 1}` }));
         return hpubFrame(`ceil.${subject.slice('src.'.length)}`, reply, hdr, body.toString('latin1'));
       });
       if ((await jsm.streams.info('CEIL')).state.messages !== n) throw new Error('CEIL is missing messages');
@@ -66,12 +81,18 @@ export const group: BenchGroup = {
       report('replay_msgs_per_s', ours, 'msg/s');
       report('baseline_replay_publish_per_s', baseline, 'msg/s');
       ratio('replay_vs_baseline_ratio', ours, baseline);
+      if (goRate !== undefined) {
+        report('go_replay_msgs_per_s', goRate, 'msg/s');
+        // Target ≥ 0.8: JetDeck's replay against the Go client doing the same replay.
+        ratio('replay_vs_go_ratio', ours, goRate);
+      }
       report('replay_messages', n, 'msgs');
       report('replay_server_ceiling_per_s', ceiling, 'msg/s');
       ratio('replay_vs_ceiling_ratio', ours, ceiling);
       // What the replay costs this process (reading, mapping, publishing, PubAcks) per message.
       report('replay_client_cpu_us_per_msg', (cpu.user + cpu.system) / n, 'us');
     } finally {
+      go?.dispose();
       await t.dispose();
       await nc.close();
       await server.dispose();

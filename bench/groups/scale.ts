@@ -14,7 +14,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { makeTestCore } from '../../test/harness/core';
 import { startServer } from '../../test/harness/nats-server';
-import { ensureTopology } from '../../worker/topology';
+import { ensureTopology } from '../../nats/topology';
 import { report, type BenchGroup } from '../lib';
 import { seedCompleted, taskId } from '../../test/harness/seed-tasks';
 

@@ -3,19 +3,20 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { Core } from '../core';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../serve/defaults';
 import type { ServeHandle } from '../serve/server';
+import { addNatsOptions, natsFlagsFrom } from '../../nats/cli-options';
+import type { NatsTarget } from '../../nats/cli-target';
 import { defaultDataDir } from './data-dir';
 import { openInBrowser } from './open-browser';
 
 /** Flags of `jetdeck serve` (also accepted by `jetdeck desktop`, for its fallback to serve). */
-export interface ServeFlags {
-  nats?: string;
-  creds?: string;
+export interface ServeFlags extends Record<string, unknown> {
   host: string;
   port: number;
   token?: string;
   dataDir?: string;
   workers?: number;
   handlers?: string;
+  allowHost?: string[];
   uiDir?: string;
   open: boolean;
 }
@@ -35,14 +36,17 @@ function parseCount(value: string): number {
 }
 
 export function addServeOptions(cmd: Command): Command {
+  addNatsOptions(cmd, { monitor: true });
   return cmd
-    .addOption(
-      new Option(
-        '--nats <url>',
-        'NATS server URL(s), comma-separated (default: last used profile, else the embedded local nats-server)',
-      ).env('JETDECK_NATS_URL'),
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Connection: flags > environment (NATS_URL, NATS_CONTEXT, NATS_CREDS...) > the nats CLI context, as the',
+        'nats CLI resolves them. With none of them, serve connects to the profile used last, else the embedded',
+        'local nats-server.',
+      ].join('\n'),
     )
-    .addOption(new Option('--creds <file>', 'NATS credentials file (JWT + NKey seed) for --nats'))
     .addOption(
       new Option('--host <host>', 'address to listen on; non-loopback addresses require --token')
         .env('JETDECK_HOST')
@@ -69,7 +73,24 @@ export function addServeOptions(cmd: Command): Command {
     .addOption(
       new Option('--workers <n>', 'start an in-process worker pool with N workers').argParser(parseCount),
     )
-    .addOption(new Option('--handlers <file>', 'module with task handlers for the worker pool'))
+    .addOption(
+      new Option(
+        '--handlers <file>',
+        'module with task handlers for the worker pool (the UI and API may also use modules in <data-dir>/handlers/)',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--allow-host <names>',
+        'extra Host header names to answer (comma-separated), e.g. a name behind a reverse proxy',
+      ).argParser((v: string, prev: string[] = []) => [
+        ...prev,
+        ...v
+          .split(',')
+          .map((h) => h.trim())
+          .filter(Boolean),
+      ]),
+    )
     .addOption(
       new Option('--ui-dir <dir>', 'folder with the built browser UI (default: out/renderer)').hideHelp(),
     )
@@ -85,8 +106,10 @@ export function registerServeCommand(program: Command): void {
         'after',
         [
           '',
-          'Prints "JetDeck serving http://HOST:PORT/?token=T": open that link; it sets a cookie for the UI.',
+          'Prints "JetDeck serving http://HOST:PORT/?token=T": open that link; the page keeps the token for its tab.',
           'Scripts use "Authorization: Bearer T": GET /api/health, POST /api/call/<method>, WebSocket /ws.',
+          'A --token of your own must be at least 32 random characters (e.g. `openssl rand -hex 32`).',
+          'The API reads and writes files only in <data-dir>/handlers, <data-dir>/imports and <data-dir>/exports.',
           'Ctrl-C (SIGINT) or SIGTERM stops the server and the embedded nats-server.',
         ].join('\n'),
       ),
@@ -104,10 +127,20 @@ function fail(message: string, exitCode: number): never {
 export async function runServe(flags: ServeFlags): Promise<void> {
   // The server and the core are loaded only once the flags are known to be usable, so
   // `--help` and refusals stay quick.
-  const { resolveServeOptions, ServeError } = await import('../serve/options');
+  const [{ resolveServeOptions, ServeError }, { resolveNatsTarget }] = await Promise.all([
+    import('../serve/options'),
+    import('../../nats/cli-target'),
+  ]);
+  let target: NatsTarget | undefined;
   try {
     // Before anything touches disk: a refused bind must have no side effects.
-    resolveServeOptions({ host: flags.host, port: flags.port, token: flags.token });
+    resolveServeOptions({
+      host: flags.host,
+      port: flags.port,
+      token: flags.token,
+      allowHosts: flags.allowHost,
+    });
+    target = resolveNatsTarget(natsFlagsFrom(flags));
   } catch (err) {
     fail((err as Error).message, err instanceof ServeError ? err.exitCode : 2);
   }
@@ -130,6 +163,7 @@ export async function runServe(flags: ServeFlags): Promise<void> {
       host: flags.host,
       port: flags.port,
       token: flags.token,
+      allowHosts: flags.allowHost,
       uiDir: flags.uiDir ? resolve(flags.uiDir) : undefined,
     });
   } catch (err) {
@@ -152,7 +186,7 @@ export async function runServe(flags: ServeFlags): Promise<void> {
   process.on('SIGINT', (s) => void stop(s));
   process.on('SIGTERM', (s) => void stop(s));
 
-  await autoConnect(core, { natsUrl: flags.nats, credsFile: flags.creds ? resolve(flags.creds) : undefined });
+  await autoConnect(core, { target });
   await startPoolAtLaunch(core, {
     workers: flags.workers,
     handlers: flags.handlers ? resolve(flags.handlers) : undefined,
@@ -160,7 +194,7 @@ export async function runServe(flags: ServeFlags): Promise<void> {
 
   const nats = core.connections.status();
   console.error(
-    `JetDeck: data folder ${dataDir}; NATS ${nats.state}${nats.server ? ` (${nats.server})` : ''}${nats.reason ? `: ${nats.reason}` : ''}`,
+    `JetDeck: data folder ${dataDir} (API files: handlers/, imports/, exports/); NATS ${nats.state}${nats.server ? ` (${nats.server})` : ''}${nats.reason ? `: ${nats.reason}` : ''}`,
   );
   console.log(`JetDeck serving ${handle.loginUrl}`);
   if (flags.open && process.stdout.isTTY) openInBrowser(handle.loginUrl);

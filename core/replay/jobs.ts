@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { NatsConnection } from '@nats-io/transport-node';
+import type { MsgHdrs, NatsConnection } from '@nats-io/transport-node';
 import type { JobKind, JobProgress, rateSchema } from '../../api/features/messages';
 import type { z } from 'zod';
 import { ApiError } from '../../api/errors';
@@ -12,8 +12,7 @@ export type Rate = z.output<typeof rateSchema>;
 export interface OutMsg {
   subject: string;
   data: Uint8Array;
-  /** Header block in wire format ('' for none). */
-  header: string;
+  headers?: MsgHdrs;
   timeMs?: number;
   seq?: number;
   line?: number;
@@ -114,7 +113,7 @@ export class PublishJob {
           const room = pub.ready();
           if (room) await room;
           // Where a failure points: the source sequence (replay) or the line (import).
-          pub.send(m.subject, m.data, m.header, (this.kind === 'import' ? m.line : m.seq) ?? -1);
+          pub.send(m.subject, m.data, m.headers, (this.kind === 'import' ? m.line : m.seq) ?? -1);
         }
         if (this.cancelled) return;
       }

@@ -1,6 +1,6 @@
-import type { NatsConnection } from '@nats-io/transport-node';
-import type { PubAckReply } from '../publish/pub-ack';
-import { PubAckTracker, Sent } from '../publish/pub-ack-tracker';
+import type { MsgHdrs, NatsConnection } from '@nats-io/transport-node';
+import type { PubAckReply } from '../../nats/publish/pub-ack';
+import { PubAckTracker, Sent } from '../../nats/publish/pub-ack-tracker';
 
 /** Called once per message: its PubAck (ok, maybe duplicate) or the error; `ref` as given to send. */
 export type OutcomeCallback = (
@@ -14,7 +14,7 @@ class Pending extends Sent {
   constructor(
     public subject: string,
     public data: Uint8Array | undefined,
-    public header: string,
+    public headers: MsgHdrs | undefined,
     readonly ref: number,
   ) {
     super();
@@ -37,14 +37,14 @@ export class FastPublisher extends PubAckTracker<Pending> {
   }
 
   /** Resolves once the message is handed to the connection (waits while too many are in flight). */
-  async publish(subject: string, data: Uint8Array, header = '', ref = -1): Promise<void> {
+  async publish(subject: string, data: Uint8Array, headers?: MsgHdrs, ref = -1): Promise<void> {
     for (let room = this.ready(); room; room = this.ready()) await room;
-    this.send(subject, data, header, ref);
+    this.send(subject, data, headers, ref);
   }
 
-  /** Sends now; call `ready()` first to respect the window. `header` is a wire-format block. */
-  send(subject: string, data: Uint8Array, header = '', ref = -1): void {
-    this.start(new Pending(subject, data, header, ref));
+  /** Sends now; call `ready()` first to respect the window. */
+  send(subject: string, data: Uint8Array, headers?: MsgHdrs, ref = -1): void {
+    this.start(new Pending(subject, data, headers, ref));
   }
 
   close(): void {
@@ -55,7 +55,9 @@ export class FastPublisher extends PubAckTracker<Pending> {
     const data = p.data;
     // Never re-sent: let the payload go while the PubAck is awaited.
     p.data = undefined;
-    if (data) this.writer.publish(p.subject, reply, p.header, data);
+    const headers = p.headers;
+    p.headers = undefined;
+    if (data) this.publishMsg(p.subject, reply, headers, data);
   }
 
   protected sendFailed(p: Pending, err: Error): void {

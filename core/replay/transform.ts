@@ -1,17 +1,16 @@
-import { nuid } from '@nats-io/transport-node';
+import { headers as natsHeaders, nuid, type MsgHdrs } from '@nats-io/transport-node';
 import type { z } from 'zod';
 import type { replayTargetSchema } from '../../api/features/messages';
 import { taskSchema } from '../../api/task-wire';
 import type { RawMsg } from '../messages/format';
 import type { OutMsg } from './jobs';
-import { headerLine, wrapHeaderLines } from '../publish/pub-ack';
+import { MSG_ID } from '../../nats/publish/pub-ack';
 import { SubjectMapper, subjectMatches } from './mapping';
 
 export type Target = z.output<typeof replayTargetSchema>;
 
 export const REPLAY_OF_HEADER = 'JetDeck-Replay-Of';
 export const REPLAY_MSG_ID_HEADER = 'JetDeck-Replay-Msg-Id';
-const MSG_ID = 'Nats-Msg-Id';
 const ROUTE_CACHE = 10_000;
 const MSG_ID_LC = MSG_ID.toLowerCase();
 const REPLAY_OF_LC = REPLAY_OF_HEADER.toLowerCase();
@@ -91,7 +90,8 @@ export class ReplayTransform {
       msgId = task.id;
     } else if (oldMsgId && renewMsgIds) msgId = `${oldMsgId}.replay.${nuid.next()}`.slice(-250);
     // Kept headers first (in their order), then the ones set here replace any of the same name.
-    let lines = '';
+    let h: MsgHdrs | undefined;
+    const add = (k: string, v: string): void => (h ??= natsHeaders()).append(k, v);
     if (m.headers) {
       for (const k in m.headers) {
         const lower = k.toLowerCase();
@@ -99,15 +99,15 @@ export class ReplayTransform {
         if (msgId !== undefined && (lower === MSG_ID_LC || (oldMsgId && lower === REPLAY_MSG_ID_LC)))
           continue;
         if (markReplay && lower === REPLAY_OF_LC) continue;
-        for (const v of m.headers[k]) lines += headerLine(k, v);
+        for (const v of m.headers[k]) add(k, v);
       }
     }
     if (msgId !== undefined) {
-      lines += headerLine(MSG_ID, msgId);
-      if (oldMsgId) lines += headerLine(REPLAY_MSG_ID_HEADER, oldMsgId);
+      add(MSG_ID, msgId);
+      if (oldMsgId) add(REPLAY_MSG_ID_HEADER, oldMsgId);
     }
-    if (markReplay) lines += headerLine(REPLAY_OF_HEADER, `${this.o.stream}:${m.seq}`);
-    return { subject, data, header: wrapHeaderLines(lines), timeMs: m.timeMs, ...ref };
+    if (markReplay) add(REPLAY_OF_HEADER, `${this.o.stream}:${m.seq}`);
+    return { subject, data, headers: h, timeMs: m.timeMs, ...ref };
   }
 }
 

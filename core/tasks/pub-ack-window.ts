@@ -1,6 +1,6 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import { headerBlock, isUnavailable, type PubAckReply } from '../publish/pub-ack';
-import { PubAckTracker, Sent } from '../publish/pub-ack-tracker';
+import { isUnavailable, msgHeaders, type PubAckReply } from '../../nats/publish/pub-ack';
+import { PubAckTracker, Sent } from '../../nats/publish/pub-ack-tracker';
 
 /**
  * How long a 503 (no stream captures the subject, or JetStream temporarily unavailable) is taken
@@ -15,7 +15,6 @@ const NO_STREAM_GRACE_MS = 5000;
  */
 export interface OutMsg {
   subject: string;
-  /** A string is written as UTF-8 straight into the frame (no per-message encode). */
   data: string | Uint8Array;
   msgId?: string;
   headers?: Record<string, string>;
@@ -85,7 +84,7 @@ export class PubAckWindow extends PubAckTracker<Pending> {
 
   protected write(p: Pending, reply: string): void {
     const { subject, msgId, headers, data } = p.msg;
-    this.writer.publish(subject, reply, headerBlock(msgId, headers), data);
+    this.publishMsg(subject, reply, msgHeaders(msgId, headers), data);
   }
 
   protected sendFailed(p: Pending, err: Error): void {

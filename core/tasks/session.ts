@@ -7,7 +7,7 @@ import type { EventBus } from '../events';
 import { watchAdvisories, type ConsumerAdvisory } from './dead-letters';
 import { PubAckWindow } from './pub-ack-window';
 import { TaskState, type TaskStateOptions } from './state/task-state';
-import { ensureTypedLane, errMessage, inspectTopology } from './topology';
+import { ensureTypedLane, errMessage, inspectTopology } from '../../nats/topology';
 
 const TOPOLOGY_RETRIES = 8;
 

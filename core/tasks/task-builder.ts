@@ -1,7 +1,7 @@
 import type { PublishInput } from '../../api/features/tasks';
 import { ApiError } from '../../api/errors';
 import { SUBJECTS, type Task } from '../../api/task-wire';
-import { headerBlock } from '../publish/pub-ack';
+import { headersSize, msgHeaders } from '../../nats/publish/pub-ack';
 import type { OutMsg } from './pub-ack-window';
 
 /** Where a task goes: a typed lane when asked, else the high or the normal lane. */
@@ -39,7 +39,7 @@ export class TaskEncoder {
     // The body and the header block with an empty id; each task adds its id once to each.
     this.fixedBytes =
       Buffer.byteLength(this.json('', new Date(0).toISOString())) +
-      Buffer.byteLength(headerBlock('', input.headers));
+      headersSize(msgHeaders('', input.headers));
   }
 
   /** The task object (for results and the API), without encoding. */

@@ -3,10 +3,10 @@ import { connectProfile, disconnect } from '../features/connections/actions';
 import { useConnections } from '../features/connections/store';
 import { useEscape } from '../ui/Modal';
 import { MOD } from './keyboard';
-import { navigate } from './router';
+import { navigate } from '../navigation';
 import { SCREENS } from './screens';
 import { useTheme } from './theme';
-import { useUi } from './ui-store';
+import { useUi } from '../ui/ui-store';
 
 interface Command {
   id: string;

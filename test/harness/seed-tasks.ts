@@ -1,5 +1,5 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import { headerBlock } from '../../core/publish/pub-ack';
+import { msgHeaders } from '../../nats/publish/pub-ack';
 import { FastPublisher } from '../../core/replay/publisher';
 
 const encoder = new TextEncoder();
@@ -30,9 +30,9 @@ export async function seedCompleted(nc: NatsConnection, from: number, to: number
     const task = `{"id":"${id}","type":"echo","payload":{"n":${i}},"created_at":"${at}"}`;
     const done = `{"id":"${id}","status":"completed","at":"${at}","attempt":1,"worker":"seed","result":{"n":${i}},"duration_ms":0}`;
     for (let room = pub.ready(); room; room = pub.ready()) await room;
-    pub.send('tasks.new', encoder.encode(task), headerBlock(id));
+    pub.send('tasks.new', encoder.encode(task), msgHeaders(id));
     for (let room = pub.ready(); room; room = pub.ready()) await room;
-    pub.send('tasks.status.completed', encoder.encode(done), headerBlock(`${id}:completed`));
+    pub.send('tasks.status.completed', encoder.encode(done), msgHeaders(`${id}:completed`));
     if ((i - from) % 200_000 === 0 && i > from) process.stderr.write(`  seed: ${i - from}/${to - from}\n`);
   }
   await pub.drain();

@@ -1,23 +1,15 @@
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
-import { connect, createInbox, type Msg, type NatsConnection } from '@nats-io/transport-node';
+import { connect, createInbox, type Msg, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FrameWriter } from '../../core/publish/frame-writer';
-import { headerBlock, isUnavailable, readPubAck, replyToken } from '../../core/publish/pub-ack';
+import { headersSize, isStreamFull, isUnavailable, msgHeaders, readPubAck } from '../../nats/publish/pub-ack';
+import { FastPublisher } from '../../core/replay/publisher';
 import { PubAckWindow } from '../../core/tasks/pub-ack-window';
 import { startServer, type TestServer } from '../harness/nats-server';
 
-/** The same connection with nats.js's protocol handler hidden: FrameWriter falls back to nc.publish. */
-function withoutProtocol(nc: NatsConnection): NatsConnection {
-  return new Proxy(nc, {
-    get: (target, key) => {
-      if (key === 'protocol') return undefined;
-      const v = Reflect.get(target, key, target) as unknown;
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-    },
-  });
-}
+/** What FastPublisher reported for each ref. */
+type Outcome = { ok: boolean; duplicate: boolean; error?: string };
 
-describe('FrameWriter and PubAck reading', () => {
+describe('publishing through the public nc.publish, and PubAck reading', () => {
   let server: TestServer;
   let nc: NatsConnection;
   let jsm: JetStreamManager;
@@ -33,48 +25,42 @@ describe('FrameWriter and PubAck reading', () => {
     await server?.dispose();
   });
 
-  /** Sends through `writer` and collects the PubAck replies by token. */
+  /** Sends through a FastPublisher (pipelined, one inbox) and waits for every outcome. */
   async function publishAll(
-    writer: FrameWriter,
-    msgs: { subject: string; header: string; data: string | Uint8Array }[],
-  ): Promise<Map<number, Msg>> {
-    const inbox = createInbox();
-    const replies = new Map<number, Msg>();
+    msgs: { subject: string; headers?: MsgHdrs; data: Uint8Array }[],
+  ): Promise<Outcome[]> {
+    const out: Outcome[] = [];
+    let left = msgs.length;
     let resolve!: () => void;
     const all = new Promise<void>((r) => (resolve = r));
-    const sub = nc.subscribe(`${inbox}.*`, {
-      callback: (_e, m) => {
-        replies.set(replyToken(m, inbox), m);
-        if (replies.size === msgs.length) resolve();
-      },
+    const pub = new FastPublisher(nc, (ok, duplicate, error, ref) => {
+      out[ref] = { ok, duplicate, error };
+      if (--left === 0) resolve();
     });
-    msgs.forEach((m, i) => writer.publish(m.subject, `${inbox}.${i}`, m.header, m.data));
-    await Promise.race([all, new Promise((_, rej) => setTimeout(() => rej(new Error('no PubAcks')), 5000))]);
-    sub.unsubscribe();
-    return replies;
+    msgs.forEach((m, i) => pub.send(m.subject, m.data, m.headers, i));
+    await all;
+    pub.close();
+    return out;
   }
 
-  it.each([
-    ['batched frames', (c: NatsConnection) => c],
-    ['the nc.publish fallback', withoutProtocol],
-  ])('stores text, UTF-8, binary, header-less and >128 KB messages intact via %s', async (_name, wrap) => {
-    const writer = new FrameWriter(wrap(nc));
+  it('stores text, UTF-8, binary, header-less and >128 KB messages intact, with their headers', async () => {
+    const te = new TextEncoder();
     const big = new Uint8Array(300_000).map((_, i) => i % 251);
     const binary = new Uint8Array([0, 13, 10, 255, 1]);
-    const msgs = [
-      { subject: 'fw.text', header: headerBlock('t-1', { 'X-A': 'b' }), data: '{"a":1}' },
-      { subject: 'fw.utf8', header: headerBlock('t-2'), data: 'grüße → 東京' },
-      { subject: 'fw.bin', header: headerBlock(undefined, { 'X-Kind': 'bin' }), data: binary },
-      { subject: 'fw.none', header: '', data: 'no headers' },
-      { subject: 'fw.big', header: headerBlock('t-big'), data: big },
-    ];
-    const replies = await publishAll(writer, msgs);
-    const seqs = msgs.map((_, i) => {
-      const r = readPubAck(replies.get(i)!);
-      expect(r.kind).toBe('ack');
-      return r.kind === 'ack' ? r.seq : 0;
-    });
-    const got = await Promise.all(seqs.map((seq) => jsm.streams.getMessage('FW', { seq })));
+    const before = (await jsm.streams.info('FW')).state.last_seq;
+    const outcomes = await publishAll([
+      { subject: 'fw.text', headers: msgHeaders('t-1', { 'X-A': 'b' }), data: te.encode('{"a":1}') },
+      { subject: 'fw.utf8', headers: msgHeaders('t-2'), data: te.encode('grüße → 東京') },
+      { subject: 'fw.bin', headers: msgHeaders(undefined, { 'X-Kind': 'bin' }), data: binary },
+      { subject: 'fw.none', data: te.encode('no headers') },
+      { subject: 'fw.big', headers: msgHeaders('t-big'), data: big },
+    ]);
+    expect(outcomes.map((o) => o.ok)).toEqual([true, true, true, true, true]);
+    const got = await Promise.all(
+      [1, 2, 3, 4, 5].map((i) => jsm.streams.getMessage('FW', { seq: before + i })),
+    );
+    // Pipelined sends keep their order on the wire.
+    expect(got.map((m) => m?.subject)).toEqual(['fw.text', 'fw.utf8', 'fw.bin', 'fw.none', 'fw.big']);
     expect(got[0]?.string()).toBe('{"a":1}');
     expect(got[0]?.header.get('X-A')).toBe('b');
     expect(got[0]?.header.get('Nats-Msg-Id')).toBe('t-1');
@@ -87,49 +73,68 @@ describe('FrameWriter and PubAck reading', () => {
     expect(Buffer.from(got[4]!.data).equals(Buffer.from(big))).toBe(true);
   });
 
-  it('reads duplicate PubAcks as server 2.9 writes them ("duplicate": true)', async () => {
-    const writer = new FrameWriter(nc);
-    const msg = { subject: 'fw.dup', header: headerBlock('same-id'), data: 'x' };
-    const first = readPubAck((await publishAll(writer, [msg])).get(0)!);
-    const second = readPubAck((await publishAll(writer, [msg])).get(0)!);
-    expect(first).toMatchObject({ kind: 'ack', duplicate: false });
-    expect(second).toMatchObject({ kind: 'ack', duplicate: true });
-    if (first.kind === 'ack' && second.kind === 'ack') expect(second.seq).toBe(first.seq);
+  it('headersSize counts what nats.js counts against max_payload', () => {
+    const h = msgHeaders('id-ü', { 'X-A': 'b', 'X-Empty': '' })!;
+    const room = nc.info!.max_payload - headersSize(h);
+    const subject = createInbox(); // no subscriber, no stream: nothing is stored
+    expect(() => nc.publish(subject, new Uint8Array(room), { headers: h })).not.toThrow();
+    expect(() => nc.publish(subject, new Uint8Array(room + 1), { headers: h })).toThrow(/max_payload/);
+    expect(headersSize(undefined)).toBe(0);
+  });
+
+  it('PubAckWindow reads duplicate PubAcks as server 2.9 writes them ("duplicate": true)', async () => {
+    const window = new PubAckWindow(nc);
+    try {
+      const first = await window.publish({ subject: 'fw.dup', data: 'x', msgId: 'same-id' });
+      const second = await window.publish({ subject: 'fw.dup', data: 'x', msgId: 'same-id' });
+      expect(first).toMatchObject({ ok: true, duplicate: false });
+      expect(second).toMatchObject({ ok: true, duplicate: true });
+      if (first.ok && second.ok) expect(second.seq).toBe(first.seq);
+    } finally {
+      window.close();
+    }
   });
 
   it('reports no stream (503) and a rejected publish (expected-stream mismatch)', async () => {
-    const writer = new FrameWriter(nc);
-    const replies = await publishAll(writer, [
-      { subject: 'nowhere.at.all', header: '', data: 'x' },
-      {
-        subject: 'fw.x',
-        header: `NATS/1.0\r\nNats-Expected-Stream: OTHER\r\n\r\n`,
-        data: 'x',
-      },
+    const x = new TextEncoder().encode('x');
+    const [none, rejected] = await publishAll([
+      { subject: 'nowhere.at.all', data: x },
+      { subject: 'fw.x', headers: msgHeaders(undefined, { 'Nats-Expected-Stream': 'OTHER' }), data: x },
     ]);
-    expect(readPubAck(replies.get(0)!)).toMatchObject({ kind: 'status', code: 503 });
-    const rejected = readPubAck(replies.get(1)!);
-    expect(rejected.kind).toBe('rejected');
-    if (rejected.kind === 'rejected') expect(rejected.error).toMatch(/expected stream/i);
+    expect(none).toMatchObject({ ok: false, error: expect.stringMatching(/no stream captures/) });
+    expect(rejected).toMatchObject({ ok: false, error: expect.stringMatching(/expected stream/i) });
   });
 
-  it('refuses what would corrupt the framing or exceed max_payload, sending nothing', async () => {
-    const writer = new FrameWriter(nc);
-    const before = (await jsm.streams.info('FW')).state.messages;
-    expect(() => writer.publish('fw.has space', 'r', '', 'x')).toThrow(/invalid subject/);
-    expect(() => writer.publish('fw.x', 'r\r\nPUB', '', 'x')).toThrow(/invalid subject/);
-    const max = nc.info!.max_payload;
-    expect(() => writer.publish('fw.x', 'r', '', new Uint8Array(max + 1))).toThrow(/max_payload/);
-    expect(() => headerBlock('bad\r\nX-Injected: 1')).toThrow(/line breaks/);
-    await nc.flush();
-    expect((await jsm.streams.info('FW')).state.messages).toBe(before);
+  it('refuses a bad subject, an oversize message or a header with a line break, sending nothing', async () => {
+    const window = new PubAckWindow(nc);
+    try {
+      const before = (await jsm.streams.info('FW')).state.messages;
+      expect(await window.publish({ subject: 'fw.has space', data: 'x', msgId: 'b-1' })).toMatchObject({
+        ok: false,
+        code: 'nats_error',
+      });
+      const max = nc.info!.max_payload;
+      const oversize = await window.publish({ subject: 'fw.x', data: new Uint8Array(max + 1), msgId: 'b-2' });
+      expect(oversize).toMatchObject({ ok: false, error: expect.stringMatching(/max_payload/) });
+      expect(() => msgHeaders('bad\r\nX-Injected: 1')).toThrow(/\\r or \\n/);
+      expect(() => msgHeaders(undefined, { 'Bad: name': 'x' })).toThrow(/not a valid character/);
+      await nc.flush();
+      expect((await jsm.streams.info('FW')).state.messages).toBe(before);
+      expect(window.inFlight).toBe(0);
+    } finally {
+      window.close();
+    }
   });
 
-  it('throws on a closed connection', async () => {
+  it('fails at once on a closed connection', async () => {
     const other = await connect({ servers: server.url });
-    const writer = new FrameWriter(other);
+    const window = new PubAckWindow(other);
     await other.close();
-    expect(() => writer.publish('fw.x', 'r', '', 'x')).toThrow(/closed/);
+    expect(await window.publish({ subject: 'fw.x', data: 'x', msgId: 'c-1' })).toMatchObject({
+      ok: false,
+      code: 'not_connected',
+    });
+    window.close();
   });
 
   it('PubAckWindow: a 503 is retried for a grace period, so a stream that appears meanwhile stores it once', async () => {
@@ -174,8 +179,18 @@ describe('FrameWriter and PubAck reading', () => {
       kind: 'rejected',
       error: 'JetStream system temporarily unavailable',
       code: 503,
+      errCode: 10008,
     });
     expect(isUnavailable(notReady)).toBe(true);
+    // A full stream with discard new is a 503 too, but final (store failed, err_code 10077).
+    const full = readPubAck(
+      reply(
+        '{"error":{"code":503,"err_code":10077,"description":"maximum bytes exceeded"},"stream":"T","seq":0}',
+      ),
+    );
+    expect(isUnavailable(full)).toBe(false);
+    expect(isStreamFull(full)).toBe(true);
+    expect(isStreamFull(notReady)).toBe(false);
     expect(isUnavailable(readPubAck(reply('', 503)))).toBe(true);
     const wrongStream = readPubAck(
       reply('{"error":{"code":400,"err_code":10060,"description":"expected stream does not match"}}'),

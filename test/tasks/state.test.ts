@@ -4,7 +4,7 @@ import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import type { ApiError } from '../../api/errors';
 import { builtinHandlers } from '../../worker/handlers/builtin';
 import { WorkerRuntime } from '../../worker/runtime';
-import { ensureTopology } from '../../worker/topology';
+import { ensureTopology } from '../../nats/topology';
 import { makeTestCore, type TestCore } from '../harness/core';
 import { startServer, type TestServer } from '../harness/nats-server';
 import { seedCompleted, taskId } from '../harness/seed-tasks';

@@ -1,11 +1,13 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../../api';
+import { routeParams, useRoute } from '../../navigation';
 import { isValidSubject } from '../../../api/features/streams';
 import type { PageStart, ReadMethod } from '../../../api/features/messages';
 import { ScreenHeader } from '../../ui/ScreenHeader';
 import { EmptyState, ErrorState, Skeleton } from '../../ui/States';
 import { formatCount } from '../../ui/format';
 import { useConnections } from '../connections/store';
+import { InterruptedJobs } from '../jobs/InterruptedJobs';
 import { refresh, seek } from './browse';
 import { ImportDialog } from './ImportDialog';
 import { MessageDetail } from './MessageDetail';
@@ -23,10 +25,7 @@ const METHOD_NOTE: Record<ReadMethod, string> = {
   direct_get: 'read with direct get: nothing is consumed',
 };
 
-function streamFromHash(): string | undefined {
-  const q = location.hash.split('?')[1];
-  return q ? (new URLSearchParams(q).get('stream') ?? undefined) : undefined;
-}
+const streamFromHash = () => routeParams('messages').stream;
 
 type StartKind = PageStart['kind'];
 type Dialog = { kind: 'replay' | 'export'; seqs: number[] } | { kind: 'import' };
@@ -68,12 +67,10 @@ export function MessagesScreen() {
         else if (!cur || !names.includes(cur)) selectStream(names[0]);
       })
       .catch(() => setStreams([]));
-    const onHash = () => {
+    return useRoute.subscribe(() => {
       const w = streamFromHash();
       if (w && w !== useMessages.getState().stream) selectStream(w);
-    };
-    window.addEventListener('hashchange', onHash);
-    return () => window.removeEventListener('hashchange', onHash);
+    });
   }, [connected]);
 
   // (Re)load whenever the stream or the filter changes.
@@ -142,6 +139,7 @@ export function MessagesScreen() {
           </>
         }
       />
+      <InterruptedJobs kinds={['replay', 'import']} connected={connected} />
       <div className="toolbar msg-toolbar">
         <select
           value={stream ?? ''}

@@ -1,0 +1,70 @@
+import { execFile, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+/** Where Debian's golang-github-nats-io-go-nats-dev puts the Go client (GOPATH layout). */
+const DEBIAN_GOPATH = '/usr/share/gocode';
+
+/**
+ * The Go client as the reference in the same run: bench/go/<name>/main.go built (offline, GOPATH
+ * mode, from the Go client's sources installed by the distribution or in BENCH_GOPATH) into a
+ * temp dir. Undefined, with the reason printed, where Go or the client is missing.
+ */
+export async function buildGo(name: string): Promise<GoProgram | undefined> {
+  const go = spawnSync('go', ['version'], { encoding: 'utf8' });
+  if (go.status !== 0) {
+    console.log(`# go reference skipped: no \`go\` on PATH (Debian: golang-go)`);
+    return undefined;
+  }
+  const gopath = process.env.BENCH_GOPATH ?? DEBIAN_GOPATH;
+  if (!existsSync(join(gopath, 'src/github.com/nats-io/nats.go'))) {
+    console.log(
+      `# go reference skipped: the Go client is not in ${gopath} (Debian: golang-github-nats-io-go-nats-dev, or set BENCH_GOPATH)`,
+    );
+    return undefined;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'jetdeck-bench-go-'));
+  const bin = join(dir, name);
+  try {
+    await run('go', ['build', '-o', bin, '.'], {
+      cwd: fileURLToPath(new URL(`./go/${name}/`, import.meta.url)),
+      env: {
+        ...process.env,
+        GOPATH: `${dir}:${gopath}`,
+        GO111MODULE: 'off',
+        GOCACHE: join(dir, 'cache'),
+        GOFLAGS: '',
+      },
+    });
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    console.log(
+      `# go reference skipped: build of bench/go/${name} failed: ${(err as Error).message.split('\n')[0]}`,
+    );
+    return undefined;
+  }
+  return new GoProgram(bin, dir, go.stdout.trim());
+}
+
+export class GoProgram {
+  constructor(
+    private readonly bin: string,
+    private readonly dir: string,
+    readonly version: string,
+  ) {}
+
+  /** Runs it with `args`; its last stdout line is `{ msgs, ms, per_s }`. */
+  async run(args: string[]): Promise<{ msgs: number; ms: number; per_s: number }> {
+    const { stdout } = await run(this.bin, args, { timeout: 300_000 });
+    const last = stdout.trim().split('\n').pop() ?? '';
+    return JSON.parse(last) as { msgs: number; ms: number; per_s: number };
+  }
+
+  dispose(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
