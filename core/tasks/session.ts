@@ -1,10 +1,8 @@
 import type { JetStreamManager } from '@nats-io/jetstream';
-import type { Subscription } from '@nats-io/transport-node';
 import type { TopologyReport } from '../../api/features/tasks';
-import { SUBJECTS, type StatusEvent } from '../../api/task-wire';
 import type { ActiveConnection } from '../connections/connection-manager';
 import type { EventBus } from '../events';
-import { watchAdvisories, type ConsumerAdvisory } from './dead-letters';
+import { AdvisoryBridge } from '../../nats/advisory-bridge';
 import { PubAckWindow } from './pub-ack-window';
 import { TaskState, type TaskStateOptions } from './state/task-state';
 import { ensureTypedLane, errMessage, inspectTopology } from '../../nats/topology';
@@ -24,7 +22,7 @@ export class TaskSession {
   state?: TaskState;
   private replicas = 1;
   topology?: TopologyReport;
-  private advisorySubs: Subscription[] = [];
+  private advisories?: AdvisoryBridge;
   private readonly typedLanes = new Set<string>();
   private disposed = false;
   private retryTimer?: NodeJS.Timeout;
@@ -49,14 +47,34 @@ export class TaskSession {
     await this.ensureTopology(replicas);
     // A cluster that just started may have no JetStream meta leader yet: retry in the background.
     if (this.topology?.state === 'error') this.retryTopology(replicas, 0);
-    if (!this.advisorySubs.length) {
-      this.advisorySubs = watchAdvisories({
+    if (!this.advisories) {
+      this.advisories = new AdvisoryBridge({
         nc: this.conn.nc,
         jsm: this.jsm,
-        lookup: (id) => this.state?.get(id) ?? Promise.resolve(undefined),
-        note: (id, entry, patch) => this.state?.note(id, entry, patch) ?? Promise.resolve(),
-        reportExhausted: (id, adv) => this.reportExhausted(id, adv),
+        writer: 'jetdeck',
+        publish: async (subject, data, msgId) => {
+          const r = await this.window.publish({ subject, data, msgId }, 10_000);
+          if (!r.ok) throw new Error(r.error);
+        },
+        log: (level, m) => level !== 'info' && console.error(`[jetdeck] ${m}`),
+        // The state's writer adds it to the task's timeline (readers skip it: the writer hears it too).
+        onAdvisory: (adv, task) =>
+          void this.state
+            ?.note(
+              task.id,
+              {
+                kind: 'advisory',
+                at: adv.timestamp,
+                seq: adv.stream_seq,
+                reason: adv.kind,
+                deliveries: adv.deliveries,
+                note: `consumer ${adv.consumer}`,
+              },
+              adv.kind === 'max_deliveries' ? { dead_reason: 'max_deliveries' } : {},
+            )
+            .catch(() => undefined),
       });
+      this.advisories.start();
     }
     await this.startFeed();
   }
@@ -134,30 +152,11 @@ export class TaskSession {
   async dispose(): Promise<void> {
     this.disposed = true;
     clearTimeout(this.retryTimer);
-    for (const s of this.advisorySubs) s.unsubscribe();
+    this.advisories?.stop();
     const stopped = this.state?.stop();
     if (stopped) await Promise.race([stopped, new Promise((r) => setTimeout(r, 3000).unref())]);
     this.window.close();
     this.stateWindow.close();
-  }
-
-  private async reportExhausted(id: string, adv: ConsumerAdvisory): Promise<void> {
-    const rec = await this.state?.get(id).catch(() => undefined);
-    const errors = rec?.timeline.filter((t) => t.error).length ?? 0;
-    const ev: StatusEvent = {
-      id,
-      status: 'failed',
-      at: adv.timestamp,
-      attempt: adv.deliveries,
-      worker: 'jetdeck',
-      error:
-        errors > 0
-          ? `max deliveries (${adv.deliveries}) reached on consumer ${adv.consumer}`
-          : `max deliveries (${adv.deliveries}) reached on consumer ${adv.consumer} without a result from any worker (crashed or hung)`,
-      note: 'max_deliveries',
-      seq: adv.stream_seq,
-    };
-    await this.publishControl(SUBJECTS.status('failed'), ev, `${id}:failed:${adv.deliveries}`);
   }
 }
 
