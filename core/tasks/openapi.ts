@@ -13,6 +13,8 @@ function jsonSchema(s: z.ZodType, io: 'input' | 'output' = 'output'): JsonSchema
 
 const json = (schema: JsonSchema) => ({ content: { 'application/json': { schema } } });
 const ERROR_REF = { $ref: '#/components/schemas/Error' };
+/** Parameters whose meaning the schema alone does not tell. */
+const PARAM_NOTES: Record<string, string> = { q: 'id substring', cursor: '`next` of the previous page' };
 
 /** Path and query parameters, one per property of the operation's zod object. */
 function parameters(op: RestOperation): JsonSchema[] {
@@ -27,7 +29,7 @@ function parameters(op: RestOperation): JsonSchema[] {
       required?: string[];
     };
     for (const [name, prop] of Object.entries(js.properties ?? {})) {
-      const { description, ...rest } = prop as JsonSchema & { description?: string };
+      const { description = PARAM_NOTES[name], ...rest } = prop as JsonSchema & { description?: string };
       out.push({
         name,
         in: where,
