@@ -77,8 +77,8 @@ export class TaskState {
     return this.isReady;
   }
 
-  async start(replicas: number): Promise<void> {
-    this.buckets = await openBuckets(this.js, replicas);
+  async start(): Promise<void> {
+    this.buckets = await openBuckets(this.js, this.jsm);
     this.setCheckpoint(await readCheckpoint(this.buckets.tasks));
     await this.refreshCounts().catch(() => undefined);
     await this.loadWindow();
