@@ -128,14 +128,14 @@ export function openApiDocument(version: string): JsonSchema {
         patch: {
           summary: "Change a task's status by hand",
           description:
-            'Allowed: cancelled (= cancel; 409 when already finished) and pending (= retry as a new task linked by metadata.retry_of; 409 while not finished). Other statuses are reported by workers: 400.',
+            'Allowed: cancelled (= cancel; 409 when already finished) and pending (= retry as a new task linked by metadata.retry_of; 409 while not finished). Other statuses are reported by workers: 409.',
           parameters: [idParam],
           requestBody: { required: true, ...json(ref('StatusChange')) },
           responses: {
             '200': { description: 'Done', ...json(ref('StatusChangeResult')) },
-            '400': error('Status that cannot be set by hand, or invalid body'),
+            '400': error('Invalid body (not a known status)'),
             '404': error('Unknown id'),
-            '409': error("Not allowed in the task's current state"),
+            '409': error("Not allowed in the task's current state, or a status only workers report"),
             ...common,
           },
         },

@@ -1,5 +1,6 @@
 import type { ConnectionStatus } from '../../api/features/connections';
 import { useConnections } from '../features/connections/store';
+import { StatusHealth } from '../features/monitor/HealthAlert';
 import { formatRtt } from '../ui/format';
 import { Icon } from '../ui/Icon';
 import { useApp } from './app-store';
@@ -56,6 +57,7 @@ export function StatusBar() {
         </span>
       )}
       <span className="spacer" />
+      <StatusHealth />
       <button
         className="status-btn"
         onClick={() => setUi({ shortcutsOpen: true })}
