@@ -81,7 +81,9 @@ for (const theme of ['dark', 'light'] as const) {
           await app.screenshot({ path: `${process.env.JETDECK_SHOTS_DIR}/${name}` });
         }
         // Nothing wider than the window: the page itself never scrolls sideways.
-        const overflow = await app.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+        const overflow = await app.evaluate<number>(
+          'document.documentElement.scrollWidth - window.innerWidth',
+        );
         expect.soft(overflow, `${screen} at ${size.width}px overflows`).toBeLessThanOrEqual(0);
         if (size.width === 1280) {
           const result = await new AxeBuilder({ page: app }).analyze();
