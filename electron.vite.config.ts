@@ -12,7 +12,11 @@ const fromRoot = (...p: string[]) => resolve(root, ...p);
  * `out/main/worker-thread.js` once worker/thread-entry.ts exists.
  */
 function mainEntries(): Record<string, string> {
-  const entries: Record<string, string> = { index: fromRoot('electron/main.ts') };
+  // cli.js is the `jetdeck` command (bin/jetdeck.mjs), shipped as JavaScript like the main process.
+  const entries: Record<string, string> = {
+    index: fromRoot('electron/main.ts'),
+    cli: fromRoot('core/cli/main.ts'),
+  };
   const workerThread = fromRoot('worker/thread-entry.ts');
   if (existsSync(workerThread)) entries['worker-thread'] = workerThread;
   return entries;
@@ -22,7 +26,14 @@ export default defineConfig({
   main: {
     build: {
       outDir: fromRoot('out/main'),
-      rolldownOptions: { input: mainEntries() },
+      // The same bundle runs in Electron and, as the CLI, on the user's Node (20.19+).
+      target: 'node20.19',
+      rolldownOptions: {
+        input: mainEntries(),
+        // Shared chunks sit beside the entries, so `new URL('./worker-thread.js', import.meta.url)`
+        // finds the thread script from whichever chunk the pool's code lands in.
+        output: { chunkFileNames: '[name]-[hash].js' },
+      },
     },
   },
   preload: {

@@ -3,7 +3,27 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
+const noCore = {
+  group: ['**/core/**', '**/core'],
+  message: 'core/ sits on top: import the floor (nats/, api/) instead',
+};
+const noServe = {
+  group: ['**/serve/**', '../serve/*'],
+  message: 'features never import core/serve: throw an ApiError and let serve map it',
+};
+const restrict = (patterns) => ({ 'no-restricted-imports': ['error', { paths: ['electron'], patterns }] });
+
+const browserPatterns = [
+  { group: ['node:*'], message: 'the renderer runs in a browser sandbox' },
+  {
+    group: ['**/core/**', '**/worker/**', '**/electron/**', '**/nats/**'],
+    message: 'talk to the core through api/ only',
+  },
+];
+
 const nodeOnly = ['node:*', 'fs', 'path', 'os', 'child_process', 'crypto', 'net', 'http', 'worker_threads'];
+
+const browserPaths = ['electron', ...nodeOnly.filter((p) => !p.includes('*'))];
 
 export default tseslint.config(
   {
@@ -27,8 +47,32 @@ export default tseslint.config(
   },
   {
     // Runtime boundaries: only electron/ (and e2e/) may import electron.
-    files: ['api/**', 'core/**', 'worker/**', 'test/**', 'bench/**', 'bin/**', 'scripts/**'],
+    files: ['api/**', 'core/**', 'nats/**', 'worker/**', 'test/**', 'bench/**', 'bin/**', 'scripts/**'],
     rules: { 'no-restricted-imports': ['error', { paths: ['electron'] }] },
+  },
+  // Floors point one way: api/ ← nats/ ← worker/ ← core/ ← electron/ and the CLI shells.
+  // (A later block replaces the rule for its files, so each block repeats 'electron'.)
+  {
+    files: ['nats/**'],
+    rules: restrict([noCore, { group: ['**/worker/**'], message: 'nats/ is the floor under worker/' }]),
+  },
+  {
+    files: ['worker/**'],
+    rules: restrict([noCore]),
+  },
+  {
+    // Features answer the contract; only serve/ knows HTTP (it maps thrown ApiErrors to REST).
+    files: ['core/*/**'],
+    ignores: ['core/serve/**', 'core/cli/**'],
+    rules: restrict([noServe]),
+  },
+  {
+    // Replay reads messages; the messages browser knows nothing of replay.
+    files: ['core/messages/**'],
+    rules: restrict([
+      noServe,
+      { group: ['**/replay/**', '../replay/*'], message: 'replay imports messages, not the other way' },
+    ]),
   },
   {
     // The renderer is a browser page: no electron, no Node built-ins, no backend code.
@@ -38,12 +82,25 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: ['electron', ...nodeOnly.filter((p) => !p.includes('*'))],
+          paths: browserPaths,
+          patterns: browserPatterns,
+        },
+      ],
+    },
+  },
+  {
+    // Features link to screens through navigation.ts; the app shell (screen table) sits on top.
+    files: ['renderer/features/**', 'renderer/ui/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: browserPaths,
           patterns: [
-            { group: ['node:*'], message: 'the renderer runs in a browser sandbox' },
+            ...browserPatterns,
             {
-              group: ['**/core/**', '**/worker/**', '**/electron/**'],
-              message: 'talk to the core through api/ only',
+              group: ['**/app/**'],
+              message: 'features and ui never import the app shell: use navigation.ts',
             },
           ],
         },

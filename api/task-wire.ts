@@ -100,6 +100,8 @@ export const statusEventSchema = z.object({
   duration_ms: z.number().nonnegative().optional(),
   /** Stream sequence of the task message this event is about. */
   seq: z.number().int().nonnegative().optional(),
+  /** The task's type, on `failed` events (a failure record readable without the task). */
+  type: z.string().optional(),
 });
 export type StatusEvent = z.infer<typeof statusEventSchema>;
 

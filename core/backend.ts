@@ -1,7 +1,10 @@
 import { registerConnections, LOCAL_PROFILE_ID, resolveForConnect } from './connections/feature';
+import { ApiError } from '../api/errors';
+import { serverLabel, splitUrlCredentials } from '../api/nats-url';
 import { Core, type CoreOptions } from './core';
 import { registerMessages } from './messages/feature';
 import { registerMonitor } from './monitor/feature';
+import { registerReplay } from './replay/feature';
 import { registerStreams } from './streams/feature';
 import { registerTasks } from './tasks/feature';
 import { registerWorkers } from './workers/feature';
@@ -24,6 +27,7 @@ export function createCore(opts: CoreOptions): Core {
   registerWorkers(core);
   registerStreams(core);
   registerMessages(core);
+  registerReplay(core);
   registerMonitor(core);
   return core;
 }
@@ -37,15 +41,12 @@ export async function autoConnect(core: Core, opts: StartOptions = {}): Promise<
   if (opts.noAutoConnect) return;
   let id: string;
   if (opts.natsUrl) {
-    core.profiles.save(
-      {
-        id: CLI_PROFILE_ID,
-        name: `--nats ${opts.natsUrl}`,
-        servers: opts.natsUrl.split(',').map((s) => s.trim()),
-        auth: opts.credsFile ? { kind: 'creds', credsFile: opts.credsFile } : { kind: 'none' },
-      },
-      'env',
-    );
+    try {
+      saveCliProfile(core, opts.natsUrl, opts.credsFile);
+    } catch (err) {
+      console.error(`[jetdeck] --nats: ${(err as Error).message}`);
+      return;
+    }
     id = CLI_PROFILE_ID;
   } else {
     const saved = core.profiles.activeId;
@@ -58,4 +59,31 @@ export async function autoConnect(core: Core, opts: StartOptions = {}): Promise<
   } catch (err) {
     console.error(`[jetdeck] could not connect on start: ${(err as Error).message}`);
   }
+}
+
+/**
+ * The profile behind `--nats`: named after the server (host:port), never the raw flag, and
+ * any `user:pass@` or `token@` in the URLs goes to the secret store (ProfileStore splits it).
+ */
+function saveCliProfile(core: Core, natsUrl: string, credsFile?: string): void {
+  const urls = natsUrl
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const { servers, auth: urlAuth } = splitUrlCredentials(urls);
+  if (urlAuth && credsFile)
+    throw new ApiError('invalid_input', 'give credentials in the URL or --creds, not both');
+  const label = serverLabel(servers[0] ?? natsUrl) + (servers.length > 1 ? ` +${servers.length - 1}` : '');
+  const taken = (n: string) => core.profiles.list().some((p) => p.id !== CLI_PROFILE_ID && p.name === n);
+  let name = label;
+  for (let i = 2; taken(name); i++) name = `${label} (--nats${i > 2 ? ` ${i - 1}` : ''})`;
+  core.profiles.save(
+    {
+      id: CLI_PROFILE_ID,
+      name,
+      servers: urls,
+      auth: credsFile ? { kind: 'creds', credsFile } : { kind: 'none' },
+    },
+    'env',
+  );
 }

@@ -7,11 +7,17 @@ import {
 } from '../api/contract';
 import type { CallResult } from '../api/client';
 import { ApiError } from '../api/errors';
+import type { ClientScope } from './clients/client-scope';
 import { toApiError } from './errors';
 
 /** Who is calling; transports fill it (for logs and per-origin decisions). */
 export interface CallContext {
   transport: 'ipc' | 'ws' | 'rest' | 'test';
+  /**
+   * The connected client behind the call (a WebSocket, an Electron window), which owns what
+   * the call starts (live tails); absent for one-shot callers such as REST.
+   */
+  client?: ClientScope;
 }
 
 export type Handler<N extends MethodName> = (

@@ -1,7 +1,8 @@
-import { BrowserWindow, ipcMain, type IpcMainInvokeEvent } from 'electron';
+import { BrowserWindow, ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { z } from 'zod';
 import type { CallResult } from '../api/client';
 import { ApiError } from '../api/errors';
+import { ClientScope } from '../core/clients/client-scope';
 import type { Core } from '../core/core';
 import { isAppUrl } from './app-url';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from './channels';
@@ -14,6 +15,28 @@ const callArgsSchema = z.tuple([z.string().min(1).max(200), z.unknown()]);
  * `app://jetdeck/` UI, may call; anything else (an iframe, a navigated-away page) is refused.
  */
 export function registerIpcTransport(core: Core): () => void {
+  // One ClientScope per window's page: what it starts (live tails) ends when the window closes,
+  // its renderer crashes or it loads a new page (a reload starts a fresh UI that knows nothing
+  // of the old tails).
+  const scopes = new Map<WebContents, ClientScope>();
+  const scopeFor = (contents: WebContents): ClientScope => {
+    let scope = scopes.get(contents);
+    if (scope) return scope;
+    scope = new ClientScope(`window ${contents.id}`);
+    scopes.set(contents, scope);
+    const end = () => {
+      if (scopes.get(contents) !== scope) return;
+      scopes.delete(contents);
+      scope.close();
+      contents.off('did-navigate', end);
+      contents.off('render-process-gone', end);
+    };
+    contents.on('did-navigate', end);
+    contents.on('render-process-gone', end);
+    contents.once('destroyed', end);
+    return scope;
+  };
+
   ipcMain.handle(IPC_CALL_CHANNEL, async (event, ...args: unknown[]): Promise<CallResult> => {
     const refusal = senderRefusal(event);
     if (refusal) {
@@ -28,7 +51,7 @@ export function registerIpcTransport(core: Core): () => void {
       };
     }
     const [method, input] = parsed.data;
-    return core.router.dispatch(method, input, { transport: 'ipc' });
+    return core.router.dispatch(method, input, { transport: 'ipc', client: scopeFor(event.sender) });
   });
 
   const offBus = core.bus.onAny((topic, payload) => {
@@ -42,6 +65,8 @@ export function registerIpcTransport(core: Core): () => void {
   return () => {
     offBus();
     ipcMain.removeHandler(IPC_CALL_CHANNEL);
+    for (const scope of scopes.values()) scope.close();
+    scopes.clear();
   };
 }
 

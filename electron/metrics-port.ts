@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Core } from '../core/core';
-import { createMetricsServer, type MetricsServer } from '../core/monitor/metrics-server';
+import { monitorOf } from '../core/monitor/runtime';
+import { createMetricsServer, type MetricsServer } from '../nats/metrics/metrics-server';
 
 const metricsPortSchema = z.coerce
   .number({ error: 'JETDECK_METRICS_PORT must be a port number 1..65535' })
@@ -23,7 +24,7 @@ export function metricsPortFromEnv(env: NodeJS.ProcessEnv): number | undefined {
  * Closed when the core is disposed.
  */
 export async function serveDesktopMetrics(core: Core, port: number): Promise<MetricsServer> {
-  const server = await createMetricsServer(core, port, '127.0.0.1');
+  const server = await createMetricsServer(monitorOf(core).registry, port, '127.0.0.1');
   core.onDispose(() => server.close());
   return server;
 }

@@ -1,6 +1,6 @@
 import type { AuthInput, ConnectionProfile } from '../api/features/connections';
 import type { WorkerStatsSnapshot } from '../api/features/workers';
-import type { LatencySnapshot } from '../core/monitor/latency-histogram';
+import type { LatencySnapshot } from '../nats/latency-histogram';
 import type { RuntimeState } from './runtime';
 
 /**

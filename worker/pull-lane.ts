@@ -2,7 +2,7 @@ import { createInbox, type Msg, type NatsConnection, type Subscription } from '@
 import { nanos } from '@nats-io/transport-node';
 import { TASKS_STREAM } from '../api/task-wire';
 import { toTaskMsg, type TaskMsg } from './task-msg';
-import type { Lane } from './topology';
+import type { Lane } from '../nats/topology';
 
 /**
  * Pull requests for one lane consumer, sized by the runtime's free capacity.

@@ -1,47 +1,5 @@
 import type { CurrentTask, WorkerStatsSnapshot } from '../api/features/workers';
-import { LatencyHistogram as BucketHistogram } from '../core/monitor/latency-histogram';
-
-/**
- * Latency histogram with logarithmic buckets (4% wide, 0.01 ms .. ~days): constant memory,
- * O(1) record, percentiles within 4%, cheap enough for every task.
- */
-export class LatencyHistogram {
-  private static readonly BASE = Math.log(1.04);
-  private static readonly MIN_MS = 0.01;
-  private readonly counts = new Uint32Array(700);
-  private total = 0;
-  /**
-   * The same observations in Prometheus buckets, with a sum: unlike percentiles these merge
-   * across threads (the pool) and feed the `/metrics` histogram. Cumulative; never reset.
-   */
-  readonly buckets = new BucketHistogram();
-
-  record(ms: number): void {
-    this.buckets.observe(ms);
-    const i =
-      ms <= LatencyHistogram.MIN_MS
-        ? 0
-        : Math.ceil(Math.log(ms / LatencyHistogram.MIN_MS) / LatencyHistogram.BASE);
-    this.counts[Math.min(i, this.counts.length - 1)]++;
-    this.total++;
-  }
-
-  percentile(p: number): number {
-    if (this.total === 0) return 0;
-    const rank = Math.ceil((p / 100) * this.total);
-    let seen = 0;
-    for (let i = 0; i < this.counts.length; i++) {
-      seen += this.counts[i];
-      if (seen >= rank) return LatencyHistogram.MIN_MS * Math.pow(1.04, i);
-    }
-    return 0;
-  }
-
-  reset(): void {
-    this.counts.fill(0);
-    this.total = 0;
-  }
-}
+import { LatencyHistogram } from '../nats/latency-histogram';
 
 /** What the stats need of a running task. */
 export interface RunningTask {

@@ -1,14 +1,42 @@
-import type { NatsConnection } from '@nats-io/transport-node';
-import { isUnavailable, msgHeaders, type PubAckReply } from '../core/publish/pub-ack';
-import { PubAckTracker, Sent } from '../core/publish/pub-ack-tracker';
+import { InvalidArgumentError, type NatsConnection } from '@nats-io/transport-node';
+import {
+  headersSize,
+  isStreamFull,
+  isUnavailable,
+  msgHeaders,
+  type PubAckReply,
+} from '../nats/publish/pub-ack';
+import { PubAckTracker, Sent } from '../nats/publish/pub-ack-tracker';
 
 export interface PubAckLite {
   seq: number;
   duplicate: boolean;
 }
 
-/** Called exactly once: with the PubAck, or with an error (rejected, gave up, closed). */
-export type PubAckCallback = (err: Error | undefined, ack?: PubAckLite) => void;
+/**
+ * Why a status event was not stored. `stream_full` (the stream has `discard: new` and is at a
+ * limit, or the account is out of storage), `too_large` (over the server's max_payload) and
+ * `rejected` (another JetStream API error) are final: sending it again cannot help. `gave_up`
+ * (no PubAck for `giveUpMs`) and `closed` may pass.
+ */
+export type PublishFailureKind = 'stream_full' | 'too_large' | 'rejected' | 'gave_up' | 'closed';
+
+export class PublishFailure extends Error {
+  constructor(
+    message: string,
+    readonly kind: PublishFailureKind,
+  ) {
+    super(message);
+    this.name = 'PublishFailure';
+  }
+
+  get final(): boolean {
+    return this.kind === 'stream_full' || this.kind === 'too_large' || this.kind === 'rejected';
+  }
+}
+
+/** Called exactly once: with the PubAck, or with why it was not stored. */
+export type PubAckCallback = (err: PublishFailure | undefined, ack?: PubAckLite) => void;
 
 export interface StatusPublisherOptions {
   maxInFlight?: number;
@@ -72,7 +100,7 @@ export class StatusPublisher extends PubAckTracker<Pending> {
   /** Callback form of `publish`: `done` runs once, with the PubAck or an error. */
   submit(subject: string, data: string, msgId: string, done: PubAckCallback): void {
     if (this.closed) {
-      done(new Error('status publisher closed'));
+      done(new PublishFailure('status publisher closed', 'closed'));
       return;
     }
     const p = new Pending(subject, data, msgId, done);
@@ -88,15 +116,23 @@ export class StatusPublisher extends PubAckTracker<Pending> {
     }
     this.closed = true;
     for (const p of [...this.stopTracking(), ...this.queued.splice(0)])
-      p.done(new Error('status publisher closed'));
+      p.done(new PublishFailure('status publisher closed', 'closed'));
   }
 
   protected write(p: Pending, reply: string): void {
     this.publishMsg(p.subject, reply, msgHeaders(p.msgId), p.data);
   }
 
-  protected sendFailed(): void {
-    /* disconnected or closing: the sweep retries */
+  protected sendFailed(p: Pending, err: Error): void {
+    // Too large for the server (nats.js refuses it before sending): final at once.
+    // Disconnected or closing: the sweep retries.
+    if (err instanceof InvalidArgumentError && /max_payload/.test(err.message)) {
+      this.settle(p);
+      const h = msgHeaders(p.msgId);
+      const bytes = Buffer.byteLength(p.data) + headersSize(h);
+      const max = this.nc.info?.max_payload ?? 0;
+      p.done(new PublishFailure(`${bytes} bytes; the server's max_payload is ${max}`, 'too_large'));
+    }
   }
 
   protected acked(p: Pending, r: PubAckReply): void {
@@ -104,15 +140,17 @@ export class StatusPublisher extends PubAckTracker<Pending> {
     // reply: the sweep retries.
     if (r.kind === 'status' || r.kind === 'unreadable' || isUnavailable(r)) return;
     this.settle(p);
-    // A JetStream API error (e.g. no stream for the subject): retrying cannot help.
-    if (r.kind === 'rejected') p.done(new Error(r.error));
+    // A full stream or another JetStream API error (e.g. no stream for the subject): retrying
+    // cannot help.
+    if (r.kind === 'rejected')
+      p.done(new PublishFailure(r.error, isStreamFull(r) ? 'stream_full' : 'rejected'));
     else p.done(undefined, { seq: r.seq, duplicate: r.duplicate });
   }
 
   protected stale(p: Pending, now: number): void {
     if (now - p.firstSentAt > this.giveUpMs) {
       this.settle(p);
-      p.done(new Error(`no PubAck for ${p.msgId} after ${this.giveUpMs} ms`));
+      p.done(new PublishFailure(`no PubAck for ${p.msgId} after ${this.giveUpMs} ms`, 'gave_up'));
     } else this.resend(p, now);
   }
 

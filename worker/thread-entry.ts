@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { connectOptions } from '../core/connections/connect-options';
+import { connectOptions } from '../nats/connect-options';
 import { resolveHandlers } from './handlers/load';
 import type { MainToThread, ThreadConfig, ThreadToMain } from './protocol';
 import { WorkerRuntime } from './runtime';
@@ -19,7 +19,7 @@ let statsTimer: NodeJS.Timeout | undefined;
 
 const post = (m: ThreadToMain) => port.postMessage(m);
 const postStats = (r: WorkerRuntime) =>
-  post({ kind: 'stats', stats: r.snapshot(), latency: r.stats.latency.buckets.snapshot() });
+  post({ kind: 'stats', stats: r.snapshot(), latency: r.stats.latency.snapshot() });
 
 async function start(config: ThreadConfig): Promise<string[]> {
   const handlers = await resolveHandlers(config.handlers);

@@ -266,6 +266,12 @@ export const messagesMethods = {
   'messages.import': method(importInputSchema).returns<JobProgress>(),
 };
 
+/** Bulk methods (jobs that read a range and publish or write it), served by the core's replay side. */
+export type ReplayMethodName = Extract<
+  keyof typeof messagesMethods,
+  `replay.${string}` | 'messages.export' | 'messages.exportToFile' | 'messages.import'
+>;
+
 export const messagesEvents = {
   /** Live tail batches, at most one per tail every 100 ms. */
   'messages.tail': event<TailBatch>(),

@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, createInbox, headers, type NatsConnection } from '@nats-io/transport-node';
 import { SUBJECTS, TASKS_STREAM, type StatusEvent, type Task } from '../../api/task-wire';
-import { WorkerPool } from '../../core/workers/pool';
+import { WorkerPool } from '../../worker/pool';
 import { startServer } from '../../test/harness/nats-server';
 import { builtinHandlers } from '../../worker/handlers/builtin';
 import { WorkerRuntime } from '../../worker/runtime';
 import { StatusPublisher } from '../../worker/status-publisher';
-import { NORMAL_LANE, ensureTopology } from '../../worker/topology';
+import { NORMAL_LANE, ensureTopology } from '../../nats/topology';
 import { ratio, report, type BenchGroup } from '../lib';
 
 /**

@@ -4,12 +4,12 @@ import { SUBJECTS, TASKS_STREAM } from '../../api/task-wire';
 import { BulkJob } from '../../core/tasks/bulk';
 import { PubAckWindow } from '../../core/tasks/pub-ack-window';
 import { TaskEncoder } from '../../core/tasks/task-builder';
-import { inspectTopology } from '../../core/tasks/topology';
+import { inspectTopology } from '../../nats/topology';
 import { startServer } from '../../test/harness/nats-server';
 import { ratio, report, type BenchGroup } from '../lib';
 import { buildGo } from '../go';
 import { headerText, hpubFrame, rawSocketPublish } from '../raw-socket';
-import { msgHeaders } from '../../core/publish/pub-ack';
+import { msgHeaders } from '../../nats/publish/pub-ack';
 
 /**
  * `publish`: N tasks through JetDeck's publisher (sortable ids, JSON encoding, Nats-Msg-Id and

@@ -12,7 +12,7 @@ import { startServer } from '../../test/harness/nats-server';
 import { ratio, report, type BenchGroup } from '../lib';
 import { buildGo } from '../go';
 import { headerText, hpubFrame, rawSocketReplay } from '../raw-socket';
-import { msgHeaders } from '../../core/publish/pub-ack';
+import { msgHeaders } from '../../nats/publish/pub-ack';
 import { seed } from './browse';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? '1') || 1;

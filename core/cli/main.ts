@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { APP_VERSION } from '../version';
 import { ensureBuilt, fallbackLine, launchElectron, probeElectron } from './electron-launch';
 import { addServeOptions, registerServeCommand, runServe, type ServeFlags } from './serve-command';
-import { registerWorkerCommand } from './worker-command';
+import { registerWorkerCommand } from '../../worker/cli/command';
 
 /** The `jetdeck` command line: desktop (default), serve, worker. */
 export function buildProgram(): Command {

@@ -4,7 +4,7 @@ import type { ConnectionStatus, TestResult } from '../../api/features/connection
 import { ApiError } from '../../api/errors';
 import { toApiError } from '../errors';
 import type { EventBus } from '../events';
-import { connectOptions } from './connect-options';
+import { connectOptions } from '../../nats/connect-options';
 import type { ResolvedProfile } from './profile-store';
 
 /** The live connection features use. `jsm()` is lazy: it fails when JetStream is off. */

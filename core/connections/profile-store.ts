@@ -8,6 +8,7 @@ import {
   type PublicAuth,
 } from '../../api/features/connections';
 import { ApiError } from '../../api/errors';
+import { splitUrlCredentials } from '../../api/nats-url';
 import { writeFileAtomic } from '../util/fs';
 import type { SecretStore } from './secret-store';
 import type { z } from 'zod';
@@ -51,6 +52,21 @@ export class ProfileStore {
     this.file = existsSync(this.path)
       ? (JSON.parse(readFileSync(this.path, 'utf8')) as StoredFile)
       : { version: 1, profiles: [] };
+    this.moveUrlCredentials();
+  }
+
+  /** Older files may hold `nats://user:pass@host` in `servers`: move those to the secret store. */
+  private moveUrlCredentials(): void {
+    let moved = false;
+    for (const p of this.file.profiles) {
+      const parts = p.servers.map((u) => splitUrlCredentials([u]));
+      const found = parts.find((x) => x.auth)?.auth;
+      if (!found) continue;
+      p.servers = parts.map((x, i) => x.servers[0] ?? p.servers[i] ?? '');
+      if (p.auth.kind === 'none') p.auth = this.storeAuth(p.id, 'auth', found);
+      moved = true;
+    }
+    if (moved) this.persist();
   }
 
   list(): ConnectionProfile[] {
@@ -83,7 +99,20 @@ export class ProfileStore {
     const id = existing?.id ?? input.id ?? randomUUID();
     const dup = this.file.profiles.find((p) => p.id !== id && p.name === input.name);
     if (dup) throw new ApiError('conflict', `a connection named "${input.name}" already exists`);
-    const auth = this.storeAuth(id, 'auth', input.auth, existing?.auth);
+    // Credentials typed into a URL go to the secret store like any other; the URL keeps none.
+    const { servers, auth: urlAuth } = splitUrlCredentials(input.servers);
+    if (urlAuth && input.auth.kind !== 'none' && input.auth.kind !== urlAuth.kind) {
+      throw new ApiError(
+        'invalid_input',
+        `the server URL carries ${urlAuth.kind === 'token' ? 'a token' : 'a user and password'} but auth is ${input.auth.kind}: give the credentials once`,
+      );
+    }
+    const auth = this.storeAuth(
+      id,
+      'auth',
+      urlAuth && input.auth.kind === 'none' ? urlAuth : mergeUrlAuth(input.auth, urlAuth),
+      existing?.auth,
+    );
     const system = input.system
       ? { auth: this.storeAuth(id, 'system', input.system.auth, existing?.system?.auth) }
       : undefined;
@@ -91,7 +120,7 @@ export class ProfileStore {
     const profile: ConnectionProfile = {
       id,
       name: input.name,
-      servers: input.servers,
+      servers,
       auth,
       tls: input.tls,
       system,
@@ -175,4 +204,11 @@ export class ProfileStore {
   private persist(): void {
     writeFileAtomic(this.path, JSON.stringify(this.file, null, 2), 0o600);
   }
+}
+
+/** Auth given in the form wins; a URL only fills what the form left empty. */
+function mergeUrlAuth(auth: AuthInput, fromUrl: AuthInput | undefined): AuthInput {
+  if (!fromUrl || fromUrl.kind !== auth.kind) return auth;
+  const filled = Object.fromEntries(Object.entries(auth).filter(([, v]) => v !== undefined && v !== ''));
+  return { ...fromUrl, ...filled } as AuthInput;
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   DeliverPolicy,
+  type Consumer,
   type ConsumerMessages,
   type JetStreamClient,
   type StreamInfo,
@@ -35,6 +36,7 @@ export class Tail {
   private error?: string;
   private subs: Subscription[] = [];
   private consumerMsgs?: ConsumerMessages;
+  private consumer?: Consumer;
   readonly mode: TailInfo['mode'];
 
   constructor(
@@ -52,6 +54,7 @@ export class Tail {
         // A string (not an array) maps to filter_subject, which 2.9 understands.
         ...(this.opts.subject ? { filter_subjects: this.opts.subject } : {}),
       });
+      this.consumer = c;
       this.consumerMsgs = await c.consume({
         max_messages: 1000,
         callback: (m) =>
@@ -114,18 +117,30 @@ export class Tail {
     }
   }
 
-  stop(): void {
-    if (this.state === 'stopped') return;
+  /**
+   * Ends the tail and removes its server consumer now: an ordered consumer would otherwise
+   * linger on the server for its 5-minute inactivity threshold. Resolves once it is deleted.
+   */
+  stop(): Promise<void> {
+    if (this.state === 'stopped') return Promise.resolve();
     if (this.timer) clearInterval(this.timer);
     for (const s of this.subs) s.unsubscribe();
     this.consumerMsgs?.stop();
     this.buffer = [];
     this.setState('stopped');
+    const c = this.consumer;
+    this.consumer = undefined;
+    return c
+      ? c.delete().then(
+          () => undefined,
+          () => undefined, // already gone (connection closed, or the server reaped it)
+        )
+      : Promise.resolve();
   }
 
   private fail(message: string): void {
     this.error = message;
-    this.stop();
+    void this.stop();
     this.state = 'error';
     this.bus.emit('messages.tail.state', this.info());
   }

@@ -1,31 +1,5 @@
+import type { RawConsumerInfo, RawStreamInfo } from '../../nats/metrics/inputs';
 import type { RequestMux } from './request-mux';
-
-/** The parts of the server's StreamInfo / ConsumerInfo JSON the sampler and health checks read. */
-export interface RawStreamInfo {
-  config: { name: string; max_msgs?: number; max_bytes?: number; num_replicas?: number; retention?: string };
-  state: {
-    messages: number;
-    bytes: number;
-    first_seq: number;
-    last_seq: number;
-    consumer_count: number;
-  };
-  cluster?: {
-    leader?: string;
-    replicas?: { name: string; current: boolean; offline?: boolean; lag?: number; active?: number }[];
-  };
-}
-export interface RawConsumerInfo {
-  stream_name: string;
-  name: string;
-  config: { durable_name?: string; max_ack_pending?: number; max_deliver?: number };
-  delivered: { consumer_seq: number; stream_seq: number };
-  ack_floor: { consumer_seq: number; stream_seq: number; last_active?: string };
-  num_ack_pending: number;
-  num_redelivered: number;
-  num_waiting: number;
-  num_pending: number;
-}
 
 interface Page {
   total: number;

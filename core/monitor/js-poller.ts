@@ -1,4 +1,5 @@
-import { listConsumers, listStreams, type RawConsumerInfo, type RawStreamInfo } from './js-lister';
+import type { RawConsumerInfo, RawStreamInfo } from '../../nats/metrics/inputs';
+import { listConsumers, listStreams } from './js-lister';
 import type { RequestMux } from './request-mux';
 
 /** An idle stream's consumers are re-listed at least this often. */

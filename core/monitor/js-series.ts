@@ -1,6 +1,6 @@
 import { seriesKey } from '../../api/features/monitor';
 import type { ConsumerObservation, StreamObservation } from './health';
-import type { RawConsumerInfo, RawStreamInfo } from './js-lister';
+import type { RawConsumerInfo, RawStreamInfo } from '../../nats/metrics/inputs';
 
 /** Window of the pending slope behind the time-to-drain estimate. */
 const DRAIN_WINDOW_MS = 30_000;

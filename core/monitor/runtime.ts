@@ -6,7 +6,7 @@ import { AdvisoryFeed } from './advisories';
 import { MonitorConfigStore } from './config';
 import { HealthChecker } from './health';
 import { HistoryStore } from './history';
-import { createMetricsRegistry } from './prometheus';
+import { createMetricsRegistry } from '../../nats/metrics/prometheus';
 import { readPoolMetrics } from './pool-metrics';
 import { MonitorSession } from './session';
 

@@ -1,6 +1,6 @@
 import type { MsgHdrs, NatsConnection } from '@nats-io/transport-node';
-import type { PubAckReply } from '../publish/pub-ack';
-import { PubAckTracker, Sent } from '../publish/pub-ack-tracker';
+import type { PubAckReply } from '../../nats/publish/pub-ack';
+import { PubAckTracker, Sent } from '../../nats/publish/pub-ack-tracker';
 
 /** Called once per message: its PubAck (ok, maybe duplicate) or the error; `ref` as given to send. */
 export type OutcomeCallback = (

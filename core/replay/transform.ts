@@ -4,7 +4,7 @@ import type { replayTargetSchema } from '../../api/features/messages';
 import { taskSchema } from '../../api/task-wire';
 import type { RawMsg } from '../messages/format';
 import type { OutMsg } from './jobs';
-import { MSG_ID } from '../publish/pub-ack';
+import { MSG_ID } from '../../nats/publish/pub-ack';
 import { SubjectMapper, subjectMatches } from './mapping';
 
 export type Target = z.output<typeof replayTargetSchema>;

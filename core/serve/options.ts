@@ -17,6 +17,8 @@ export const serveOptionsSchema = z.object({
   /** Backpressure tuning for slow WebSocket clients (see ws-bridge.ts). */
   wsMaxBufferedBytes: z.number().int().positive().optional(),
   wsStallMs: z.number().int().positive().optional(),
+  /** Most a socket may leave unread, replies included, before it is dropped. */
+  wsMaxSocketBytes: z.number().int().positive().optional(),
 });
 export type ServeOptions = z.input<typeof serveOptionsSchema>;
 

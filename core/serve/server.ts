@@ -14,7 +14,7 @@ import { resolveServeOptions, ServeError, type ServeOptions } from './options';
 import { installErrorHandler, sendError } from './rest';
 import { installSecurityHeaders } from './security-headers';
 import { hasPathEscape, registerStaticUi } from './static-ui';
-import { createWsBridge } from './ws-bridge';
+import { createWsBridge, type WsBridge } from './ws-bridge';
 
 /** The renderer build (`electron-vite build` writes it there), relative to this file's repo root. */
 export const DEFAULT_UI_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'out', 'renderer');
@@ -29,6 +29,8 @@ export interface ServeHandle {
   /** The link to print: url + `/?token=`. */
   loginUrl: string;
   app: FastifyInstance;
+  /** The WebSocket bridge (socket count, dropped events and sockets). */
+  bridge: WsBridge;
   close(): Promise<void>;
 }
 
@@ -87,8 +89,14 @@ export async function startServe(core: Core, options: ServeOptions = {}): Promis
     }
   });
 
-  const bridge = createWsBridge(core, { maxBufferedBytes: opts.wsMaxBufferedBytes, stallMs: opts.wsStallMs });
-  app.get(WS_PATH, { websocket: true }, (socket) => bridge.attach(socket));
+  const bridge = createWsBridge(core, {
+    maxBufferedBytes: opts.wsMaxBufferedBytes,
+    stallMs: opts.wsStallMs,
+    maxSocketBytes: opts.wsMaxSocketBytes,
+  });
+  app.get(WS_PATH, { websocket: true }, (socket, req) =>
+    bridge.attach(socket, `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`),
+  );
 
   app.get('/api/health', async () => healthOf(core));
 
@@ -120,6 +128,7 @@ export async function startServe(core: Core, options: ServeOptions = {}): Promis
     token,
     loginUrl: `${url}/?token=${encodeURIComponent(token)}`,
     app,
+    bridge,
     close() {
       closing ??= (async () => {
         bridge.close();

@@ -1,6 +1,6 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import { isUnavailable, msgHeaders, type PubAckReply } from '../publish/pub-ack';
-import { PubAckTracker, Sent } from '../publish/pub-ack-tracker';
+import { isUnavailable, msgHeaders, type PubAckReply } from '../../nats/publish/pub-ack';
+import { PubAckTracker, Sent } from '../../nats/publish/pub-ack-tracker';
 
 /**
  * How long a 503 (no stream captures the subject, or JetStream temporarily unavailable) is taken

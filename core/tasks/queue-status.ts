@@ -6,7 +6,7 @@ import {
   TASK_WORKERS_CONSUMER,
   TASK_WORKERS_HIGH_CONSUMER,
 } from '../../api/task-wire';
-import { errMessage, isNotFound } from './topology';
+import { errMessage, isNotFound } from '../../nats/topology';
 
 const LANE_PREFIX = 'task-workers';
 

@@ -1,61 +1,51 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 import { ApiError } from '../../api/errors';
 import type { Core } from '../core';
 import { toApiError } from '../errors';
-import { sendError } from '../serve/rest';
 import { taskService } from './feature';
 import { openApiDocument } from './openapi';
 import { createTaskBody, idParams, listQuery, statusBody } from './rest-schemas';
 
 /**
  * REST task endpoints of `jetdeck serve` (the auth hooks are already on `app`). Every input is
- * validated with zod before anything is published; errors are `{ error: { code, message } }`
- * with the code's HTTP status (400, 404, 409, 413, 503 when NATS is down).
+ * validated with zod before anything is published. Errors are thrown: the server's one error
+ * handler turns them into `{ error: { code, message } }` with the code's HTTP status (400, 404,
+ * 409, 413, 503 when NATS is down).
  */
 export async function registerTaskRoutes(app: FastifyInstance, core: Core): Promise<void> {
   const svc = taskService(core);
   let openapi: unknown;
 
-  app.post('/api/tasks', (req, reply) =>
-    handle(reply, async () => {
-      const body = parse(createTaskBody, req.body ?? undefined, 'body');
-      const r = await svc.publish(body);
-      reply.code(r.duplicate ? 200 : 201);
-      if (!r.duplicate) reply.header('location', `/api/tasks/${encodeURIComponent(r.task.id)}`);
-      return { ...r.task, status: 'pending', seq: r.seq, subject: r.subject, duplicate: r.duplicate };
-    }),
-  );
+  app.post('/api/tasks', async (req, reply) => {
+    const body = parse(createTaskBody, req.body ?? undefined, 'body');
+    const r = await svc.publish(body);
+    reply.code(r.duplicate ? 200 : 201);
+    if (!r.duplicate) reply.header('location', `/api/tasks/${encodeURIComponent(r.task.id)}`);
+    return { ...r.task, status: 'pending', seq: r.seq, subject: r.subject, duplicate: r.duplicate };
+  });
 
-  app.get('/api/tasks', (req, reply) =>
-    handle(reply, async () => {
-      const q = parse(listQuery, req.query, 'query');
-      const { tasks, next, counts, ready } = svc.list(q);
-      return { tasks, next, counts, ready };
-    }),
-  );
+  app.get('/api/tasks', async (req) => {
+    const q = parse(listQuery, req.query, 'query');
+    const { tasks, next, counts, ready } = svc.list(q);
+    return { tasks, next, counts, ready };
+  });
 
-  app.get('/api/tasks/:id', (req, reply) =>
-    handle(reply, async () => svc.get(parse(idParams, req.params, 'path').id)),
-  );
+  app.get('/api/tasks/:id', async (req) => svc.get(parse(idParams, req.params, 'path').id));
 
-  app.patch('/api/tasks/:id/status', (req, reply) =>
-    handle(reply, async () => {
-      const { id } = parse(idParams, req.params, 'path');
-      const { status } = parse(statusBody, req.body ?? undefined, 'body');
-      return svc.setStatus(id, status);
-    }),
-  );
+  app.patch('/api/tasks/:id/status', async (req) => {
+    const { id } = parse(idParams, req.params, 'path');
+    const { status } = parse(statusBody, req.body ?? undefined, 'body');
+    return svc.setStatus(id, status);
+  });
 
-  app.delete('/api/tasks/:id', (req, reply) =>
-    handle(reply, async () => {
-      const task = await svc.cancel(parse(idParams, req.params, 'path').id);
-      reply.code(202);
-      return task;
-    }),
-  );
+  app.delete('/api/tasks/:id', async (req, reply) => {
+    const task = await svc.cancel(parse(idParams, req.params, 'path').id);
+    reply.code(202);
+    return task;
+  });
 
-  app.get('/api/queue/status', (_req, reply) => handle(reply, () => svc.queueStatus()));
+  app.get('/api/queue/status', () => svc.queueStatus());
 
   app.get('/api/openapi.json', async (_req, reply) => {
     openapi ??= openApiDocument(core.version);
@@ -70,14 +60,4 @@ function parse<S extends z.ZodType>(schema: S, value: unknown, where: string): z
     throw new ApiError('invalid_input', `invalid ${where}: ${e.message}`, e.detail);
   }
   return r.data;
-}
-
-async function handle(reply: FastifyReply, fn: () => Promise<unknown>): Promise<unknown> {
-  try {
-    return await fn();
-  } catch (err) {
-    const e = toApiError(err);
-    if (e.code === 'internal') console.error('[jetdeck] task route failed:', err);
-    return sendError(reply, e.code === 'internal' ? new ApiError('internal', e.message) : e);
-  }
 }

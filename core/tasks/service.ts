@@ -33,7 +33,7 @@ import { TaskSession } from './session';
 import { TaskSettingsStore } from './settings';
 import { TaskEncoder } from './task-builder';
 import { detail, summary, type IndexEntry } from './task-index';
-import { applyTopology, inspectTopology } from './topology';
+import { applyTopology, inspectTopology } from '../../nats/topology';
 
 const SINGLE_PUBLISH_GIVE_UP_MS = 10_000;
 const KEEP_FINISHED_JOBS = 20;

@@ -8,7 +8,7 @@ import { watchAdvisories, type ConsumerAdvisory } from './dead-letters';
 import { TaskIndexFeed } from './index-feed';
 import { PubAckWindow } from './pub-ack-window';
 import { TaskIndex } from './task-index';
-import { ensureTypedLane, errMessage, inspectTopology } from './topology';
+import { ensureTypedLane, errMessage, inspectTopology } from '../../nats/topology';
 
 const TOPOLOGY_RETRIES = 8;
 

@@ -1,7 +1,7 @@
 import type { PublishInput } from '../../api/features/tasks';
 import { ApiError } from '../../api/errors';
 import { SUBJECTS, type Task } from '../../api/task-wire';
-import { headersSize, msgHeaders } from '../publish/pub-ack';
+import { headersSize, msgHeaders } from '../../nats/publish/pub-ack';
 import type { OutMsg } from './pub-ack-window';
 
 /** Where a task goes: a typed lane when asked, else the high or the normal lane. */

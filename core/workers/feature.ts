@@ -6,7 +6,7 @@ import type { ThreadConnectInfo } from '../../worker/protocol';
 import type { Core } from '../core';
 import { setPoolMetricsSource } from '../monitor/pool-metrics';
 import type { HandlersFor } from '../router';
-import { WorkerPool, type PoolConfig } from './pool';
+import { WorkerPool, type PoolConfig } from '../../worker/pool';
 
 type Settings = Pick<PoolConfig, 'threads' | 'concurrency' | 'handlers' | 'types'>;
 

@@ -6,12 +6,12 @@ import { useApp } from './app-store';
 import { bootstrap } from './bootstrap';
 import { CommandPalette } from './CommandPalette';
 import { useGlobalShortcuts } from './keyboard';
-import { useRoute } from './router';
-import { findScreen, DEFAULT_SCREEN } from './screens';
+import { useRoute } from '../navigation';
+import { screenOf } from './screens';
 import { ShortcutsDialog } from './ShortcutsDialog';
 import { Sidebar } from './Sidebar';
 import { StatusBar } from './StatusBar';
-import { useUi } from './ui-store';
+import { useUi } from '../ui/ui-store';
 
 export function App() {
   useEffect(() => {
@@ -59,6 +59,6 @@ function MainContent() {
       </section>
     );
   }
-  const Screen = (findScreen(screenId) ?? findScreen(DEFAULT_SCREEN)!).component;
+  const Screen = screenOf(screenId).component;
   return <Screen />;
 }

@@ -4,10 +4,10 @@ import { useConnections } from '../features/connections/store';
 import { useFocusTrap } from '../ui/focus-trap';
 import { useEscape } from '../ui/Modal';
 import { MOD } from './keyboard';
-import { navigate } from './router';
+import { navigate } from '../navigation';
 import { SCREENS } from './screens';
 import { useTheme } from './theme';
-import { useUi } from './ui-store';
+import { useUi } from '../ui/ui-store';
 
 interface Command {
   id: string;

@@ -1,7 +1,7 @@
 import { Modal } from '../ui/Modal';
 import { MOD } from './keyboard';
 import { SCREENS } from './screens';
-import { useUi } from './ui-store';
+import { useUi } from '../ui/ui-store';
 
 export function ShortcutsDialog() {
   const setUi = useUi((s) => s.set);

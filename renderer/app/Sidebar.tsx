@@ -1,9 +1,9 @@
 import { SidebarHealthBadge } from '../features/monitor/HealthAlert';
 import { Icon } from '../ui/Icon';
 import { MOD } from './keyboard';
-import { useRoute } from './router';
+import { useRoute } from '../navigation';
 import { SCREENS } from './screens';
-import { useUi } from './ui-store';
+import { useUi } from '../ui/ui-store';
 
 export function Sidebar() {
   const current = useRoute((s) => s.screen);

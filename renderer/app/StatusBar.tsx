@@ -1,37 +1,10 @@
-import type { ConnectionStatus } from '../../api/features/connections';
+import { describeStatus } from '../features/connections/describe-status';
 import { useConnections } from '../features/connections/store';
 import { StatusHealth } from '../features/monitor/HealthAlert';
-import { formatRtt } from '../ui/format';
 import { Icon } from '../ui/Icon';
 import { useApp } from './app-store';
 import { useTheme } from './theme';
-import { useUi } from './ui-store';
-
-type Tone = 'ok' | 'warn' | 'bad' | 'idle';
-
-export function describeStatus(s: ConnectionStatus): { tone: Tone; text: string } {
-  const who = s.profileName ? `${s.profileName}` : '';
-  switch (s.state) {
-    case 'connecting':
-      return { tone: 'warn', text: `connecting… ${who}${s.server ? ` (${s.server})` : ''}`.trim() };
-    case 'connected':
-      return {
-        tone: 'ok',
-        text: `connected · ${who} · ${s.server ?? ''}${s.rttMs !== undefined ? ` · RTT ${formatRtt(s.rttMs)}` : ''}`,
-      };
-    case 'reconnecting':
-      return {
-        tone: 'warn',
-        text: `reconnecting${s.attempt ? ` (attempt ${s.attempt})` : ''} · ${who}${s.reason ? ` — ${s.reason}` : ''}`,
-      };
-    case 'disconnected':
-      return { tone: 'idle', text: `disconnected${s.reason ? ` — ${s.reason}` : ''}` };
-    case 'error':
-      return { tone: 'bad', text: `error${who ? ` · ${who}` : ''}: ${s.reason ?? 'unknown error'}` };
-    default:
-      return { tone: 'idle', text: 'not connected' };
-  }
-}
+import { useUi } from '../ui/ui-store';
 
 const THEME_ICON = { system: 'system', light: 'sun', dark: 'moon' } as const;
 

@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
-import { navigate } from './router';
+import { navigate } from '../navigation';
 import { SCREENS } from './screens';
-import { useUi } from './ui-store';
+import { useUi } from '../ui/ui-store';
 
 export const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
 export const MOD = isMac ? '⌘' : 'Ctrl';

@@ -8,29 +8,31 @@ import { StreamsScreen } from '../features/streams/Screen';
 import { TasksScreen } from '../features/tasks/Screen';
 import { WorkersScreen } from '../features/workers/Screen';
 import type { IconName } from '../ui/Icon';
+import { SCREEN_IDS, type ScreenId } from '../navigation';
 
 export interface ScreenDef {
   /** Used in the URL hash (#/<id>) and in data-testid="nav-<id>". */
-  id: string;
+  id: ScreenId;
   label: string;
   icon: IconName;
   component: ComponentType;
 }
 
-/** Sidebar order; Ctrl/Cmd+1..8 follow it. Adding a screen is one line here. */
-export const SCREENS: ScreenDef[] = [
-  { id: 'overview', label: 'Overview', icon: 'overview', component: OverviewScreen },
-  { id: 'tasks', label: 'Tasks', icon: 'tasks', component: TasksScreen },
-  { id: 'workers', label: 'Workers', icon: 'workers', component: WorkersScreen },
-  { id: 'streams', label: 'Streams', icon: 'streams', component: StreamsScreen },
-  { id: 'messages', label: 'Messages', icon: 'messages', component: MessagesScreen },
-  { id: 'consumers', label: 'Consumers', icon: 'consumers', component: ConsumersScreen },
-  { id: 'monitor', label: 'Monitor', icon: 'monitor', component: MonitorScreen },
-  { id: 'connections', label: 'Connections', icon: 'connections', component: ConnectionsScreen },
-];
+/** The component, label and icon of every screen id (navigation.ts owns ids and their order). */
+const TABLE: Record<ScreenId, Omit<ScreenDef, 'id'>> = {
+  overview: { label: 'Overview', icon: 'overview', component: OverviewScreen },
+  tasks: { label: 'Tasks', icon: 'tasks', component: TasksScreen },
+  workers: { label: 'Workers', icon: 'workers', component: WorkersScreen },
+  streams: { label: 'Streams', icon: 'streams', component: StreamsScreen },
+  messages: { label: 'Messages', icon: 'messages', component: MessagesScreen },
+  consumers: { label: 'Consumers', icon: 'consumers', component: ConsumersScreen },
+  monitor: { label: 'Monitor', icon: 'monitor', component: MonitorScreen },
+  connections: { label: 'Connections', icon: 'connections', component: ConnectionsScreen },
+};
 
-export const DEFAULT_SCREEN = 'overview';
+/** Sidebar order; adding a screen is its id in navigation.ts plus one line here. */
+export const SCREENS: ScreenDef[] = SCREEN_IDS.map((id) => ({ id, ...TABLE[id] }));
 
-export function findScreen(id: string): ScreenDef | undefined {
-  return SCREENS.find((s) => s.id === id);
+export function screenOf(id: ScreenId): ScreenDef {
+  return { id, ...TABLE[id] };
 }

@@ -3,11 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MethodInput, MethodName, MethodOutput } from '../../api/contract';
 import { createCore } from '../../core/backend';
+import { ClientScope } from '../../core/clients/client-scope';
 import type { Core } from '../../core/core';
 
 export interface TestCore {
   core: Core;
   dataDir: string;
+  /** The client the test's calls come from (owns the live tails they start). */
+  client: ClientScope;
   /** Calls a contract method through the router (validation included), throwing ApiError. */
   call<N extends MethodName>(name: N, input?: MethodInput<N>): Promise<MethodOutput<N>>;
   /** Saves a profile for `url` and connects to it. */
@@ -18,10 +21,12 @@ export interface TestCore {
 export function makeTestCore(opts: { dataDir?: string } = {}): TestCore {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'jetdeck-data-'));
   const core = createCore({ dataDir, mode: 'test' });
+  const client = new ClientScope('test');
   const call = <N extends MethodName>(name: N, input?: MethodInput<N>) =>
-    core.router.invoke(name, input, { transport: 'test' });
+    core.router.invoke(name, input, { transport: 'test', client });
   return {
     core,
+    client,
     dataDir,
     call,
     async connectTo(url) {
@@ -32,6 +37,7 @@ export function makeTestCore(opts: { dataDir?: string } = {}): TestCore {
       await call('connections.connect', { id: p.id });
     },
     async dispose() {
+      client.close();
       await core.dispose();
       if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },

@@ -1,7 +1,7 @@
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, createInbox, type Msg, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { headersSize, isUnavailable, msgHeaders, readPubAck } from '../../core/publish/pub-ack';
+import { headersSize, isStreamFull, isUnavailable, msgHeaders, readPubAck } from '../../nats/publish/pub-ack';
 import { FastPublisher } from '../../core/replay/publisher';
 import { PubAckWindow } from '../../core/tasks/pub-ack-window';
 import { startServer, type TestServer } from '../harness/nats-server';
@@ -179,8 +179,18 @@ describe('publishing through the public nc.publish, and PubAck reading', () => {
       kind: 'rejected',
       error: 'JetStream system temporarily unavailable',
       code: 503,
+      errCode: 10008,
     });
     expect(isUnavailable(notReady)).toBe(true);
+    // A full stream with discard new is a 503 too, but final (store failed, err_code 10077).
+    const full = readPubAck(
+      reply(
+        '{"error":{"code":503,"err_code":10077,"description":"maximum bytes exceeded"},"stream":"T","seq":0}',
+      ),
+    );
+    expect(isUnavailable(full)).toBe(false);
+    expect(isStreamFull(full)).toBe(true);
+    expect(isStreamFull(notReady)).toBe(false);
     expect(isUnavailable(readPubAck(reply('', 503)))).toBe(true);
     const wrongStream = readPubAck(
       reply('{"error":{"code":400,"err_code":10060,"description":"expected stream does not match"}}'),

@@ -1,7 +1,7 @@
 import { DeliverPolicy, jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import { SUBJECTS, TASKS_STREAM, type StatusEvent, type Task } from '../../api/task-wire';
-import { desiredConsumerConfig, ensureStream, lanesFor } from '../../worker/topology';
+import { ensureStream, lanesFor, wantedLaneConfig } from '../../nats/topology';
 import { nanos } from '@nats-io/transport-node';
 
 /** Test helpers: tasks are published with plain nats.js, as any other client would. */
@@ -80,7 +80,7 @@ export async function prepareTopology(
   await ensureStream(jsm, opts.replicas ?? 1);
   for (const lane of lanesFor(opts.types)) {
     await jsm.consumers.add(TASKS_STREAM, {
-      ...desiredConsumerConfig(lane),
+      ...wantedLaneConfig(lane),
       ack_wait: nanos(opts.ackWaitMs ?? 30_000),
     });
   }

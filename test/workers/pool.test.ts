@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { PoolStatus } from '../../api/features/workers';
-import { WorkerPool } from '../../core/workers/pool';
+import { WorkerPool } from '../../worker/pool';
 import { startServer, stopAll, type TestServer } from '../harness/nats-server';
 import {
   StatusCollector,
@@ -115,14 +115,16 @@ describe('in-process worker pool', () => {
     expect(crashed.lastError).toContain('deliberate crash');
   });
 
-  it('gives up on a handler that hangs past ack wait; JetStream redelivers it', async () => {
+  it('gives up on a handler that hangs past its timeout; the redelivery completes', async () => {
     const t = makeTask('hang', {});
     await publishMany(js, [t]);
     await events.waitFor((e) => e.some((x) => x.id === t.id && x.status === 'completed'), 15_000);
     const mine = events.of(t.id);
     expect(mine.find((e) => e.status === 'completed')!.attempt).toBe(2);
-    // The hung first attempt was never reported finished.
-    expect(mine.filter((e) => e.attempt === 1).map((e) => e.status)).toEqual(['processing']);
+    // The worker saw the hung first attempt time out and said so.
+    const first = mine.filter((e) => e.attempt === 1);
+    expect(first.map((e) => e.status)).toEqual(['processing', 'retrying']);
+    expect(first[1].error).toMatch(/timed out after 1800 ms/);
   });
 
   it('stops gracefully', async () => {

@@ -27,17 +27,37 @@ function abortable(ms: number, ctx: TaskContext): Promise<void> {
   });
 }
 
+const PROGRESS_EVERY_MS = 10_000;
+
+/** Spins for `ms`; returns the loop count. */
+function spin(ms: number): number {
+  const end = performance.now() + ms;
+  let n = 0;
+  while (performance.now() < end) n++;
+  return n;
+}
+
 export const builtinHandlers: HandlerMap = {
   /** Returns the payload. */
   echo: (task) => task.payload,
 
-  /** { ms }: waits, abortably. Long sleeps report progress so they are not timed out. */
+  /**
+   * { ms }: waits, abortably. Heartbeats (working()) every ctx.heartbeatMs keep it alive for any
+   * ack wait; a `processing` progress report every 10 s.
+   */
   sleep: async (task, ctx) => {
     const ms = field(task.payload, 'ms', isNumber);
-    const step = 10_000;
-    for (let done = 0; done < ms; done += step) {
-      await abortable(Math.min(step, ms - done), ctx);
-      if (done + step < ms) ctx.progress((done + step) / ms);
+    const beat = ctx.heartbeatMs;
+    let reported = 0;
+    for (let done = 0; done < ms;) {
+      const step = Math.min(beat, ms - done);
+      await abortable(step, ctx);
+      done += step;
+      if (done >= ms) break;
+      if (done - reported >= PROGRESS_EVERY_MS) {
+        ctx.progress(done / ms);
+        reported = done;
+      } else ctx.working();
     }
     return { slept: ms };
   },
@@ -62,13 +82,25 @@ export const builtinHandlers: HandlerMap = {
     return { attempt: ctx.attempt };
   },
 
-  /** { ms }: busy loop (blocks the thread: use it to see CPU-bound behaviour). */
-  cpu: (task) => {
+  /**
+   * { ms }: busy loop (CPU-bound work). Up to one heartbeat interval it runs in one go; longer
+   * runs work in slices of ctx.heartbeatMs, calling working() and yielding between them, so the
+   * heartbeat reaches the server (nothing is written while the thread spins) and an abort is seen.
+   */
+  cpu: (task, ctx) => {
     const ms = field(task.payload, 'ms', isNumber);
-    const end = performance.now() + ms;
-    let n = 0;
-    while (performance.now() < end) n++;
-    return { iterations: n };
+    const beat = ctx.heartbeatMs;
+    if (ms <= beat) return { iterations: spin(ms) };
+    return (async () => {
+      let n = 0;
+      for (let done = 0; done < ms; done += beat) {
+        n += spin(Math.min(beat, ms - done));
+        ctx.working();
+        await new Promise((r) => setImmediate(r));
+        if (ctx.signal.aborted) throw new Error('aborted');
+      }
+      return { iterations: n };
+    })();
   },
 };
 

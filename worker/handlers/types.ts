@@ -14,6 +14,11 @@ export interface TaskContext {
   log(...args: unknown[]): void;
   /** Tells JetStream the task is still being worked on (resets ack wait and the task timeout). */
   working(): void;
+  /**
+   * How often long work should call working() (or progress()) to stay alive: a quarter of the
+   * consumer's ack wait, between 100 ms and 10 s.
+   */
+  heartbeatMs: number;
 }
 
 export type TaskHandler = (task: Task, ctx: TaskContext) => Promise<unknown> | unknown;

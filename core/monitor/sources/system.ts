@@ -1,6 +1,6 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { MonitorClient, MonitorSourceInfo } from '../../../api/features/monitor';
-import { connectOptions } from '../../connections/connect-options';
+import { connectOptions } from '../../../nats/connect-options';
 import type { ResolvedProfile } from '../../connections/profile-store';
 import { collectReplies } from './collect';
 import {

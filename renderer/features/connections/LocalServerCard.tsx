@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api } from '../../api';
-import { useUi } from '../../app/ui-store';
+import { useUi } from '../../ui/ui-store';
 import { toastError } from '../toasts/store';
 import { useConnections } from './store';
 

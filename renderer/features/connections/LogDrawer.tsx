@@ -1,6 +1,6 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { api } from '../../api';
-import { useUi } from '../../app/ui-store';
+import { useUi } from '../../ui/ui-store';
 import { Modal } from '../../ui/Modal';
 import { ErrorState, Skeleton } from '../../ui/States';
 import { toEnvelope } from '../toasts/store';

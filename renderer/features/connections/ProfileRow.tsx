@@ -1,5 +1,5 @@
 import type { ConnectionProfile, TestResult } from '../../../api/features/connections';
-import { describeStatus } from '../../app/StatusBar';
+import { describeStatus } from './describe-status';
 import { AUTH_KINDS } from './profile-form-model';
 import { useConnections } from './store';
 import { TestResultView } from './TestResultView';

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../../api';
+import { routeParams, useRoute } from '../../navigation';
 import { isValidSubject } from '../../../api/features/streams';
 import type { PageStart, ReadMethod } from '../../../api/features/messages';
 import { ScreenHeader } from '../../ui/ScreenHeader';
@@ -23,10 +24,7 @@ const METHOD_NOTE: Record<ReadMethod, string> = {
   direct_get: 'read with direct get: nothing is consumed',
 };
 
-function streamFromHash(): string | undefined {
-  const q = location.hash.split('?')[1];
-  return q ? (new URLSearchParams(q).get('stream') ?? undefined) : undefined;
-}
+const streamFromHash = () => routeParams('messages').stream;
 
 type StartKind = PageStart['kind'];
 type Dialog = { kind: 'replay' | 'export'; seqs: number[] } | { kind: 'import' };
@@ -68,12 +66,10 @@ export function MessagesScreen() {
         else if (!cur || !names.includes(cur)) selectStream(names[0]);
       })
       .catch(() => setStreams([]));
-    const onHash = () => {
+    return useRoute.subscribe(() => {
       const w = streamFromHash();
       if (w && w !== useMessages.getState().stream) selectStream(w);
-    };
-    window.addEventListener('hashchange', onHash);
-    return () => window.removeEventListener('hashchange', onHash);
+    });
   }, [connected]);
 
   // (Re)load whenever the stream or the filter changes.

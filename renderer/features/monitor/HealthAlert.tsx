@@ -1,4 +1,4 @@
-import { navigate } from '../../app/router';
+import { navigate } from '../../navigation';
 import { useConnections } from '../connections/store';
 import { useHealth, useHealthLoaded } from './health-store';
 

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import type { HealthStatus } from '../../../api/features/monitor';
-import { navigate } from '../../app/router';
+import { navigate } from '../../navigation';
 import { HealthBadge } from '../../ui/HealthBadge';
 import { useHealth, useHealthLoaded } from './health-store';
 import { useMonitor } from './store';

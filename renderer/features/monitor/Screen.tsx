@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api } from '../../api';
-import { navigate } from '../../app/router';
+import { navigate } from '../../navigation';
 import { HealthBadge } from '../../ui/HealthBadge';
 import { ScreenHeader } from '../../ui/ScreenHeader';
 import { EmptyState, ErrorState, Skeleton } from '../../ui/States';

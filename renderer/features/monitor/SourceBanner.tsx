@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { MonitorSourceInfo, MonitorSourceKind } from '../../../api/features/monitor';
-import { navigate } from '../../app/router';
+import { navigate } from '../../navigation';
 
 export const SOURCE_LABEL: Record<MonitorSourceKind, string> = {
   system: 'System account',

@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type { MonitorAlert } from '../../../api/features/monitor';
 import { api } from '../../api';
-import { navigate } from '../../app/router';
+import { navigate } from '../../navigation';
 
 export type BrowserNotificationState = NotificationPermission | 'unsupported' | 'desktop';
 

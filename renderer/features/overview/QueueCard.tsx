@@ -1,7 +1,7 @@
 import type { QueueStatus, StatusCounts } from '../../../api/features/tasks';
 import type { PoolStatus } from '../../../api/features/workers';
 import { api } from '../../api';
-import { navigate } from '../../app/router';
+import { navigate, type ScreenId } from '../../navigation';
 import { formatCount } from '../../ui/format';
 import { usePolling } from '../../ui/usePolling';
 import { useTasks } from '../tasks/store';
@@ -33,7 +33,7 @@ async function fetchSnapshot(): Promise<QueueSnapshot> {
 function nextStep(s: QueueSnapshot): {
   text: string;
   action: string;
-  screen: string;
+  screen: ScreenId;
   tab?: 'dead';
   testId: string;
 } {

@@ -1,7 +1,7 @@
 import type { ServerOverview } from '../../../api/features/connections';
 import { api } from '../../api';
-import { describeStatus } from '../../app/StatusBar';
-import { navigate } from '../../app/router';
+import { describeStatus } from '../connections/describe-status';
+import { navigate } from '../../navigation';
 import { formatBytes, formatCount, formatRtt } from '../../ui/format';
 import { ScreenHeader } from '../../ui/ScreenHeader';
 import { EmptyState, ErrorState, Skeleton } from '../../ui/States';

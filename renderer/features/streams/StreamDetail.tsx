@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '../../api';
 import { isValidSubject, type SourceView, type StreamDetail as Detail } from '../../../api/features/streams';
-import { navigate } from '../../app/router';
+import { navigate } from '../../navigation';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { JsonView } from '../../ui/JsonView';
 import { Modal } from '../../ui/Modal';
@@ -55,7 +55,7 @@ export function StreamDetail({ name, onClose }: { name: string; onClose: () => v
       <div className="detail-actions actions">
         <button
           className="btn primary"
-          onClick={() => navigate(`messages?stream=${encodeURIComponent(name)}`)}
+          onClick={() => navigate('messages', { stream: name })}
           data-testid="browse-messages"
         >
           Browse messages

@@ -1,9 +1,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Registry } from 'prom-client';
-import type { Core } from '../core';
-import { createMetricsRegistry, type MetricsReader } from './prometheus';
-import { monitorOf } from './runtime';
+import type { MetricsReader } from './inputs';
+import { createMetricsRegistry } from './prometheus';
 
 export interface MetricsServer {
   port: number;
@@ -13,21 +12,16 @@ export interface MetricsServer {
 
 /**
  * A plain HTTP server answering `GET /metrics` on 127.0.0.1, for the desktop app's optional
- * metrics port and `jetdeck worker --metrics-port P`. `target` is a core, a prom-client registry,
- * or a reader of plain numbers (e.g. `() => ({ pool: pool.metricsSnapshot() })`), so a bare worker
- * process needs no core. Port 0 picks a free one.
+ * metrics port and `jetdeck worker --metrics-port P`. `target` is a prom-client registry (the
+ * core's monitor has one) or a reader of plain numbers (e.g. `() => ({ pool: pool.metricsSnapshot() })`),
+ * so a bare worker process needs no core. Port 0 picks a free one.
  */
 export async function createMetricsServer(
-  target: Core | Registry | MetricsReader,
+  target: Registry | MetricsReader,
   port: number,
   host = '127.0.0.1',
 ): Promise<MetricsServer> {
-  const registry =
-    target instanceof Registry
-      ? target
-      : typeof target === 'function'
-        ? createMetricsRegistry(target)
-        : monitorOf(target).registry;
+  const registry = target instanceof Registry ? target : createMetricsRegistry(target);
   const server = createServer((req, res) => {
     if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found; try GET /metrics\n');

@@ -13,7 +13,7 @@ export type PubAckReply =
    * The server refused it (a JetStream API error). A resend cannot help, except after code 503
    * ("JetStream system temporarily unavailable", e.g. while a restarted server loads its store).
    */
-  | { kind: 'rejected'; error: string; code?: number }
+  | { kind: 'rejected'; error: string; code?: number; errCode?: number }
   /** No body: 503 (no stream captures the subject) or another status. */
   | { kind: 'status'; code: number; description: string }
   | { kind: 'unreadable' };
@@ -30,8 +30,14 @@ export function readPubAck(m: Msg): PubAckReply {
   const text = decoder.decode(m.data);
   if (text.includes('"error"')) {
     try {
-      const e = (JSON.parse(text) as { error?: { description?: string; code?: number } }).error;
-      return { kind: 'rejected', error: e?.description ?? 'publish rejected', code: e?.code };
+      const e = (JSON.parse(text) as { error?: { description?: string; code?: number; err_code?: number } })
+        .error;
+      return {
+        kind: 'rejected',
+        error: e?.description ?? 'publish rejected',
+        code: e?.code,
+        errCode: e?.err_code,
+      };
     } catch {
       return { kind: 'unreadable' };
     }
@@ -41,9 +47,22 @@ export function readPubAck(m: Msg): PubAckReply {
   return { kind: 'ack', seq: parseInt(text.slice(at + 6), 10), duplicate: DUPLICATE.test(text) };
 }
 
+/**
+ * JetStream's "store failed" (err_code 10077) and "insufficient resources" (10023) come with
+ * code 503 too, but are final: a stream with `discard: new` at its max_bytes / max_msgs /
+ * max_msgs_per_subject ("maximum bytes exceeded"...), or an account out of storage. A resend
+ * is refused the same way until someone makes room.
+ */
+const STORE_FULL_ERR_CODES = new Set([10077, 10023]);
+
+/** The stream (or the account) refused to store the message for lack of room: final. */
+export function isStreamFull(r: PubAckReply): boolean {
+  return r.kind === 'rejected' && r.errCode !== undefined && STORE_FULL_ERR_CODES.has(r.errCode);
+}
+
 /** A 503 with or without a body: no stream (yet), or JetStream not ready. Worth a retry for a while. */
 export function isUnavailable(r: PubAckReply): boolean {
-  return (r.kind === 'status' || r.kind === 'rejected') && r.code === 503;
+  return (r.kind === 'status' || r.kind === 'rejected') && r.code === 503 && !isStreamFull(r);
 }
 
 /** The reply token after `<inbox>.`, as a number (numbers hash cheaper than strings). */

@@ -1,17 +1,13 @@
 import { Registry, type Metric } from 'prom-client';
+import { LATENCY_BUCKETS_MS } from '../latency-histogram';
 import type { MonitorServer } from '../../api/features/monitor';
-import type { RawConsumerInfo, RawStreamInfo } from './js-lister';
-import { LATENCY_BUCKETS_MS } from './latency-histogram';
-import type { PoolMetricsSnapshot } from './pool-metrics';
-
-/** What /metrics reports; every part is optional (a bare `jetdeck worker` has only the pool). */
-export interface MetricsInputs {
-  pool?: PoolMetricsSnapshot;
-  consumers?: RawConsumerInfo[];
-  streams?: RawStreamInfo[];
-  servers?: MonitorServer[];
-}
-export type MetricsReader = () => MetricsInputs;
+import type {
+  MetricsInputs,
+  MetricsReader,
+  PoolMetricsSnapshot,
+  RawConsumerInfo,
+  RawStreamInfo,
+} from './inputs';
 
 type Labels = Record<string, string | number>;
 interface Value {

@@ -1,10 +1,9 @@
 import { jetstreamManager, type ConsumerInfo } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { TASKS_STREAM } from '../../api/task-wire';
-import type { Lane } from '../../worker/topology';
-import type { RawConsumerInfo } from '../monitor/js-lister';
-import { createMetricsServer, type MetricsServer } from '../monitor/metrics-server';
-import type { PoolMetricsSnapshot } from '../monitor/pool-metrics';
+import type { Lane } from '../../nats/topology';
+import type { PoolMetricsSnapshot, RawConsumerInfo } from '../../nats/metrics/inputs';
+import { createMetricsServer, type MetricsServer } from '../../nats/metrics/metrics-server';
 
 /** How often the lane consumers' pending / ack pending are read (one INFO per lane). */
 export const CONSUMER_POLL_MS = 5000;

@@ -3,16 +3,17 @@ import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { z } from 'zod';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { natsUrlSchema } from '../../api/features/connections';
+import { natsUrlSchema, type AuthInput } from '../../api/features/connections';
+import { splitUrlCredentials } from '../../api/nats-url';
 import { taskTypeSchema } from '../../api/task-wire';
-import { resolveHandlers } from '../../worker/handlers/load';
-import { WorkerRuntime } from '../../worker/runtime';
-import { lanesFor } from '../../worker/topology';
-import { connectOptions } from '../connections/connect-options';
-import type { PoolMetricsSnapshot } from '../monitor/pool-metrics';
-import { WorkerPool } from '../workers/pool';
+import { resolveHandlers } from '../handlers/load';
+import { WorkerRuntime } from '../runtime';
+import { lanesFor } from '../../nats/topology';
+import { connectOptions } from '../../nats/connect-options';
+import type { PoolMetricsSnapshot } from '../../nats/metrics/inputs';
+import { WorkerPool } from '../pool';
 import type { PoolStatus, WorkerStatsSnapshot } from '../../api/features/workers';
-import { startWorkerMetrics, type WorkerMetrics } from './worker-metrics';
+import { startWorkerMetrics, type WorkerMetrics } from './metrics';
 
 /**
  * `jetdeck worker`: the same runtime as the in-process pool, headless, so processes on many
@@ -144,9 +145,13 @@ const line = (name: string, msg: string) =>
 
 export async function runWorker(flags: WorkerFlags, cmd: Command): Promise<void> {
   const name = flags.name ?? `${hostname()}-${process.pid}`;
-  const auth = flags.creds
-    ? ({ kind: 'creds', credsFile: resolve(flags.creds) } as const)
-    : ({ kind: 'none' } as const);
+  // `nats://user:pass@host` or `nats://token@host`: the credentials leave the URL, so no log
+  // line, status or service info can show them.
+  const { servers, auth: urlAuth } = splitUrlCredentials(flags.nats);
+  if (urlAuth && flags.creds) throw new Error('give credentials in the --nats URL or --creds, not both');
+  const auth: AuthInput = flags.creds
+    ? { kind: 'creds', credsFile: resolve(flags.creds) }
+    : (urlAuth ?? { kind: 'none' });
   const handlersPath = flags.handlers ? resolve(flags.handlers) : undefined;
   let snapshot: () => WorkerStatsSnapshot;
   let metrics: () => PoolMetricsSnapshot;
@@ -159,7 +164,7 @@ export async function runWorker(flags: WorkerFlags, cmd: Command): Promise<void>
     let last = '';
     const pool = new WorkerPool(
       {
-        connect: { servers: flags.nats, auth },
+        connect: { servers, auth },
         threads: flags.threads,
         concurrency: flags.concurrency,
         types: flags.types,
@@ -180,15 +185,14 @@ export async function runWorker(flags: WorkerFlags, cmd: Command): Promise<void>
     snapshot = () => poolSnapshot(pool.status());
     metrics = () => pool.metricsSnapshot();
     // The threads have their own connections; consumer info for /metrics needs one here.
-    if (served)
-      metricsNc = await connect(connectOptions({ servers: flags.nats, auth }, { name: `${name}-metrics` }));
+    if (served) metricsNc = await connect(connectOptions({ servers, auth }, { name: `${name}-metrics` }));
     shutdown = async (graceful) => {
       await pool.stop(graceful);
       await metricsNc?.close();
     };
   } else {
     const handlers = await resolveHandlers(handlersPath);
-    const nc: NatsConnection = await connect(connectOptions({ servers: flags.nats, auth }, { name }));
+    const nc: NatsConnection = await connect(connectOptions({ servers, auth }, { name }));
     const runtime = new WorkerRuntime({
       nc,
       name,
@@ -207,7 +211,7 @@ export async function runWorker(flags: WorkerFlags, cmd: Command): Promise<void>
     snapshot = () => runtime.snapshot();
     metrics = () => {
       const s = runtime.snapshot();
-      const latency = runtime.stats.latency.buckets.snapshot();
+      const latency = runtime.stats.latency.snapshot();
       return { processed: s.processed, failed: s.failed, retried: s.retried, inFlight: s.inFlight, latency };
     };
     metricsNc = nc;

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { credsAuthenticator, nkeyAuthenticator, type ConnectionOptions } from '@nats-io/transport-node';
-import type { AuthInput } from '../../api/features/connections';
-import { ApiError } from '../../api/errors';
-import type { ResolvedProfile } from './profile-store';
+import type { AuthInput, ConnectionProfile } from '../api/features/connections';
+import { ApiError } from '../api/errors';
 
 /** Options every JetDeck connection shares: reconnect forever, no async stack capture. */
 export const BASE_OPTIONS: ConnectionOptions = {
@@ -50,10 +49,14 @@ export function authOptions(auth: AuthInput): ConnectionOptions {
   }
 }
 
-export function connectOptions(
-  profile: Pick<ResolvedProfile, 'servers' | 'auth' | 'tls'>,
-  extra: ConnectionOptions = {},
-): ConnectionOptions {
+/** Where and how to connect: a stored profile, a pool thread's config, `jetdeck worker` flags. */
+export interface ConnectTarget {
+  servers: string[];
+  auth: AuthInput;
+  tls?: ConnectionProfile['tls'];
+}
+
+export function connectOptions(profile: ConnectTarget, extra: ConnectionOptions = {}): ConnectionOptions {
   const tls = profile.tls?.enabled
     ? {
         caFile: profile.tls.caFile || undefined,

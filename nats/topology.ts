@@ -1,31 +1,80 @@
 import {
+  AckPolicy,
+  DeliverPolicy,
+  DiscardPolicy,
   JetStreamApiCodes,
   JetStreamApiError,
+  RetentionPolicy,
+  StorageType,
   type ConsumerConfig,
+  type ConsumerInfo,
   type JetStreamManager,
   type StreamConfig,
 } from '@nats-io/jetstream';
-import { millis } from '@nats-io/transport-node';
-import type {
-  ApplyTopologyResult,
-  TopologyDiff,
-  TopologyItem,
-  TopologyReport,
-} from '../../api/features/tasks';
+import { millis, nanos } from '@nats-io/transport-node';
+import type { ApplyTopologyResult, TopologyDiff, TopologyItem, TopologyReport } from '../api/features/tasks';
 import {
+  LANE_CONSUMER_SETTINGS,
   SUBJECTS,
+  TASKS_DUPLICATE_WINDOW_MS,
+  TASKS_MAX_AGE_MS,
   TASKS_STREAM,
+  TASKS_STREAM_SUBJECTS,
   TASK_WORKERS_CONSUMER,
   TASK_WORKERS_HIGH_CONSUMER,
   typedLaneConsumer,
-} from '../../api/task-wire';
-import { desiredConsumerConfig, desiredStreamConfig } from '../../worker/topology';
+} from '../api/task-wire';
 
 /**
- * The TASKS stream and its lane consumers: created when missing, compared field by field when
- * present. An existing config that differs is reported, never overwritten; `applyTopology`
- * changes what the server can change in place and explains the rest.
+ * The TASKS stream and its lane consumers, for the core and the worker alike: created when
+ * missing, compared field by field when present. An existing config that differs is reported,
+ * never overwritten; `applyTopology` changes what the server can change in place and explains
+ * the rest. Safe to call from many processes at once.
  */
+
+export interface Lane {
+  consumer: string;
+  subject: string;
+}
+
+export const HIGH_LANE: Lane = { consumer: TASK_WORKERS_HIGH_CONSUMER, subject: SUBJECTS.high };
+export const NORMAL_LANE: Lane = { consumer: TASK_WORKERS_CONSUMER, subject: SUBJECTS.new };
+export const typedLane = (type: string): Lane => ({
+  consumer: typedLaneConsumer(type),
+  subject: SUBJECTS.typed(type),
+});
+
+/** A general pool takes the high lane before the normal one; a typed pool only its types' lanes. */
+export function lanesFor(types?: string[]): Lane[] {
+  return types && types.length > 0 ? types.map(typedLane) : [HIGH_LANE, NORMAL_LANE];
+}
+
+export function wantedStreamConfig(replicas = 1): Partial<StreamConfig> & { name: string } {
+  return {
+    name: TASKS_STREAM,
+    subjects: [...TASKS_STREAM_SUBJECTS],
+    storage: StorageType.File,
+    // Limits, not WorkQueue: finished tasks stay replayable for max_age.
+    retention: RetentionPolicy.Limits,
+    max_age: nanos(TASKS_MAX_AGE_MS),
+    duplicate_window: nanos(TASKS_DUPLICATE_WINDOW_MS),
+    num_replicas: replicas,
+    discard: DiscardPolicy.Old,
+  };
+}
+
+export function wantedLaneConfig(lane: Lane): Partial<ConsumerConfig> & { durable_name: string } {
+  return {
+    durable_name: lane.consumer,
+    filter_subject: lane.subject,
+    ack_policy: AckPolicy.Explicit,
+    // "all": nothing published before the consumer existed is skipped.
+    deliver_policy: DeliverPolicy.All,
+    max_deliver: LANE_CONSUMER_SETTINGS.max_deliver,
+    ack_wait: nanos(LANE_CONSUMER_SETTINGS.ack_wait_ms),
+    max_ack_pending: LANE_CONSUMER_SETTINGS.max_ack_pending,
+  };
+}
 
 interface Field<C> {
   path: string;
@@ -39,11 +88,6 @@ interface Field<C> {
   /** Compare as sets (subjects). */
   set?: boolean;
 }
-
-/** One source of truth for the wanted configs: the worker creates the same ones on its own. */
-export const wantedStreamConfig = desiredStreamConfig;
-export const wantedLaneConfig = (durable: string, filter: string): Partial<ConsumerConfig> =>
-  desiredConsumerConfig({ consumer: durable, subject: filter });
 
 const RECREATE_STREAM =
   'the server cannot change this on an existing stream: the stream must be recreated (its messages are lost)';
@@ -172,6 +216,7 @@ function showDuration(v: unknown): unknown {
   return `${ms}ms`;
 }
 
+/** The stream or consumer asked about does not exist (the one test for it, core and worker alike). */
 export function isNotFound(err: unknown): boolean {
   return (
     err instanceof JetStreamApiError &&
@@ -180,20 +225,13 @@ export function isNotFound(err: unknown): boolean {
 }
 
 /** The fixed lanes plus any typed lanes that already exist on the stream. */
-async function laneSpecs(
-  jsm: JetStreamManager,
-  streamExists: boolean,
-): Promise<{ durable: string; filter: string }[]> {
-  const lanes: { durable: string; filter: string }[] = [
-    { durable: TASK_WORKERS_CONSUMER, filter: SUBJECTS.new },
-    { durable: TASK_WORKERS_HIGH_CONSUMER, filter: SUBJECTS.high },
-  ];
+async function laneSpecs(jsm: JetStreamManager, streamExists: boolean): Promise<Lane[]> {
+  const lanes: Lane[] = [NORMAL_LANE, HIGH_LANE];
   if (!streamExists) return lanes;
   const prefix = typedLaneConsumer('');
   for await (const ci of jsm.consumers.list(TASKS_STREAM)) {
     const name = ci.config.durable_name ?? ci.name;
-    if (name.startsWith(prefix))
-      lanes.push({ durable: name, filter: SUBJECTS.typed(name.slice(prefix.length)) });
+    if (name.startsWith(prefix)) lanes.push(typedLane(name.slice(prefix.length)));
   }
   return lanes;
 }
@@ -249,15 +287,11 @@ export async function inspectTopology(
   return summarize(report);
 }
 
-async function inspectLane(
-  jsm: JetStreamManager,
-  lane: { durable: string; filter: string },
-  create: boolean,
-): Promise<TopologyItem> {
-  const item: TopologyItem = { kind: 'consumer', name: lane.durable, state: 'ok', diff: [] };
-  const wanted = wantedLaneConfig(lane.durable, lane.filter);
+async function inspectLane(jsm: JetStreamManager, lane: Lane, create: boolean): Promise<TopologyItem> {
+  const item: TopologyItem = { kind: 'consumer', name: lane.consumer, state: 'ok', diff: [] };
+  const wanted = wantedLaneConfig(lane);
   try {
-    const ci = await jsm.consumers.info(TASKS_STREAM, lane.durable);
+    const ci = await jsm.consumers.info(TASKS_STREAM, lane.consumer);
     item.diff = stripWhy(diffConsumer(ci.config, wanted));
     if (item.diff.length) item.state = 'differs';
   } catch (err) {
@@ -276,13 +310,89 @@ async function inspectLane(
 
 /** Creates the durable of a typed lane if it is missing (idempotent, same config as the fixed lanes). */
 export async function ensureTypedLane(jsm: JetStreamManager, type: string): Promise<void> {
-  const durable = typedLaneConsumer(type);
+  const lane = typedLane(type);
   try {
-    await jsm.consumers.info(TASKS_STREAM, durable);
+    await jsm.consumers.info(TASKS_STREAM, lane.consumer);
   } catch (err) {
     if (!isNotFound(err)) throw err;
-    await jsm.consumers.add(TASKS_STREAM, wantedLaneConfig(durable, SUBJECTS.typed(type)));
+    await jsm.consumers.add(TASKS_STREAM, wantedLaneConfig(lane));
   }
+}
+
+export interface TopologyResult {
+  /** Human-readable differences between what exists and what JetDeck would create. */
+  warnings: string[];
+  /** The lane consumers' actual settings (existing ones may differ from ours). */
+  consumers: Record<string, ConsumerInfo>;
+}
+
+/** One line per difference, for a worker's log. */
+const warningsOf = (diff: TopologyDiff[]) =>
+  diff.map(
+    (d) => `${d.path}: is ${JSON.stringify(d.current)}, JetDeck would use ${JSON.stringify(d.wanted)}`,
+  );
+
+/** Creates the stream if missing; returns differences of an existing one. */
+export async function ensureStream(jsm: JetStreamManager, replicas = 1): Promise<string[]> {
+  try {
+    const info = await jsm.streams.info(TASKS_STREAM);
+    return warningsOf(diffStream(info.config, replicas));
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+  }
+  try {
+    await jsm.streams.add(wantedStreamConfig(replicas));
+  } catch (err) {
+    // Another process created it between our info and add: use theirs.
+    const exists = await jsm.streams.info(TASKS_STREAM).catch(() => undefined);
+    if (!exists) throw err;
+  }
+  return [];
+}
+
+/** Creates one lane consumer if missing; an existing one is returned unchanged, with differences. */
+export async function ensureLaneConsumer(
+  jsm: JetStreamManager,
+  lane: Lane,
+  /** Recreating a consumer deleted under a running worker: start here, not at the stream's beginning. */
+  since?: Date,
+): Promise<{ info: ConsumerInfo; warnings: string[] }> {
+  const want = wantedLaneConfig(lane);
+  const create = since
+    ? { ...want, deliver_policy: DeliverPolicy.StartTime, opt_start_time: since.toISOString() }
+    : want;
+  const existing = async () => {
+    const info = await jsm.consumers.info(TASKS_STREAM, lane.consumer);
+    return { info, warnings: warningsOf(diffConsumer(info.config, want)) };
+  };
+  try {
+    return await existing();
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+  }
+  try {
+    return { info: await jsm.consumers.add(TASKS_STREAM, create), warnings: [] };
+  } catch (err) {
+    // Created concurrently (possibly with another config): read it back and use it.
+    return existing().catch(() => {
+      throw err;
+    });
+  }
+}
+
+/** Stream plus every lane consumer `lanes` needs. Safe to call from many workers at once. */
+export async function ensureTopology(
+  jsm: JetStreamManager,
+  opts: { lanes?: Lane[]; replicas?: number } = {},
+): Promise<TopologyResult> {
+  const warnings = await ensureStream(jsm, opts.replicas);
+  const consumers: Record<string, ConsumerInfo> = {};
+  for (const lane of opts.lanes ?? lanesFor()) {
+    const r = await ensureLaneConsumer(jsm, lane);
+    consumers[lane.consumer] = r.info;
+    warnings.push(...r.warnings);
+  }
+  return { warnings, consumers };
 }
 
 /**
@@ -320,10 +430,10 @@ export async function applyTopology(jsm: JetStreamManager, replicas: number): Pr
   }
   if (streamExists) {
     for (const lane of await laneSpecs(jsm, true)) {
-      const wanted = wantedLaneConfig(lane.durable, lane.filter);
+      const wanted = wantedLaneConfig(lane);
       let diff: (TopologyDiff & { why?: string })[];
       try {
-        diff = diffConsumer((await jsm.consumers.info(TASKS_STREAM, lane.durable)).config, wanted);
+        diff = diffConsumer((await jsm.consumers.info(TASKS_STREAM, lane.consumer)).config, wanted);
       } catch (err) {
         if (!isNotFound(err)) throw err;
         continue; // created below by inspectTopology
@@ -334,11 +444,11 @@ export async function applyTopology(jsm: JetStreamManager, replicas: number): Pr
       if (!fixable.length) continue;
       const patch: Record<string, unknown> = {};
       for (const d of fixable) {
-        const key = d.path.slice(`consumer.${lane.durable}.`.length) as keyof ConsumerConfig;
+        const key = d.path.slice(`consumer.${lane.consumer}.`.length) as keyof ConsumerConfig;
         patch[key] = wanted[key];
       }
       try {
-        await jsm.consumers.update(TASKS_STREAM, lane.durable, patch);
+        await jsm.consumers.update(TASKS_STREAM, lane.consumer, patch);
         updated.push(...fixable.map((d) => d.path));
       } catch (err) {
         for (const d of fixable)

@@ -9,10 +9,10 @@ import type {
   WorkerCard,
   WorkerState,
   WorkerStatsSnapshot,
-} from '../../api/features/workers';
-import type { MainToThread, ThreadConfig, ThreadConnectInfo, ThreadToMain } from '../../worker/protocol';
-import { LatencyHistogram, type LatencySnapshot } from '../monitor/latency-histogram';
-import type { PoolMetricsSnapshot } from '../monitor/pool-metrics';
+} from '../api/features/workers';
+import type { MainToThread, ThreadConfig, ThreadConnectInfo, ThreadToMain } from './protocol';
+import { LatencyHistogram, type LatencySnapshot } from '../nats/latency-histogram';
+import type { PoolMetricsSnapshot } from '../nats/metrics/inputs';
 
 /**
  * The in-process pool: N worker_threads, each with its own NATS connection and WorkerRuntime,
@@ -40,7 +40,7 @@ export interface PoolEvents {
 
 /**
  * Where the thread entry lives, in one place. From sources (tsx, vitest, bench) this file is
- * core/workers/pool.ts and the entry is worker/thread-entry.ts: a worker's `execArgv:
+ * worker/pool.ts and the entry is worker/thread-entry.ts next to it: a worker's `execArgv:
  * ['--import', 'tsx']` is ignored by Node 20 for loader hooks, so a tiny eval'd bootstrap
  * registers tsx inside the thread and then imports the .ts entry. In the electron-vite bundle
  * this code sits in the main bundle and the build emits the entry as a sibling
@@ -49,7 +49,7 @@ export interface PoolEvents {
 export function resolveThreadEntry(): { script: string | URL; eval: boolean } {
   const here = import.meta.url;
   if (/\.[mc]?ts$/.test(new URL(here).pathname)) {
-    const entry = new URL('../../worker/thread-entry.ts', here).href;
+    const entry = new URL('./thread-entry.ts', here).href;
     const tsxApi = tsxEsmApiUrl(here);
     const boot = `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); })`;
     return { script: boot, eval: true };

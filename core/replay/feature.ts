@@ -1,0 +1,168 @@
+import { createWriteStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { isAbsolute } from 'node:path';
+import type { JetStreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import {
+  MAX_EXPORT_CONTENT_BYTES,
+  type messagesMethods,
+  type ReplayMethodName,
+} from '../../api/features/messages';
+import { ApiError } from '../../api/errors';
+import type { Core } from '../core';
+import { parseJsonLines, toJsonLine, type ParsedLine } from '../messages/jsonl';
+import type { HandlersFor } from '../router';
+import { withApiErrors } from '../streams/api-errors';
+import { JobRegistry, PublishJob, type OutMsg } from './jobs';
+import { countSource, readSource, resolveSource, type ResolvedSource, type SourceSpec } from './source';
+import { ReplayTransform, type Target } from './transform';
+
+/**
+ * Registers replay and export/import: jobs that read a source range and publish it elsewhere
+ * (or to a file). Jobs are cancelled when the connection drops or the core is disposed.
+ */
+export function registerReplay(core: Core): void {
+  const jobs = new JobRegistry();
+  core.connections.onDisconnected(() => jobs.cancelAll());
+  core.onDispose(() => jobs.cancelAll());
+
+  const ctx = async (): Promise<{ nc: NatsConnection; jsm: JetStreamManager }> => {
+    const conn = core.connections.require();
+    return { nc: conn.nc, jsm: await conn.jsm() };
+  };
+
+  async function* exportLines(
+    nc: NatsConnection,
+    jsm: JetStreamManager,
+    spec: SourceSpec,
+  ): AsyncGenerator<string[]> {
+    const src = await resolveSource(nc, jsm, spec);
+    for await (const batch of readSource(nc, jsm, src)) yield batch.map(toJsonLine);
+  }
+
+  const handlers: Pick<HandlersFor<typeof messagesMethods>, ReplayMethodName> = {
+    'replay.dryRun': async ({ source, target }) => {
+      const { nc, jsm } = await ctx();
+      const src = await resolveSource(nc, jsm, source);
+      const transform = replayTransform(src, target);
+      const r = await countSource(nc, jsm, src);
+      return { ...r, sampleTarget: r.first ? transform.targetFor(r.first.subject) : undefined };
+    },
+
+    'replay.start': async ({ source, target, rate }) => {
+      const { nc, jsm } = await ctx();
+      const src = await resolveSource(nc, jsm, source);
+      const transform = replayTransform(src, target);
+      const { count } = await countSource(nc, jsm, src);
+      const job = new PublishJob(core.bus, 'replay', count);
+      async function* out(): AsyncGenerator<OutMsg[]> {
+        for await (const batch of readSource(nc, jsm, src)) {
+          const mapped: OutMsg[] = [];
+          for (const m of batch) {
+            const o = transform.apply(m, { seq: m.seq });
+            if (o) mapped.push(o);
+            else job.skip();
+          }
+          yield mapped;
+        }
+      }
+      jobs.add(job);
+      job.run(nc, rate, out());
+      return job.snapshot();
+    },
+    'replay.cancel': ({ jobId }) => {
+      const j = jobs.get(jobId);
+      j.cancel();
+      return j.snapshot();
+    },
+    'replay.status': ({ jobId }) => jobs.get(jobId).snapshot(),
+    'replay.list': () => ({ jobs: jobs.list() }),
+
+    'messages.export': async ({ source }) => {
+      const { nc, jsm } = await ctx();
+      const parts: string[] = [];
+      let bytes = 0;
+      let count = 0;
+      for await (const lines of exportLines(nc, jsm, source)) {
+        for (const l of lines) {
+          bytes += Buffer.byteLength(l) + 1;
+          if (bytes > MAX_EXPORT_CONTENT_BYTES) {
+            throw new ApiError(
+              'payload_too_large',
+              `export is larger than ${MAX_EXPORT_CONTENT_BYTES / 1024 / 1024} MB; use messages.exportToFile`,
+            );
+          }
+          parts.push(l);
+          count++;
+        }
+      }
+      return { content: parts.length ? parts.join('\n') + '\n' : '', count, bytes };
+    },
+
+    'messages.exportToFile': async ({ source, path }) => {
+      if (!isAbsolute(path))
+        throw new ApiError('invalid_input', 'path must be absolute (on the machine running JetDeck)');
+      const { nc, jsm } = await ctx();
+      const out = createWriteStream(path, { flags: 'w', mode: 0o600 });
+      const opened = new Promise<void>((resolve, reject) => {
+        out.once('open', () => resolve());
+        out.once('error', reject);
+      });
+      await opened.catch((err: Error) => {
+        throw new ApiError('invalid_input', `cannot write ${path}: ${err.message}`);
+      });
+      let bytes = 0;
+      let count = 0;
+      try {
+        for await (const lines of exportLines(nc, jsm, source)) {
+          const chunk = lines.join('\n') + '\n';
+          bytes += Buffer.byteLength(chunk);
+          count += lines.length;
+          if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
+        }
+      } finally {
+        await new Promise<void>((resolve) => out.end(() => resolve()));
+      }
+      return { path, count, bytes };
+    },
+
+    'messages.import': async ({ content, path, target, rate, renewMsgIds }) => {
+      const { nc } = await ctx();
+      let text = content;
+      if (path !== undefined) {
+        if (!isAbsolute(path))
+          throw new ApiError('invalid_input', 'path must be absolute (on the machine running JetDeck)');
+        text = await readFile(path, 'utf8').catch((err: Error) => {
+          throw new ApiError('invalid_input', `cannot read ${path}: ${err.message}`);
+        });
+      }
+      const lines = parseJsonLines(text ?? '');
+      const transform = new ReplayTransform({ stream: '', target, renewMsgIds, markReplay: false });
+      const job = new PublishJob(core.bus, 'import', lines.length);
+      async function* out(): AsyncGenerator<OutMsg[]> {
+        const mapped: OutMsg[] = [];
+        for (const l of lines as ParsedLine[]) {
+          const o = transform.apply(l, { line: l.line });
+          if (o) mapped.push({ ...o, timeMs: l.timeMs || undefined });
+          else job.skip();
+        }
+        yield mapped;
+      }
+      jobs.add(job);
+      job.run(nc, rate, out());
+      return job.snapshot();
+    },
+  };
+  core.router.register(withApiErrors(handlers));
+}
+
+/** A replay maps onto the target with fresh msg ids and `JetDeck-Replay-Of` on every message. */
+function replayTransform(src: ResolvedSource, target: Target): ReplayTransform {
+  return new ReplayTransform({
+    stream: src.stream,
+    target,
+    sourceFilter: src.kind === 'range' ? src.filter : undefined,
+    renewMsgIds: true,
+    markReplay: true,
+  });
+}

@@ -1,0 +1,45 @@
+import { cancelSchema, taskSchema, type Task } from '../../api/task-wire';
+
+const decoder = new TextDecoder();
+const TASK_ID = /^[A-Za-z0-9_.:-]{1,200}$/;
+const TASK_TYPE = /^[A-Za-z0-9_-]{1,128}$/;
+const PLAIN_TASK_KEYS = new Set(['id', 'type', 'payload', 'created_at', 'priority', 'max_attempts']);
+
+/**
+ * The common task shape checked by hand, as taskSchema would accept it: zod costs several µs
+ * per task. Anything else (metadata, unknown keys, a bad field) returns undefined and goes
+ * through taskSchema, which copies, strips and explains errors.
+ */
+export function plainTask(v: unknown): Task | undefined {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
+  const t = v as Record<string, unknown>;
+  for (const k in t) if (!PLAIN_TASK_KEYS.has(k)) return undefined;
+  if (typeof t.id !== 'string' || !TASK_ID.test(t.id)) return undefined;
+  if (typeof t.type !== 'string' || !TASK_TYPE.test(t.type)) return undefined;
+  if (typeof t.created_at !== 'string' || !('payload' in t)) return undefined;
+  if (t.priority !== undefined && t.priority !== 'normal' && t.priority !== 'high') return undefined;
+  const m = t.max_attempts;
+  if (m !== undefined && !(typeof m === 'number' && Number.isInteger(m) && m >= 1 && m <= 100))
+    return undefined;
+  return t as Task;
+}
+
+/** The task in a message body; throws an Error that says what is wrong with it. */
+export function parseTask(data: Uint8Array): Task {
+  const value: unknown = JSON.parse(decoder.decode(data));
+  const plain = plainTask(value);
+  if (plain) return plain;
+  const parsed = taskSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw new Error(parsed.error.issues.map((i) => `${i.path.join('.') || 'task'}: ${i.message}`).join('; '));
+}
+
+/** The id of a cancel request, or undefined for anything else. */
+export function parseCancel(data: Uint8Array): string | undefined {
+  try {
+    const r = cancelSchema.safeParse(JSON.parse(decoder.decode(data)));
+    return r.success ? r.data.id : undefined;
+  } catch {
+    return undefined;
+  }
+}
