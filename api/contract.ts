@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import type { EventSpec, MethodSpec } from './define';
 import { connectionsEvents, connectionsMethods } from './features/connections';
+import { jobsEvents, jobsMethods } from './features/jobs';
+import { filesMethods } from './features/files';
 import { messagesEvents, messagesMethods } from './features/messages';
 import { monitorEvents, monitorMethods } from './features/monitor';
 import { streamsEvents, streamsMethods } from './features/streams';
@@ -15,6 +17,8 @@ export const methods = {
   ...streamsMethods,
   ...messagesMethods,
   ...monitorMethods,
+  ...jobsMethods,
+  ...filesMethods,
 };
 export const events = {
   ...connectionsEvents,
@@ -23,6 +27,7 @@ export const events = {
   ...streamsEvents,
   ...messagesEvents,
   ...monitorEvents,
+  ...jobsEvents,
 };
 
 export type Methods = typeof methods;

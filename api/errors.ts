@@ -29,6 +29,8 @@ export interface ErrorEnvelope {
 export class ApiError extends Error {
   readonly code: ErrorCode;
   readonly detail?: unknown;
+  /** HTTP status when it differs from the code's usual one (415 for a refused charset). */
+  statusCode?: number;
   constructor(code: ErrorCode, message: string, detail?: unknown, name = 'ApiError') {
     super(message);
     this.name = name;

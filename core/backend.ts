@@ -2,6 +2,8 @@ import { registerConnections, LOCAL_PROFILE_ID, resolveForConnect } from './conn
 import { ApiError } from '../api/errors';
 import { serverLabel, splitUrlCredentials } from '../api/nats-url';
 import { Core, type CoreOptions } from './core';
+import { registerJobs } from './jobs/feature';
+import { registerFiles } from './files/feature';
 import { registerMessages } from './messages/feature';
 import { registerMonitor } from './monitor/feature';
 import { registerReplay } from './replay/feature';
@@ -29,6 +31,8 @@ export function createCore(opts: CoreOptions): Core {
   registerMessages(core);
   registerReplay(core);
   registerMonitor(core);
+  registerJobs(core);
+  registerFiles(core);
   return core;
 }
 

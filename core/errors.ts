@@ -10,7 +10,8 @@ import {
   UserAuthenticationExpiredError,
 } from '@nats-io/transport-node';
 import { JetStreamApiError } from '@nats-io/jetstream';
-import { ZodError } from 'zod';
+import { randomBytes } from 'node:crypto';
+import { ZodError, type z } from 'zod';
 import { ApiError } from '../api/errors';
 
 export { ApiError };
@@ -48,9 +49,49 @@ export function toApiError(err: unknown): ApiError {
   if (/maximum payload|max_payload|MAX_PAYLOAD/i.test(msg))
     return new ApiError('payload_too_large', msg, undefined, e.name);
   if (/tls|certificate|SSL/i.test(msg)) return new ApiError('tls_error', msg, undefined, e.name);
-  return new ApiError('internal', msg, { stack: e.stack }, e.name);
+  return internalError(e);
+}
+
+/**
+ * An unexpected error: its stack (and its message, which may quote data the caller should
+ * not see, e.g. a file's first bytes in a JSON parse error) goes to the log under a fresh id;
+ * clients get the code, a fixed message and that id, to find the log line.
+ */
+export function internalError(err: unknown): ApiError {
+  const errorId = randomBytes(6).toString('hex');
+  const e = err instanceof Error ? err : new Error(String(err));
+  console.error(`[jetdeck] internal error ${errorId}:`, e.stack ?? e.message);
+  return new ApiError('internal', `internal error (id ${errorId}); details are in the server log`, {
+    errorId,
+  });
+}
+
+/** A JSON.parse failure without the text it quotes (node puts the start of the input in its message). */
+export function jsonErrorMessage(err: unknown): string {
+  const pos = /position (\d+)/.exec(err instanceof Error ? err.message : '');
+  return pos ? `invalid JSON at position ${pos[1]}` : 'invalid JSON';
 }
 
 export function formatZodError(err: ZodError): string {
-  return err.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+  return issuesText(err.issues);
+}
+
+/**
+ * For a failed union, the branch worth reporting is the one the input was aiming at: prefer a
+ * branch whose complaint is not just "unrecognized keys" at its own level (strict unions).
+ */
+function issuesText(issues: readonly z.core.$ZodIssue[], prefix: readonly PropertyKey[] = []): string {
+  return issues
+    .map((i) => {
+      const path = [...prefix, ...i.path];
+      if (i.code === 'invalid_union' && i.errors.length > 0) {
+        const aimed =
+          i.errors.find(
+            (b) => b.length > 0 && !b.some((x) => x.code === 'unrecognized_keys' && x.path.length === 0),
+          ) ?? i.errors[0];
+        return issuesText(aimed, path);
+      }
+      return path.length ? `${path.map(String).join('.')}: ${i.message}` : i.message;
+    })
+    .join('; ');
 }

@@ -6,6 +6,7 @@ import {
   type MethodParsedInput,
 } from '../api/contract';
 import type { CallResult } from '../api/client';
+import { capDepth, exceedsDepth, MAX_INPUT_DEPTH } from '../api/depth';
 import { ApiError } from '../api/errors';
 import type { ClientScope } from './clients/client-scope';
 import { toApiError } from './errors';
@@ -53,10 +54,14 @@ export class Router {
     }
     const handler = this.handlers.get(name);
     if (!handler) throw new ApiError('unsupported', `method ${name} is not available in this build`);
+    if (exceedsDepth(input, MAX_INPUT_DEPTH)) {
+      throw new ApiError('invalid_input', `input is nested more than ${MAX_INPUT_DEPTH} levels deep`);
+    }
     const parsed = methods[name].input.safeParse(input);
     if (!parsed.success) throw toApiError(parsed.error);
     try {
-      return (await handler(parsed.data as never, ctx)) as MethodOutput<N>;
+      // Data other NATS clients wrote (task payloads) may be too deep to serialize: capped, not a 500.
+      return capDepth(await handler(parsed.data as never, ctx)) as MethodOutput<N>;
     } catch (err) {
       throw toApiError(err);
     }

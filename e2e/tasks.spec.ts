@@ -23,19 +23,21 @@ test.describe('tasks', () => {
   let dir: string;
   test.beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'jetdeck-e2e-handlers-'));
-    writeFileSync(join(dir, 'handlers.mjs'), HANDLERS);
   });
   test.afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   test('a failing task shows its error, lands in dead letters, and a retry from there succeeds', async ({
     app,
+    serve,
   }) => {
     const workers = new WorkersPage(app);
     const tasks = new TasksPage(app);
     const report = join(dir, 'report.csv');
+    // Handler modules come from the serve host's data folder, chosen there by the user.
+    writeFileSync(join(serve.dataDir, 'handlers', 'handlers.mjs'), HANDLERS);
 
     await workers.open();
-    await workers.start({ threads: 1, handlers: join(dir, 'handlers.mjs') });
+    await workers.start({ threads: 1, handlers: 'handlers.mjs' });
 
     await tasks.open();
     await expect(app.getByTestId('tasks-empty')).toContainText('No tasks yet');

@@ -1,13 +1,10 @@
 import { BrowserWindow, ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
-import { z } from 'zod';
 import type { CallResult } from '../api/client';
-import { ApiError } from '../api/errors';
 import { ClientScope } from '../core/clients/client-scope';
 import type { Core } from '../core/core';
 import { isAppUrl } from './app-url';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from './channels';
-
-const callArgsSchema = z.tuple([z.string().min(1).max(200), z.unknown()]);
+import { dispatchIpcCall } from './ipc-dispatch';
 
 /**
  * The Electron side of the one contract: a single invoke channel into the router and a single
@@ -37,21 +34,9 @@ export function registerIpcTransport(core: Core): () => void {
     return scope;
   };
 
-  ipcMain.handle(IPC_CALL_CHANNEL, async (event, ...args: unknown[]): Promise<CallResult> => {
+  ipcMain.handle(IPC_CALL_CHANNEL, (event, ...args: unknown[]): Promise<CallResult> => {
     const refusal = senderRefusal(event);
-    if (refusal) {
-      console.warn(`[jetdeck] refused IPC call: ${refusal}`);
-      return { ok: false, error: new ApiError('unauthorized', refusal).toEnvelope() };
-    }
-    const parsed = callArgsSchema.safeParse(args);
-    if (!parsed.success) {
-      return {
-        ok: false,
-        error: new ApiError('invalid_input', 'an IPC call is (method: string, input)').toEnvelope(),
-      };
-    }
-    const [method, input] = parsed.data;
-    return core.router.dispatch(method, input, { transport: 'ipc', client: scopeFor(event.sender) });
+    return dispatchIpcCall(core.router, refusal, args, refusal ? {} : { client: scopeFor(event.sender) });
   });
 
   const offBus = core.bus.onAny((topic, payload) => {

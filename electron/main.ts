@@ -4,6 +4,7 @@ import { autoConnect, createCore } from '../core/backend';
 import type { Core } from '../core/core';
 import { registerAppScheme, serveRendererFrom } from './app-protocol';
 import { APP_ENTRY_URL } from './app-url';
+import { installFilePicker } from './file-picker';
 import { registerIpcTransport } from './ipc-transport';
 import { launchOptionsFromEnv, type LaunchOptions } from './launch-options';
 import { installAppMenu } from './menu';
@@ -79,6 +80,7 @@ async function onReady(launch: LaunchOptions, metricsPort: number | undefined): 
     cipher: new SafeStorageCipher(dataDir),
   });
   registerIpcTransport(core);
+  installFilePicker(core);
   notifyMonitorAlerts(core.bus, focusWindow);
   if (metricsPort !== undefined) startMetricsPort(core, metricsPort);
   installAppMenu(() => mainWindow);

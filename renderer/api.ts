@@ -1,5 +1,6 @@
 import { createClient, type JetDeckClient, type Transport } from '../api/client';
 import type { PreloadApi } from '../api/preload-api';
+import { takePageToken } from './transport/page-token';
 import { createWsTransport } from './transport/ws-transport';
 
 /** The Electron preload exposes a Transport as `window.jetdeck`; check its shape before trusting it. */
@@ -16,5 +17,9 @@ function wsUrl(): string {
   return `${scheme}://${location.host}/ws`;
 }
 
+const preload = preloadTransport();
+/** The serve token this page was opened with (browser only; Electron needs none). */
+export const pageToken: string | undefined = preload ? undefined : takePageToken();
+
 /** The one typed client: components call `api.call(...)` and never know which transport carries it. */
-export const api: JetDeckClient = createClient(preloadTransport() ?? createWsTransport(wsUrl()));
+export const api: JetDeckClient = createClient(preload ?? createWsTransport(wsUrl(), { token: pageToken }));

@@ -11,20 +11,24 @@ export const natsUrlSchema = z
   });
 
 export const authSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('none') }),
-  z.object({
+  z.strictObject({ kind: z.literal('none') }),
+  z.strictObject({
     kind: z.literal('userpass'),
     user: z.string().min(1, 'user is required'),
     password: z.string().optional(),
   }),
-  z.object({ kind: z.literal('token'), token: z.string().optional() }),
-  z.object({ kind: z.literal('nkey'), seed: z.string().optional() }),
-  z.object({ kind: z.literal('creds'), credsFile: z.string().optional(), creds: z.string().optional() }),
+  z.strictObject({ kind: z.literal('token'), token: z.string().optional() }),
+  z.strictObject({ kind: z.literal('nkey'), seed: z.string().optional() }),
+  z.strictObject({
+    kind: z.literal('creds'),
+    credsFile: z.string().optional(),
+    creds: z.string().optional(),
+  }),
 ]);
 export type AuthInput = z.infer<typeof authSchema>;
 export type AuthKind = AuthInput['kind'];
 
-export const tlsSchema = z.object({
+export const tlsSchema = z.strictObject({
   enabled: z.boolean().default(false),
   caFile: z.string().optional(),
   certFile: z.string().optional(),
@@ -33,14 +37,14 @@ export const tlsSchema = z.object({
 });
 
 /** What the renderer sends to create or edit a profile. Secret fields left out keep their stored value. */
-export const profileInputSchema = z.object({
+export const profileInputSchema = z.strictObject({
   id: z.string().min(1).optional(),
   name: z.string().trim().min(1, 'name is required').max(100),
   servers: z.array(natsUrlSchema).min(1, 'at least one server URL'),
   auth: authSchema.default({ kind: 'none' }),
   tls: tlsSchema.optional(),
   /** Optional system-account credentials, used only by the monitor. */
-  system: z.object({ auth: authSchema }).optional(),
+  system: z.strictObject({ auth: authSchema }).optional(),
   /** HTTP monitoring URLs (http://host:8222) for the monitor. */
   monitorUrls: z.array(z.string().url()).optional(),
 });
@@ -162,8 +166,8 @@ export interface AppInfo {
   platform: string;
 }
 
-const idInput = z.object({ id: z.string().min(1) });
-const none = z.object({}).optional();
+const idInput = z.strictObject({ id: z.string().min(1) });
+const none = z.strictObject({}).optional();
 
 export const connectionsMethods = {
   'app.info': method(none).returns<AppInfo>(),
@@ -176,14 +180,14 @@ export const connectionsMethods = {
   'connections.disconnect': method(none).returns<ConnectionStatus>(),
   'connections.status': method(none).returns<ConnectionStatus>(),
   'connections.importContexts': method(
-    z.object({ dir: z.string().optional(), includeEnv: z.boolean().optional() }).optional(),
+    z.strictObject({ dir: z.string().optional(), includeEnv: z.boolean().optional() }).optional(),
   ).returns<ImportResult>(),
   'connections.overview': method(none).returns<ServerOverview>(),
   'localServer.status': method(none).returns<LocalServerStatus>(),
   'localServer.start': method(none).returns<LocalServerStatus>(),
   'localServer.stop': method(none).returns<LocalServerStatus>(),
   'localServer.log': method(
-    z.object({ tail: z.number().int().positive().max(10000).optional() }).optional(),
+    z.strictObject({ tail: z.number().int().positive().max(10000).optional() }).optional(),
   ).returns<{
     lines: string[];
   }>(),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { event, method } from '../define';
+import { hostFileNameSchema } from './files';
 import { jsNameSchema, subjectSchema } from './streams';
 
 /*
@@ -66,17 +67,17 @@ export const cursorSchema = z
   .regex(/^[ab]\d+$/, 'cursor must come from a previous page (a<seq> or b<seq>)');
 
 export const pageStartSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('first') }),
-  z.object({ kind: z.literal('last') }),
-  z.object({ kind: z.literal('seq'), seq: z.number().int().nonnegative() }),
-  z.object({ kind: z.literal('time'), time: timeInputSchema }),
-  z.object({ kind: z.literal('cursor'), cursor: cursorSchema }),
+  z.strictObject({ kind: z.literal('first') }),
+  z.strictObject({ kind: z.literal('last') }),
+  z.strictObject({ kind: z.literal('seq'), seq: z.number().int().nonnegative() }),
+  z.strictObject({ kind: z.literal('time'), time: timeInputSchema }),
+  z.strictObject({ kind: z.literal('cursor'), cursor: cursorSchema }),
 ]);
 export type PageStart = z.input<typeof pageStartSchema>;
 
 export const MAX_PAGE_SIZE = 500;
 
-export const pageInputSchema = z.object({
+export const pageInputSchema = z.strictObject({
   stream: jsNameSchema,
   start: pageStartSchema.default({ kind: 'first' }),
   /** Wildcards allowed. */
@@ -88,7 +89,7 @@ export const pageInputSchema = z.object({
 });
 export type PageInput = z.input<typeof pageInputSchema>;
 
-const seqRef = z.object({ stream: jsNameSchema, seq: z.number().int().positive() });
+const seqRef = z.strictObject({ stream: jsNameSchema, seq: z.number().int().positive() });
 
 // ---------- live tail ----------
 
@@ -115,9 +116,13 @@ export interface TailInfo {
 
 // ---------- replay / import jobs ----------
 
-/** Which messages: explicit sequences, or a range (by sequence and/or time) plus subject filter. */
+/**
+ * Which messages: explicit sequences, or a range (by sequence and/or time) plus subject filter.
+ * Both branches are strict, so a malformed `seqs` (empty, strings, zero, fractions, a string)
+ * can never fall through to the range branch and widen the selection to the whole stream.
+ */
 export const replaySourceSchema = z.union([
-  z.object({
+  z.strictObject({
     stream: jsNameSchema,
     seqs: z.array(z.number().int().positive()).min(1, 'select at least one message').max(1_000_000),
   }),
@@ -143,15 +148,15 @@ export type ReplaySource = z.input<typeof replaySourceSchema>;
  * replayed.new; "*" maps the n-th "*"; a target without wildcards is used as is.
  */
 export const replayTargetSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('original') }),
-  z.object({ kind: z.literal('subject'), subject: subjectSchema, from: subjectSchema.optional() }),
+  z.strictObject({ kind: z.literal('original') }),
+  z.strictObject({ kind: z.literal('subject'), subject: subjectSchema, from: subjectSchema.optional() }),
 ]);
 
 export const rateSchema = z.discriminatedUnion('mode', [
-  z.object({ mode: z.literal('max') }),
-  z.object({ mode: z.literal('perSecond'), perSecond: z.number().positive().max(10_000_000) }),
+  z.strictObject({ mode: z.literal('max') }),
+  z.strictObject({ mode: z.literal('perSecond'), perSecond: z.number().positive().max(10_000_000) }),
   /** Original spacing between messages, each wait capped at `maxWaitMs`, sped up by `speed`. */
-  z.object({
+  z.strictObject({
     mode: z.literal('original'),
     maxWaitMs: z.number().int().min(0).max(3_600_000).default(1000),
     speed: z.number().positive().max(1000).default(1),
@@ -159,7 +164,7 @@ export const rateSchema = z.discriminatedUnion('mode', [
 ]);
 export type RateInput = z.input<typeof rateSchema>;
 
-export const replayInputSchema = z.object({
+export const replayInputSchema = z.strictObject({
   source: replaySourceSchema,
   target: replayTargetSchema.default({ kind: 'original' }),
   rate: rateSchema.default({ mode: 'max' }),
@@ -202,17 +207,17 @@ export interface JobProgress {
 export const exportSelectionSchema = replaySourceSchema;
 
 export const importInputSchema = z
-  .object({
-    /** JSON Lines text, or `path` to a file on the machine running the core (in serve mode: the server). */
+  .strictObject({
+    /** JSON Lines text, or `file`: a name from `files.list({ folder: 'imports' })`. */
     content: z.string().optional(),
-    path: z.string().min(1).optional(),
+    file: hostFileNameSchema.optional(),
     target: replayTargetSchema.default({ kind: 'original' }),
     rate: rateSchema.default({ mode: 'max' }),
     /** Give messages that carry a Nats-Msg-Id a fresh one (re-import inside the dedup window). */
     renewMsgIds: z.boolean().default(false),
   })
-  .refine((v) => (v.content === undefined) !== (v.path === undefined), {
-    message: 'give exactly one of content or path',
+  .refine((v) => (v.content === undefined) !== (v.file === undefined), {
+    message: 'give exactly one of content or file',
   });
 export type ImportInput = z.input<typeof importInputSchema>;
 
@@ -229,7 +234,7 @@ export const messagesMethods = {
   }>(),
 
   'messages.tail.start': method(
-    z.object({
+    z.strictObject({
       stream: jsNameSchema,
       subject: subjectSchema.optional(),
       /** Most messages held between flushes or while paused; older ones are dropped and counted. */
@@ -237,27 +242,32 @@ export const messagesMethods = {
       previewBytes: previewBytesSchema,
     }),
   ).returns<TailInfo>(),
-  'messages.tail.pause': method(z.object({ tailId: z.string() })).returns<TailInfo>(),
-  'messages.tail.resume': method(z.object({ tailId: z.string() })).returns<TailInfo>(),
-  'messages.tail.stop': method(z.object({ tailId: z.string() })).returns<{ stopped: boolean }>(),
-  'messages.tail.list': method(z.object({}).optional()).returns<{ tails: TailInfo[] }>(),
+  'messages.tail.pause': method(z.strictObject({ tailId: z.string() })).returns<TailInfo>(),
+  'messages.tail.resume': method(z.strictObject({ tailId: z.string() })).returns<TailInfo>(),
+  'messages.tail.stop': method(z.strictObject({ tailId: z.string() })).returns<{ stopped: boolean }>(),
+  'messages.tail.list': method(z.strictObject({}).optional()).returns<{ tails: TailInfo[] }>(),
 
   'replay.dryRun': method(replayInputSchema).returns<DryRunResult>(),
   'replay.start': method(replayInputSchema).returns<JobProgress>(),
-  'replay.cancel': method(z.object({ jobId: z.string() })).returns<JobProgress>(),
-  'replay.status': method(z.object({ jobId: z.string() })).returns<JobProgress>(),
-  'replay.list': method(z.object({}).optional()).returns<{ jobs: JobProgress[] }>(),
+  'replay.cancel': method(z.strictObject({ jobId: z.string() })).returns<JobProgress>(),
+  'replay.status': method(z.strictObject({ jobId: z.string() })).returns<JobProgress>(),
+  'replay.list': method(z.strictObject({}).optional()).returns<{ jobs: JobProgress[] }>(),
 
   /** JSON Lines of a selection or range, returned as text (≤ 50 MB; larger: exportToFile). */
-  'messages.export': method(z.object({ source: exportSelectionSchema })).returns<{
+  'messages.export': method(z.strictObject({ source: exportSelectionSchema })).returns<{
     content: string;
     count: number;
     bytes: number;
   }>(),
-  /** Writes JSON Lines to `path` on the machine running the core (in serve mode: the server). */
+  /**
+   * Writes JSON Lines to `file` on the machine running the core: a name inside its exports
+   * folder (created or overwritten), or a file picked in the desktop app's save dialog.
+   */
   'messages.exportToFile': method(
-    z.object({ source: exportSelectionSchema, path: z.string().min(1) }),
+    z.strictObject({ source: exportSelectionSchema, file: hostFileNameSchema }),
   ).returns<{
+    file: string;
+    /** Where it was written on that machine. */
     path: string;
     count: number;
     bytes: number;

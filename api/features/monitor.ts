@@ -256,7 +256,7 @@ export interface MonitorSampleBatch {
 export const HISTORY_RANGES = ['5m', '1h', '24h'] as const;
 export type HistoryRange = (typeof HISTORY_RANGES)[number];
 
-export const historyInputSchema = z.object({
+export const historyInputSchema = z.strictObject({
   range: z.enum(HISTORY_RANGES).default('5m'),
   /** Another profile's persisted history; default: the active (or last active) profile. */
   profileId: z.string().min(1).optional(),
@@ -283,7 +283,7 @@ const levelSchema = z
   .refine((l) => l.warn === null || l.crit === null || l.warn <= l.crit, { message: 'warn must be ≤ crit' });
 export type ThresholdLevel = z.infer<typeof levelSchema>;
 
-export const consumerThresholdsSchema = z.object({
+export const consumerThresholdsSchema = z.strictObject({
   /** Messages not yet delivered (num_pending). */
   maxPending: levelSchema,
   /** Delivered but not acknowledged. */
@@ -293,7 +293,7 @@ export const consumerThresholdsSchema = z.object({
   /** Seconds since the last ack while work is waiting. */
   lastAckAgeSec: levelSchema,
 });
-export const streamThresholdsSchema = z.object({
+export const streamThresholdsSchema = z.strictObject({
   /** messages / max_msgs (0..1) where a limit is set. */
   msgsRatio: levelSchema,
   /** bytes / max_bytes (0..1) where a limit is set. */
@@ -304,7 +304,7 @@ export const streamThresholdsSchema = z.object({
 export type ConsumerThresholds = z.infer<typeof consumerThresholdsSchema>;
 export type StreamThresholds = z.infer<typeof streamThresholdsSchema>;
 
-export const thresholdsSchema = z.object({
+export const thresholdsSchema = z.strictObject({
   consumer: consumerThresholdsSchema,
   stream: streamThresholdsSchema,
   /** Per-object overrides: key `consumer:<stream>/<consumer>` or `stream:<stream>`. */
@@ -330,7 +330,7 @@ export interface MonitorConfig {
   notifications: NotificationLevel;
 }
 
-export const configSetSchema = z.object({
+export const configSetSchema = z.strictObject({
   intervalMs: z.number().int().min(250).max(60_000).optional(),
   thresholds: z
     .object({
@@ -455,14 +455,14 @@ export interface AdvisoriesBatch {
 
 // ─── Methods and events ─────────────────────────────────────────────────────────────────────
 
-const none = z.object({}).optional();
+const none = z.strictObject({}).optional();
 
 export const monitorMethods = {
   /** Which source is used and what more credentials would show. */
   'monitor.sources': method(none).returns<MonitorSourceInfo>(),
   /** Current normalised data of every known server (down ones included). */
   'monitor.servers': method(
-    z.object({ detail: z.boolean().default(true) }).default({ detail: true }),
+    z.strictObject({ detail: z.boolean().default(true) }).default({ detail: true }),
   ).returns<MonitorServersResult>(),
   'monitor.connz': method(connzInputSchema).returns<ConnzResult>(),
   'monitor.history': method(historyInputSchema).returns<MonitorHistory>(),
@@ -471,7 +471,9 @@ export const monitorMethods = {
   'monitor.advisories.list': method(advisoriesListSchema).returns<AdvisoriesPage>(),
   /** JSON Lines, one advisory per line (filtered like list). */
   'monitor.advisories.export': method(
-    z.object({ filter: advisoryFilterSchema, q: z.string().max(500).optional() }).default({ filter: {} }),
+    z
+      .strictObject({ filter: advisoryFilterSchema, q: z.string().max(500).optional() })
+      .default({ filter: {} }),
   ).returns<{ jsonl: string; count: number }>(),
   'monitor.advisories.clear': method(none).returns<{ cleared: number }>(),
   'monitor.health': method(none).returns<HealthMap>(),

@@ -72,7 +72,7 @@ const streamSourceSchema = z
     opt_start_seq: z.number().int().nonnegative().optional(),
     opt_start_time: z.string().optional(),
     filter_subject: z.string().optional(),
-    external: z.object({ api: z.string(), deliver: z.string().optional() }).optional(),
+    external: z.strictObject({ api: z.string(), deliver: z.string().optional() }).optional(),
     domain: z.string().optional(),
   })
   .loose();
@@ -125,7 +125,7 @@ export const streamConfigSchema = z
     metadata: z.record(z.string(), z.string()).optional(),
     compression: z.enum(['none', 's2']).optional(),
     first_seq: z.number().int().nonnegative().optional(),
-    subject_transform: z.object({ src: z.string().optional(), dest: z.string() }).loose().optional(),
+    subject_transform: z.strictObject({ src: z.string().optional(), dest: z.string() }).loose().optional(),
     consumer_limits: z
       .object({ inactive_threshold: nanos.optional(), max_ack_pending: z.number().int().optional() })
       .optional(),
@@ -236,16 +236,16 @@ export interface StreamDiff {
 }
 
 export const purgeSchema = z.discriminatedUnion('mode', [
-  z.object({ name: jsNameSchema, mode: z.literal('all') }),
-  z.object({ name: jsNameSchema, mode: z.literal('subject'), subject: subjectSchema }),
-  z.object({
+  z.strictObject({ name: jsNameSchema, mode: z.literal('all') }),
+  z.strictObject({ name: jsNameSchema, mode: z.literal('subject'), subject: subjectSchema }),
+  z.strictObject({
     name: jsNameSchema,
     mode: z.literal('upToSeq'),
     /** Purge everything below this sequence (it is kept). */
     seq: z.number().int().positive(),
     subject: subjectSchema.optional(),
   }),
-  z.object({
+  z.strictObject({
     name: jsNameSchema,
     mode: z.literal('keep'),
     keep: z.number().int().nonnegative(),
@@ -373,10 +373,10 @@ export interface RatesEvent {
 // ---------- methods ----------
 
 const order = z.enum(['asc', 'desc']).optional();
-const consumerRef = z.object({ stream: jsNameSchema, name: jsNameSchema });
+const consumerRef = z.strictObject({ stream: jsNameSchema, name: jsNameSchema });
 
 export const streamsMethods = {
-  'streams.capabilities': method(z.object({}).optional()).returns<ServerCapabilities>(),
+  'streams.capabilities': method(z.strictObject({}).optional()).returns<ServerCapabilities>(),
   /** All streams of the account (read in server pages of 256), searched, sorted and sliced. */
   'streams.list': method(
     z
@@ -391,20 +391,20 @@ export const streamsMethods = {
       .optional(),
   ).returns<StreamListResult>(),
   'streams.info': method(
-    z.object({
+    z.strictObject({
       name: jsNameSchema,
       /** Per-subject counts for this filter (wildcards allowed), e.g. "tasks.>". */
       subjectsFilter: subjectSchema.optional(),
     }),
   ).returns<StreamDetail>(),
-  'streams.create': method(z.object({ config: streamConfigSchema })).returns<StreamDetail>(),
+  'streams.create': method(z.strictObject({ config: streamConfigSchema })).returns<StreamDetail>(),
   /** Field-by-field diff of an edit against the stream's current config; nothing is sent. */
-  'streams.diff': method(z.object({ config: streamConfigSchema })).returns<StreamDiff>(),
+  'streams.diff': method(z.strictObject({ config: streamConfigSchema })).returns<StreamDiff>(),
   /** Merges the edit onto the current config and sends the whole config. */
-  'streams.update': method(z.object({ config: streamConfigSchema })).returns<StreamDetail>(),
+  'streams.update': method(z.strictObject({ config: streamConfigSchema })).returns<StreamDetail>(),
   'streams.purge': method(purgeSchema).returns<{ purged: number }>(),
   'streams.delete': method(
-    z.object({ name: jsNameSchema, confirmName: z.string() }).refine((v) => v.name === v.confirmName, {
+    z.strictObject({ name: jsNameSchema, confirmName: z.string() }).refine((v) => v.name === v.confirmName, {
       message: 'confirmName must equal the stream name exactly',
       path: ['confirmName'],
     }),
@@ -419,7 +419,7 @@ export const streamsMethods = {
       .object({ watchId: z.string().optional(), ttlMs: z.number().int().min(5_000).max(600_000).optional() })
       .optional(),
   ).returns<{ watchId: string; expiresAt: number; intervalMs: number }>(),
-  'streams.unwatch': method(z.object({ watchId: z.string() })).returns<{ stopped: boolean }>(),
+  'streams.unwatch': method(z.strictObject({ watchId: z.string() })).returns<{ stopped: boolean }>(),
 
   /** Consumers of one stream, or of every stream when `stream` is omitted. */
   'consumers.list': method(
@@ -434,10 +434,10 @@ export const streamsMethods = {
   ).returns<ConsumerListResult>(),
   'consumers.info': method(consumerRef).returns<ConsumerSummary & { capabilities: ConsumerCapabilities }>(),
   'consumers.create': method(
-    z.object({ stream: jsNameSchema, config: consumerConfigSchema }),
+    z.strictObject({ stream: jsNameSchema, config: consumerConfigSchema }),
   ).returns<ConsumerSummary>(),
   'consumers.update': method(
-    z.object({ stream: jsNameSchema, name: jsNameSchema, config: consumerConfigSchema }),
+    z.strictObject({ stream: jsNameSchema, name: jsNameSchema, config: consumerConfigSchema }),
   ).returns<ConsumerSummary>(),
   'consumers.delete': method(consumerRef).returns<{ deleted: boolean }>(),
   /** 2.11+ (see capabilities.consumerPause). */

@@ -51,7 +51,7 @@ export const TASK_PRIORITIES = ['normal', 'high'] as const;
 export const TASK_ROUTES = ['default', 'typed'] as const;
 
 /** What publishing one task takes (REST `POST /api/tasks` uses the same schema). */
-export const publishInputSchema = z.object({
+export const publishInputSchema = z.strictObject({
   type: taskTypeSchema,
   /** Any JSON value; omitted = null. */
   payload: jsonPayloadSchema.optional(),
@@ -77,7 +77,7 @@ export const bulkInputSchema = publishInputSchema.omit({ id: true }).extend({
     .optional(),
 });
 
-export const listInputSchema = z.object({
+export const listInputSchema = z.strictObject({
   status: z.enum(TASK_STATUSES).optional(),
   type: z.string().max(128).optional(),
   /** Id prefix or substring. */
@@ -87,7 +87,7 @@ export const listInputSchema = z.object({
   cursor: z.string().max(40).optional(),
 });
 
-export const deadLetterFilterSchema = z.object({
+export const deadLetterFilterSchema = z.strictObject({
   type: z.string().max(128).optional(),
   q: z.string().max(200).optional(),
   /** Also list dead letters already retried or discarded. */
@@ -266,20 +266,20 @@ export interface QueueStatus {
   at: string;
 }
 
-const idInput = z.object({ id: taskIdSchema });
-const none = z.object({}).optional();
+const idInput = z.strictObject({ id: taskIdSchema });
+const none = z.strictObject({}).optional();
 
 export const tasksMethods = {
   'tasks.topology': method(none).returns<TopologyReport>(),
   'tasks.applyTopology': method(
-    z.object({
+    z.strictObject({
       confirm: z.literal(true, { message: 'confirm: true is required to change the stream or consumers' }),
       replicas: z.number().int().min(1).max(5).optional(),
     }),
   ).returns<ApplyTopologyResult>(),
   'tasks.publish': method(publishInputSchema).returns<PublishResult>(),
   'tasks.publishBulk': method(bulkInputSchema).returns<{ jobId: string }>(),
-  'tasks.cancelBulk': method(z.object({ jobId: z.string().min(1).max(64) })).returns<BulkProgress>(),
+  'tasks.cancelBulk': method(z.strictObject({ jobId: z.string().min(1).max(64) })).returns<BulkProgress>(),
   'tasks.list': method(listInputSchema).returns<TaskList>(),
   'tasks.get': method(idInput).returns<TaskDetail>(),
   'tasks.cancel': method(idInput).returns<TaskSummary>(),

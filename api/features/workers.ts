@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { event, method } from '../define';
 import { taskTypeSchema } from '../task-wire';
+import { hostFileNameSchema } from './files';
 
 /** The in-process worker pool: worker_threads, each with its own NATS connection and runtime. */
 
@@ -47,6 +48,7 @@ export interface PoolStatus {
   threads: number;
   concurrency: number;
   types?: string[];
+  /** The handlers module's name (see `files.list({ folder: 'handlers' })`). */
   handlers?: string;
   workers: WorkerCard[];
   totals: { processed: number; failed: number; retried: number; inFlight: number; throughput: number };
@@ -61,24 +63,30 @@ const concurrency = z
   .int()
   .min(1, 'concurrency is at least 1')
   .max(10_000, 'concurrency is at most 10000');
-const handlersPath = z.string().trim().min(1, 'handlers module path is empty').max(4096);
+/**
+ * A handlers module is named, never given by path: a file in the data folder's `handlers/`,
+ * the module given with `--handlers` (`cli:<name>`) or one picked in the desktop app.
+ */
+const handlersPath = hostFileNameSchema;
 const types = z
   .array(taskTypeSchema)
   .max(100)
   .refine((t) => new Set(t).size === t.length, 'task types repeat');
 
 export const workersMethods = {
-  'workers.status': method(z.object({}).optional()).returns<PoolStatus>(),
+  'workers.status': method(z.strictObject({}).optional()).returns<PoolStatus>(),
   'workers.start': method(
-    z.object({
+    z.strictObject({
       threads: threads.default(1),
       concurrency: concurrency.default(16),
       handlers: handlersPath.optional(),
       types: types.optional(),
     }),
   ).returns<PoolStatus>(),
-  'workers.stop': method(z.object({ graceful: z.boolean().default(true) }).optional()).returns<PoolStatus>(),
-  'workers.scale': method(z.object({ threads })).returns<PoolStatus>(),
+  'workers.stop': method(
+    z.strictObject({ graceful: z.boolean().default(true) }).optional(),
+  ).returns<PoolStatus>(),
+  'workers.scale': method(z.strictObject({ threads })).returns<PoolStatus>(),
   /** Restarts the threads with new settings (graceful drain first); null clears an option. */
   'workers.configure': method(
     z
@@ -90,7 +98,7 @@ export const workersMethods = {
       .refine((v) => Object.keys(v).length > 0, 'nothing to configure'),
   ).returns<PoolStatus>(),
   /** Known task types (built-ins plus those of a handlers module), for suggestions. */
-  'workers.handlerTypes': method(z.object({ handlers: handlersPath.optional() }).optional()).returns<{
+  'workers.handlerTypes': method(z.strictObject({ handlers: handlersPath.optional() }).optional()).returns<{
     types: string[];
     builtin: string[];
     error?: string;

@@ -22,7 +22,7 @@ const SCALE = Number(process.env.BENCH_SCALE ?? '1') || 1;
 const REQUESTS = Math.max(1000, Math.round(20_000 * SCALE));
 const WARMUP = Math.max(500, Math.round(REQUESTS / 4));
 const CLIENTS = 50;
-const TOKEN = 'bench-token-0123456789';
+const TOKEN = 'bench-token-0123456789-abcdefghijkLMNOP';
 
 export const group: BenchGroup = {
   name: 'rest',

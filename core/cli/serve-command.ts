@@ -16,6 +16,7 @@ export interface ServeFlags {
   dataDir?: string;
   workers?: number;
   handlers?: string;
+  allowHost?: string[];
   uiDir?: string;
   open: boolean;
 }
@@ -69,7 +70,24 @@ export function addServeOptions(cmd: Command): Command {
     .addOption(
       new Option('--workers <n>', 'start an in-process worker pool with N workers').argParser(parseCount),
     )
-    .addOption(new Option('--handlers <file>', 'module with task handlers for the worker pool'))
+    .addOption(
+      new Option(
+        '--handlers <file>',
+        'module with task handlers for the worker pool (the UI and API may also use modules in <data-dir>/handlers/)',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--allow-host <names>',
+        'extra Host header names to answer (comma-separated), e.g. a name behind a reverse proxy',
+      ).argParser((v: string, prev: string[] = []) => [
+        ...prev,
+        ...v
+          .split(',')
+          .map((h) => h.trim())
+          .filter(Boolean),
+      ]),
+    )
     .addOption(
       new Option('--ui-dir <dir>', 'folder with the built browser UI (default: out/renderer)').hideHelp(),
     )
@@ -85,8 +103,10 @@ export function registerServeCommand(program: Command): void {
         'after',
         [
           '',
-          'Prints "JetDeck serving http://HOST:PORT/?token=T": open that link; it sets a cookie for the UI.',
+          'Prints "JetDeck serving http://HOST:PORT/?token=T": open that link; the page keeps the token for its tab.',
           'Scripts use "Authorization: Bearer T": GET /api/health, POST /api/call/<method>, WebSocket /ws.',
+          'A --token of your own must be at least 32 random characters (e.g. `openssl rand -hex 32`).',
+          'The API reads and writes files only in <data-dir>/handlers, <data-dir>/imports and <data-dir>/exports.',
           'Ctrl-C (SIGINT) or SIGTERM stops the server and the embedded nats-server.',
         ].join('\n'),
       ),
@@ -107,7 +127,12 @@ export async function runServe(flags: ServeFlags): Promise<void> {
   const { resolveServeOptions, ServeError } = await import('../serve/options');
   try {
     // Before anything touches disk: a refused bind must have no side effects.
-    resolveServeOptions({ host: flags.host, port: flags.port, token: flags.token });
+    resolveServeOptions({
+      host: flags.host,
+      port: flags.port,
+      token: flags.token,
+      allowHosts: flags.allowHost,
+    });
   } catch (err) {
     fail((err as Error).message, err instanceof ServeError ? err.exitCode : 2);
   }
@@ -130,6 +155,7 @@ export async function runServe(flags: ServeFlags): Promise<void> {
       host: flags.host,
       port: flags.port,
       token: flags.token,
+      allowHosts: flags.allowHost,
       uiDir: flags.uiDir ? resolve(flags.uiDir) : undefined,
     });
   } catch (err) {
@@ -160,7 +186,7 @@ export async function runServe(flags: ServeFlags): Promise<void> {
 
   const nats = core.connections.status();
   console.error(
-    `JetDeck: data folder ${dataDir}; NATS ${nats.state}${nats.server ? ` (${nats.server})` : ''}${nats.reason ? `: ${nats.reason}` : ''}`,
+    `JetDeck: data folder ${dataDir} (API files: handlers/, imports/, exports/); NATS ${nats.state}${nats.server ? ` (${nats.server})` : ''}${nats.reason ? `: ${nats.reason}` : ''}`,
   );
   console.log(`JetDeck serving ${handle.loginUrl}`);
   if (flags.open && process.stdout.isTTY) openInBrowser(handle.loginUrl);

@@ -150,7 +150,8 @@ export class ProfileStore {
     const src = this.resolve(id);
     let name = `${src.name} (copy)`;
     for (let i = 2; this.file.profiles.some((p) => p.name === name); i++) name = `${src.name} (copy ${i})`;
-    return this.save(profileInputSchema.parse({ ...src, id: undefined, name }));
+    const { servers, auth, tls, system, monitorUrls } = src;
+    return this.save(profileInputSchema.parse({ name, servers, auth, tls, system, monitorUrls }));
   }
 
   /** The profile with secrets decrypted, for connecting. */

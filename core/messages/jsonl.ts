@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isValidSubject } from '../../api/features/streams';
 import { ApiError } from '../../api/errors';
-import { formatZodError } from '../errors';
+import { formatZodError, jsonErrorMessage } from '../errors';
 import { isUtf8Text, type RawMsg } from './format';
 
 /*
@@ -64,7 +64,7 @@ export function parseJsonLines(content: string): ParsedLine[] {
     } catch (err) {
       errorCount++;
       if (errors.length < MAX_REPORTED)
-        errors.push({ line: lineNo, message: `not JSON: ${(err as Error).message}` });
+        errors.push({ line: lineNo, message: `not JSON (${jsonErrorMessage(err)})` });
       continue;
     }
     const r = lineSchema.safeParse(json);

@@ -1,6 +1,4 @@
-import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { isAbsolute } from 'node:path';
 import type { JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import {
@@ -10,9 +8,11 @@ import {
 } from '../../api/features/messages';
 import { ApiError } from '../../api/errors';
 import type { Core } from '../core';
+import { hostFiles } from '../files/host-files';
 import { parseJsonLines, toJsonLine, type ParsedLine } from '../messages/jsonl';
 import type { HandlersFor } from '../router';
 import { withApiErrors } from '../streams/api-errors';
+import { jobLogFor } from '../jobs/feature';
 import { JobRegistry, PublishJob, type OutMsg } from './jobs';
 import { countSource, readSource, resolveSource, type ResolvedSource, type SourceSpec } from './source';
 import { ReplayTransform, type Target } from './transform';
@@ -55,6 +55,8 @@ export function registerReplay(core: Core): void {
       const transform = replayTransform(src, target);
       const { count } = await countSource(nc, jsm, src);
       const job = new PublishJob(core.bus, 'replay', count);
+      const what = src.kind === 'range' ? `${src.from}–${src.to}` : `${src.seqs.length} selected`;
+      recordJob(core, job, `replay ${src.stream} ${what} → ${targetLabel(target)}`);
       async function* out(): AsyncGenerator<OutMsg[]> {
         for await (const batch of readSource(nc, jsm, src)) {
           const mapped: OutMsg[] = [];
@@ -99,22 +101,16 @@ export function registerReplay(core: Core): void {
       return { content: parts.length ? parts.join('\n') + '\n' : '', count, bytes };
     },
 
-    'messages.exportToFile': async ({ source, path }) => {
-      if (!isAbsolute(path))
-        throw new ApiError('invalid_input', 'path must be absolute (on the machine running JetDeck)');
+    'messages.exportToFile': async ({ source, file }) => {
       const { nc, jsm } = await ctx();
-      const out = createWriteStream(path, { flags: 'w', mode: 0o600 });
-      const opened = new Promise<void>((resolve, reject) => {
-        out.once('open', () => resolve());
-        out.once('error', reject);
-      });
-      await opened.catch((err: Error) => {
-        throw new ApiError('invalid_input', `cannot write ${path}: ${err.message}`);
-      });
+      // Resolve the source first: a bad stream must not truncate an existing export.
+      const src = await resolveSource(nc, jsm, source);
+      const { path, out } = await hostFiles(core).openWrite('exports', file);
       let bytes = 0;
       let count = 0;
       try {
-        for await (const lines of exportLines(nc, jsm, source)) {
+        for await (const batch of readSource(nc, jsm, src)) {
+          const lines = batch.map(toJsonLine);
           const chunk = lines.join('\n') + '\n';
           bytes += Buffer.byteLength(chunk);
           count += lines.length;
@@ -123,22 +119,22 @@ export function registerReplay(core: Core): void {
       } finally {
         await new Promise<void>((resolve) => out.end(() => resolve()));
       }
-      return { path, count, bytes };
+      return { file, path, count, bytes };
     },
 
-    'messages.import': async ({ content, path, target, rate, renewMsgIds }) => {
+    'messages.import': async ({ content, file, target, rate, renewMsgIds }) => {
       const { nc } = await ctx();
       let text = content;
-      if (path !== undefined) {
-        if (!isAbsolute(path))
-          throw new ApiError('invalid_input', 'path must be absolute (on the machine running JetDeck)');
-        text = await readFile(path, 'utf8').catch((err: Error) => {
-          throw new ApiError('invalid_input', `cannot read ${path}: ${err.message}`);
+      if (file !== undefined) {
+        const path = await hostFiles(core).resolveRead('imports', file);
+        text = await readFile(path, 'utf8').catch((err: NodeJS.ErrnoException) => {
+          throw new ApiError('invalid_input', `cannot read ${file} (${err.code ?? 'error'})`);
         });
       }
       const lines = parseJsonLines(text ?? '');
       const transform = new ReplayTransform({ stream: '', target, renewMsgIds, markReplay: false });
       const job = new PublishJob(core.bus, 'import', lines.length);
+      recordJob(core, job, `import ${lines.length} lines → ${targetLabel(target)}`);
       async function* out(): AsyncGenerator<OutMsg[]> {
         const mapped: OutMsg[] = [];
         for (const l of lines as ParsedLine[]) {
@@ -165,4 +161,22 @@ function replayTransform(src: ResolvedSource, target: Target): ReplayTransform {
     renewMsgIds: true,
     markReplay: true,
   });
+}
+
+/** Records the job in the job log (progress at a bounded rate, the outcome at its end). */
+function recordJob(core: Core, job: PublishJob, summary: string): void {
+  const rec = jobLogFor(core).begin({
+    id: job.id,
+    kind: job.progress.kind,
+    summary,
+    figures: () => {
+      const p = job.progress;
+      return { total: p.total, sent: p.sent + p.failed, confirmed: p.sent, failed: p.failed };
+    },
+  });
+  void job.finished.then((p) => rec.finish(p.state === 'running' ? 'done' : p.state, p.error));
+}
+
+function targetLabel(target: Target): string {
+  return target.kind === 'original' ? 'original subjects' : target.subject;
 }

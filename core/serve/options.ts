@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isLoopbackHost } from './auth';
+import { isLoopbackHost, tokenWeakness } from './auth';
 import { DEFAULT_HOST, DEFAULT_PORT } from './defaults';
 
 export const serveOptionsSchema = z.object({
@@ -7,13 +7,18 @@ export const serveOptionsSchema = z.object({
   port: z.number().int().min(0).max(65535).default(DEFAULT_PORT),
   token: z
     .string()
-    .min(8, 'token must be at least 8 characters')
     .max(512)
     .regex(/^[\x21-\x7e]+$/, 'token must be printable ASCII without spaces')
+    .superRefine((t, ctx) => {
+      const weak = tokenWeakness(t);
+      if (weak) ctx.addIssue({ code: 'custom', message: weak });
+    })
     .optional(),
   uiDir: z.string().min(1).optional(),
   /** Extra origins allowed to open the WebSocket (e.g. a renderer dev server). */
   extraOrigins: z.array(z.string().url()).default([]),
+  /** Host header names accepted besides loopback and the bound host (`--allow-host`). */
+  allowHosts: z.array(z.string().regex(/^[A-Za-z0-9.:[\]-]+$/, 'a host name or address')).default([]),
   /** Backpressure tuning for slow WebSocket clients (see ws-bridge.ts). */
   wsMaxBufferedBytes: z.number().int().positive().optional(),
   wsStallMs: z.number().int().positive().optional(),

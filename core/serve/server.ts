@@ -1,15 +1,24 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import fastifyCookie from '@fastify/cookie';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { ApiError, HTTP_STATUS } from '../../api/errors';
-import { WS_MAX_FRAME_BYTES, WS_PATH } from '../../api/ws-protocol';
+import { exceedsDepth, MAX_INPUT_DEPTH } from '../../api/depth';
+import { ApiError } from '../../api/errors';
+import { WS_MAX_FRAME_BYTES, WS_PATH, WS_SUBPROTOCOL } from '../../api/ws-protocol';
 import type { Core } from '../core';
+import { jsonErrorMessage } from '../errors';
 import { registerMetricsRoutes } from '../monitor/metrics-routes';
 import { registerTaskRoutes } from '../tasks/rest-routes';
-import { authenticate, cookieNameFor, generateToken, isAllowedOrigin, originFor, tokensEqual } from './auth';
-import { healthOf } from './health';
+import {
+  authenticate,
+  generateToken,
+  hostAllowList,
+  isAllowedOrigin,
+  originFor,
+  presentedCredential,
+} from './auth';
+import { AuthThrottle } from './auth-throttle';
+import { healthOf, readinessOf } from './health';
 import { resolveServeOptions, ServeError, type ServeOptions } from './options';
 import { installErrorHandler, sendError } from './rest';
 import { installSecurityHeaders } from './security-headers';
@@ -19,6 +28,11 @@ import { createWsBridge, type WsBridge } from './ws-bridge';
 /** The renderer build (`electron-vite build` writes it there), relative to this file's repo root. */
 export const DEFAULT_UI_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'out', 'renderer');
 const BODY_LIMIT_BYTES = 4 * 1024 * 1024;
+/**
+ * Longer than any path parameter the schemas allow (task ids ≤ 200, method names ≤ 200), so a
+ * too-long id reaches its schema and gets the same 400 as any bad id, never "no route".
+ */
+const MAX_PARAM_LENGTH = 1024;
 
 export interface ServeHandle {
   /** http://HOST:PORT (the real port when 0 was asked). */
@@ -44,30 +58,57 @@ export async function startServe(core: Core, options: ServeOptions = {}): Promis
   const token = opts.token ?? generateToken();
   const uiDir = opts.uiDir ?? DEFAULT_UI_DIR;
 
-  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES, forceCloseConnections: true });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: BODY_LIMIT_BYTES,
+    forceCloseConnections: true,
+    maxParamLength: MAX_PARAM_LENGTH,
+  });
   let port = opts.port;
   const selfOrigin = () => originFor(opts.host, port);
+  const hostAllowed = hostAllowList(opts.host, opts.allowHosts);
+  const throttle = new AuthThrottle();
 
   installErrorHandler(app);
   installJsonParser(app);
   installSecurityHeaders(app, () => selfOrigin().replace(/^http:/, 'ws:'));
-  await app.register(fastifyCookie);
-  await app.register(fastifyWebsocket, { options: { maxPayload: WS_MAX_FRAME_BYTES } });
+  await app.register(fastifyWebsocket, {
+    options: {
+      maxPayload: WS_MAX_FRAME_BYTES,
+      // Select `jetdeck` when offered; the auth subprotocol is read, never echoed back.
+      handleProtocols: (offered: Set<string>) => (offered.has(WS_SUBPROTOCOL) ? WS_SUBPROTOCOL : false),
+    },
+  });
 
   // Registered on the root instance before any route, so it guards every route added later
   // (the task routes and anything they register in child plugins included).
   app.addHook('onRequest', async (req, reply) => {
-    const cookieName = cookieNameFor(port);
+    if (hasNulHeader(req)) {
+      return sendError(reply, new ApiError('invalid_input', 'header values must not contain NUL'));
+    }
+    if (!hostAllowed(req.headers.host)) {
+      return forbidden(
+        reply,
+        `Host ${JSON.stringify(req.headers.host ?? '')} is not allowed; use ${selfOrigin()} (or start serve with --allow-host)`,
+      );
+    }
     if (hasPathEscape(req.url)) return sendError(reply, new ApiError('not_found', 'no such path'));
-    const isUpgrade = req.headers.upgrade?.toLowerCase() === 'websocket';
+    const path = req.url.split('?')[0] ?? '/';
+    const isUpgrade = req.headers.upgrade !== undefined;
+    if (isUpgrade && path !== WS_PATH) {
+      return sendError(reply, new ApiError('not_found', `WebSocket upgrades are served on ${WS_PATH} only`));
+    }
     const origin = req.headers.origin;
     const originOk = origin === undefined || isAllowedOrigin(origin, req, opts.host, port, opts.extraOrigins);
     if (isUpgrade && !originOk) {
       return forbidden(reply, `WebSocket origin ${origin} is not allowed; open the UI from ${selfOrigin()}`);
     }
-    if (isPageLoadWithToken(req)) return exchangeTokenForCookie(req, reply, token, cookieName);
-    const how = authenticate(req, token, cookieName);
-    if (!how) {
+    // The UI's own files hold no data: the page loads without a credential and then presents
+    // the token it was opened with (Authorization on fetch, a subprotocol on the socket).
+    if (isStaticUiRequest(req.method, path)) return;
+    if (!authenticate(req, token)) {
+      const delay = throttle.fail(req.ip, presentedCredential(req) ? 'wrong token' : 'no token');
+      if (delay > 0) await new Promise((r) => setTimeout(r, delay));
       return sendError(
         reply,
         new ApiError(
@@ -75,13 +116,6 @@ export async function startServe(core: Core, options: ServeOptions = {}): Promis
           'Missing or wrong token. Open the link jetdeck serve printed (it ends in ?token=...), ' +
             'or send "Authorization: Bearer <token>".',
         ),
-      );
-    }
-    // Browsers always send Origin on upgrades; a socket without one must be a script with the token.
-    if (isUpgrade && origin === undefined && how !== 'bearer') {
-      return forbidden(
-        reply,
-        'WebSocket without an Origin header must authenticate with Authorization: Bearer',
       );
     }
     if (!originOk && req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS') {
@@ -98,11 +132,17 @@ export async function startServe(core: Core, options: ServeOptions = {}): Promis
     bridge.attach(socket, `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`),
   );
 
+  // Liveness: the process answers. Readiness: NATS is connected with JetStream (503 when not).
   app.get('/api/health', async () => healthOf(core));
+  app.get('/api/health/ready', async (_req, reply) => {
+    const h = readinessOf(core);
+    return reply.code(h.ready ? 200 : 503).send(h);
+  });
 
   app.post<{ Params: { method: string } }>('/api/call/:method', async (req, reply) => {
     const result = await core.router.dispatch(req.params.method, req.body, { transport: 'rest' });
-    return reply.code(result.ok ? 200 : HTTP_STATUS[result.error.code]).send(result);
+    if (!result.ok) return sendError(reply, ApiError.fromEnvelope(result.error));
+    return reply.code(200).send(result);
   });
 
   await registerTaskRoutes(app, core);
@@ -143,54 +183,49 @@ function forbidden(reply: FastifyReply, message: string): FastifyReply {
   return sendError(reply, new ApiError('unauthorized', message), 403);
 }
 
-function isPageLoadWithToken(req: FastifyRequest): boolean {
-  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-  const q = req.url.indexOf('?');
-  if (q < 0) return false;
-  const path = req.url.slice(0, q);
-  return (
-    !path.startsWith('/api/') && path !== WS_PATH && new URLSearchParams(req.url.slice(q + 1)).has('token')
-  );
+/** GET/HEAD of the browser UI's files (and its client-side routes): everything but the API. */
+function isStaticUiRequest(method: string, path: string): boolean {
+  if (method !== 'GET' && method !== 'HEAD') return false;
+  return !(path === '/api' || path.startsWith('/api/') || path === WS_PATH || path === '/metrics');
 }
 
-/** `/?token=T` → HttpOnly SameSite=Strict cookie and a redirect to the same URL without the token. */
-function exchangeTokenForCookie(
-  req: FastifyRequest,
-  reply: FastifyReply,
-  token: string,
-  cookieName: string,
-): FastifyReply {
-  const q = req.url.indexOf('?');
-  let path = req.url.slice(0, q);
-  const params = new URLSearchParams(req.url.slice(q + 1));
-  if (!tokensEqual(token, params.get('token') ?? undefined)) {
-    return sendError(
-      reply,
-      new ApiError('unauthorized', 'wrong token in the link; copy it again from jetdeck serve'),
-    );
-  }
-  params.delete('token');
-  const rest = params.toString();
-  // `//host` would be a protocol-relative redirect to another site.
-  if (!path.startsWith('/') || /^\/[/\\]/.test(path)) path = '/';
-  reply.setCookie(cookieName, token, { httpOnly: true, sameSite: 'strict', path: '/' });
-  return reply.redirect(rest ? `${path}?${rest}` : path, 302);
+function hasNulHeader(req: FastifyRequest): boolean {
+  const raw = req.raw.rawHeaders;
+  for (let i = 0; i < raw.length; i++) if (raw[i]!.includes('\0')) return true;
+  return false;
 }
 
-/** JSON bodies, where an empty body means "no input" (methods whose input is optional). */
+/**
+ * JSON bodies, where an empty body means "no input" (methods whose input is optional). Only
+ * UTF-8 is accepted (a charset parameter naming anything else is a 415), and a body nested
+ * deeper than MAX_INPUT_DEPTH is refused before any schema or handler sees it.
+ */
 function installJsonParser(app: FastifyInstance): void {
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
-    const text = String(body);
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
+    const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.headers['content-type'] ?? '')?.[1];
+    if (charset !== undefined && !/^utf-?8$/i.test(charset)) {
+      const err = new ApiError('invalid_input', `unsupported charset ${charset}; send UTF-8 JSON`);
+      return done(Object.assign(err, { statusCode: 415 }), undefined);
+    }
+    const text = (body as Buffer).toString('utf8');
     if (text.trim() === '') return done(null, undefined);
+    let value: unknown;
     try {
-      done(null, JSON.parse(text));
+      value = JSON.parse(text);
     } catch (err) {
-      done(
-        new ApiError('invalid_input', `request body is not valid JSON: ${(err as Error).message}`),
+      return done(
+        new ApiError('invalid_input', `request body is not valid JSON (${jsonErrorMessage(err)})`),
         undefined,
       );
     }
+    if (exceedsDepth(value, MAX_INPUT_DEPTH)) {
+      return done(
+        new ApiError('invalid_input', `request body is nested more than ${MAX_INPUT_DEPTH} levels deep`),
+        undefined,
+      );
+    }
+    done(null, value);
   });
 }
 

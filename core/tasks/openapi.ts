@@ -44,7 +44,7 @@ export function openApiDocument(version: string): JsonSchema {
       title: 'JetDeck task API',
       version,
       description:
-        'Tasks on NATS JetStream (stream TASKS). Authenticate with `Authorization: Bearer <token>` (the token `jetdeck serve` prints). Errors are `{ "error": { "code", "message" } }`.',
+        'Tasks on NATS JetStream (stream TASKS). Authenticate with `Authorization: Bearer <token>` (the token `jetdeck serve` prints). Every error is `{ "ok": false, "error": { "name", "code", "message", "detail"? } }`.',
     },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },

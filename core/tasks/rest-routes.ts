@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
+import { capDepth } from '../../api/depth';
 import { ApiError } from '../../api/errors';
 import type { Core } from '../core';
 import { toApiError } from '../errors';
@@ -10,7 +11,7 @@ import { createTaskBody, idParams, listQuery, statusBody } from './rest-schemas'
 /**
  * REST task endpoints of `jetdeck serve` (the auth hooks are already on `app`). Every input is
  * validated with zod before anything is published. Errors are thrown: the server's one error
- * handler turns them into `{ error: { code, message } }` with the code's HTTP status (400, 404,
+ * handler turns them into `{ ok: false, error: { name, code, message } }` with the code's HTTP status (400, 404,
  * 409, 413, 503 when NATS is down).
  */
 export async function registerTaskRoutes(app: FastifyInstance, core: Core): Promise<void> {
@@ -31,7 +32,8 @@ export async function registerTaskRoutes(app: FastifyInstance, core: Core): Prom
     return { tasks, next, counts, ready };
   });
 
-  app.get('/api/tasks/:id', async (req) => svc.get(parse(idParams, req.params, 'path').id));
+  // A task another client published may be nested too deep to serialize: capped, not a 500.
+  app.get('/api/tasks/:id', async (req) => capDepth(svc.get(parse(idParams, req.params, 'path').id)));
 
   app.patch('/api/tasks/:id/status', async (req) => {
     const { id } = parse(idParams, req.params, 'path');

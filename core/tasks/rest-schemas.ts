@@ -18,7 +18,7 @@ import { TASK_STATUSES, taskIdSchema, taskSchema } from '../../api/task-wire';
 
 export const createTaskBody = publishInputSchema;
 
-export const listQuery = z.object({
+export const listQuery = z.strictObject({
   status: z.enum(TASK_STATUSES).optional(),
   type: z.string().max(128).optional(),
   q: z.string().max(200).optional(),
@@ -26,12 +26,19 @@ export const listQuery = z.object({
   cursor: z.string().regex(/^\d+$/, 'cursor must be the `next` value of a previous page').optional(),
 });
 
-export const idParams = z.object({ id: taskIdSchema });
+export const idParams = z.strictObject({ id: taskIdSchema });
 
-export const statusBody = z.object({ status: z.enum(TASK_STATUSES) });
+export const statusBody = z.strictObject({ status: z.enum(TASK_STATUSES) });
 
+/** The one error shape of every serve route (REST, /api/call, auth and framework errors). */
 export const errorBody = z.object({
-  error: z.object({ code: z.enum(ERROR_CODES), message: z.string(), detail: z.unknown().optional() }),
+  ok: z.literal(false),
+  error: z.object({
+    name: z.string(),
+    code: z.enum(ERROR_CODES),
+    message: z.string(),
+    detail: z.unknown().optional(),
+  }),
 });
 
 const statusEnum = z.enum(TASK_STATUSES);

@@ -1,4 +1,5 @@
 import type { Core } from '../core';
+import { hostFiles } from '../files/host-files';
 import { workersService } from './feature';
 
 export interface PoolLaunchOptions {
@@ -12,9 +13,11 @@ export interface PoolLaunchOptions {
  * connected, else as soon as the first connection comes up.
  */
 export async function startPoolAtLaunch(core: Core, opts: PoolLaunchOptions): Promise<void> {
+  // The module the user named on the command line is the one path API callers may then use (as `cli:<name>`).
+  const handlers = opts.handlers ? hostFiles(core).allow('handlers', opts.handlers, 'cli') : undefined;
   if (!opts.workers) return;
   const svc = workersService(core);
-  const settings = { threads: opts.workers, concurrency: opts.concurrency ?? 16, handlers: opts.handlers };
+  const settings = { threads: opts.workers, concurrency: opts.concurrency ?? 16, handlers };
   const start = async () => {
     try {
       const st = await svc.start(settings);

@@ -4,6 +4,7 @@ import { BUILTIN_TYPES } from '../../worker/handlers/builtin';
 import { loadHandlerModule } from '../../worker/handlers/load';
 import type { ThreadConnectInfo } from '../../worker/protocol';
 import type { Core } from '../core';
+import { hostFiles } from '../files/host-files';
 import { setPoolMetricsSource } from '../monitor/pool-metrics';
 import type { HandlersFor } from '../router';
 import { WorkerPool, type PoolConfig } from '../../worker/pool';
@@ -20,17 +21,28 @@ export class WorkersService {
   constructor(private readonly core: Core) {}
 
   status(): PoolStatus {
-    return this.pool?.status() ?? this.idle();
+    return this.pool ? this.named(this.pool.status()) : this.idle();
+  }
+
+  /** The pool knows the module's path; callers know (and pass back) its name. */
+  private named(st: PoolStatus): PoolStatus {
+    return { ...st, handlers: this.settings.handlers };
+  }
+
+  /** Where a handlers module name points on this machine (undefined: built-ins only). */
+  private async modulePath(name: string | undefined): Promise<string | undefined> {
+    return name === undefined ? undefined : hostFiles(this.core).resolveRead('handlers', name);
   }
 
   async start(s: Settings): Promise<PoolStatus> {
     if (this.pool?.running)
       throw new ApiError('conflict', 'the worker pool is already running; stop it or use scale/configure');
+    const handlers = await this.modulePath(s.handlers);
     this.settings = { ...s };
     const pool = new WorkerPool(
-      { ...s, connect: this.connectInfo(), namePrefix: 'jetdeck-pool' },
+      { ...s, handlers, connect: this.connectInfo(), namePrefix: 'jetdeck-pool' },
       {
-        onStatus: (st) => this.core.bus.emit('workers.stats', st),
+        onStatus: (st) => this.core.bus.emit('workers.stats', this.named(st)),
         onLog: (w, level, m) => level !== 'info' && console.error(`[jetdeck] ${w}: ${m}`),
       },
     );
@@ -39,7 +51,7 @@ export class WorkersService {
       const status = await pool.start();
       this.unregisterMetrics?.();
       this.unregisterMetrics = setPoolMetricsSource(() => pool.metricsSnapshot());
-      return status;
+      return this.named(status);
     } catch (err) {
       const message = (err as Error).message;
       throw new ApiError(
@@ -54,13 +66,13 @@ export class WorkersService {
     const status = await this.pool.stop(graceful);
     this.unregisterMetrics?.();
     this.unregisterMetrics = undefined;
-    return status;
+    return this.named(status);
   }
 
   async scale(threads: number): Promise<PoolStatus> {
     const pool = this.requireRunning();
     this.settings.threads = threads;
-    return pool.scale(threads);
+    return this.named(await pool.scale(threads));
   }
 
   async configure(change: {
@@ -72,21 +84,25 @@ export class WorkersService {
     if (change.concurrency !== undefined) next.concurrency = change.concurrency;
     if (change.handlers !== undefined) next.handlers = change.handlers ?? undefined;
     if (change.types !== undefined) next.types = change.types ?? undefined;
+    // Resolved before anything changes: an unknown module name leaves the pool as it was.
+    const handlersPath = change.handlers !== undefined ? await this.modulePath(next.handlers) : undefined;
     this.settings = { ...this.settings, ...next };
     if (!this.pool?.running) return this.idle();
+    const poolChange = { ...next };
+    if (change.handlers !== undefined) poolChange.handlers = handlersPath;
     try {
-      return await this.pool.configure(next);
+      return this.named(await this.pool.configure(poolChange));
     } catch (err) {
       throw new ApiError('invalid_input', (err as Error).message);
     }
   }
 
   /** Built-in types plus those of a handlers module (loaded here only to read its keys). */
-  async handlerTypes(path?: string): Promise<{ types: string[]; builtin: string[]; error?: string }> {
-    const file = path ?? this.settings.handlers;
-    if (!file) return { types: [...BUILTIN_TYPES], builtin: [...BUILTIN_TYPES] };
+  async handlerTypes(name?: string): Promise<{ types: string[]; builtin: string[]; error?: string }> {
+    const module = name ?? this.settings.handlers;
+    if (!module) return { types: [...BUILTIN_TYPES], builtin: [...BUILTIN_TYPES] };
     try {
-      const custom = Object.keys(await loadHandlerModule(file));
+      const custom = Object.keys(await loadHandlerModule((await this.modulePath(module))!));
       return { types: [...new Set([...BUILTIN_TYPES, ...custom])].sort(), builtin: [...BUILTIN_TYPES] };
     } catch (err) {
       return { types: [...BUILTIN_TYPES], builtin: [...BUILTIN_TYPES], error: (err as Error).message };

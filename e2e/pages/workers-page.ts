@@ -3,6 +3,7 @@ import { expect, type Locator, type Page } from '@playwright/test';
 export interface PoolSpec {
   threads: number;
   concurrency?: number;
+  /** File name inside the serve data folder's handlers/. */
   handlers?: string;
   types?: string;
 }
@@ -33,7 +34,11 @@ export class WorkersPage {
     const f = this.page.getByTestId('pool-start-form');
     await f.getByTestId('pool-threads').fill(String(p.threads));
     if (p.concurrency) await f.getByTestId('pool-concurrency').fill(String(p.concurrency));
-    await f.getByTestId('pool-handlers').fill(p.handlers ?? '');
+    // A module in the data folder's handlers/ (listed by the server), never a typed path.
+    if (p.handlers) {
+      await f.getByTestId('pool-handlers-refresh').click();
+      await f.getByTestId('pool-handlers').selectOption(p.handlers);
+    }
     await f.getByTestId('pool-types').fill(p.types ?? '');
     await f.getByTestId('pool-start').click();
     await expect(this.controls).toHaveAttribute('data-state', 'running');

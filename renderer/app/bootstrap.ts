@@ -1,4 +1,5 @@
-import { api } from '../api';
+import { api, pageToken } from '../api';
+import { tokenProblem } from '../transport/page-token';
 import { useConnections } from '../features/connections/store';
 import { useApp } from './app-store';
 
@@ -38,6 +39,10 @@ export async function bootstrap(): Promise<void> {
   useApp.setState({ phase: 'loading', bootError: undefined });
   document.body.dataset.appState = 'loading';
   try {
+    if (api.transport === 'ws') {
+      const problem = await tokenProblem(pageToken);
+      if (problem) throw new Error(problem);
+    }
     await loadState();
     useApp.setState({ phase: 'ready' });
     document.body.dataset.appState = 'ready';

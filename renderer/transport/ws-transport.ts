@@ -1,6 +1,12 @@
 import type { CallResult, Transport } from '../../api/client';
 import type { ErrorEnvelope } from '../../api/errors';
-import { WS_PATH, serverFrameSchema, type ClientCall } from '../../api/ws-protocol';
+import {
+  WS_PATH,
+  WS_SUBPROTOCOL,
+  authSubprotocol,
+  serverFrameSchema,
+  type ClientCall,
+} from '../../api/ws-protocol';
 
 /**
  * Browser transport for `jetdeck serve`: one WebSocket, calls matched to replies by id,
@@ -22,7 +28,7 @@ export interface SocketLike {
   onclose: ((ev: never) => void) | null;
   onerror: ((ev: never) => void) | null;
 }
-export type SocketConstructor = new (url: string) => SocketLike;
+export type SocketConstructor = new (url: string, protocols?: string[]) => SocketLike;
 const OPEN = 1;
 
 export interface WsTransportOptions {
@@ -32,6 +38,8 @@ export interface WsTransportOptions {
   maxBackoffMs?: number;
   /** Injected for tests; defaults to the browser's WebSocket. */
   WebSocketImpl?: SocketConstructor;
+  /** The serve token, offered as a subprotocol (browsers cannot set headers on a WebSocket). */
+  token?: string;
 }
 
 export type WsState = 'connecting' | 'open' | 'closed';
@@ -69,6 +77,7 @@ export function createWsTransport(url: string = defaultWsUrl(), opts: WsTranspor
   const queueTimeoutMs = opts.queueTimeoutMs ?? 15_000;
   const minBackoff = opts.minBackoffMs ?? 250;
   const maxBackoff = opts.maxBackoffMs ?? 5_000;
+  const protocols = opts.token ? [WS_SUBPROTOCOL, authSubprotocol(opts.token)] : undefined;
 
   const eventListeners = new Set<(topic: string, payload: unknown) => void>();
   const stateListeners = new Set<(state: 'open' | 'closed') => void>();
@@ -94,7 +103,7 @@ export function createWsTransport(url: string = defaultWsUrl(), opts: WsTranspor
     reconnectTimer = undefined;
     if (closedForGood) return;
     setState('connecting');
-    const ws = new WS(url);
+    const ws = new WS(url, protocols);
     socket = ws;
     ws.onopen = () => {
       backoff = minBackoff;

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -166,14 +166,16 @@ describe('export and import', () => {
     });
     expect(lines[1].data_b64).toBe(Buffer.from([0, 159, 146, 150]).toString('base64'));
 
-    const file = join(dir, 'exp.jsonl');
-    const toFile = await t.call('messages.exportToFile', { source: { stream: 'EXP' }, path: file });
+    // Files live in the data folder's exports/ and imports/: the API names them, never a path.
+    const toFile = await t.call('messages.exportToFile', { source: { stream: 'EXP' }, file: 'exp.jsonl' });
     expect(toFile.count).toBe(2);
-    expect(readFileSync(file, 'utf8')).toBe(exp.content);
+    expect(toFile.path).toBe(join(t.core.dataDir, 'exports', 'exp.jsonl'));
+    expect(readFileSync(toFile.path, 'utf8')).toBe(exp.content);
 
     await s.jsm.streams.add({ name: 'IMP', subjects: ['imp.>'] });
+    copyFileSync(toFile.path, join(t.core.dataDir, 'imports', 'exp.jsonl'));
     const job = await t.call('messages.import', {
-      path: file,
+      file: 'exp.jsonl',
       target: { kind: 'subject', subject: 'imp.>', from: 'exp.>' },
     });
     const done = await jobDone(t.core, job.jobId);

@@ -22,7 +22,11 @@ beforeAll(async () => {
   tc.core.bus.on('monitor.sample', (b) => samples.push(...b.samples));
   await tc.connectTo(server.url);
   nc = await connectTo(server.url);
-  serve = await startServe(tc.core, { host: '127.0.0.1', port: 0, token: 'metrics-test-token' });
+  serve = await startServe(tc.core, {
+    host: '127.0.0.1',
+    port: 0,
+    token: 'metrics-test-token-0123456789-abcdefgHIJ',
+  });
 });
 
 afterAll(async () => {

@@ -9,7 +9,7 @@ import { makeTestCore, type TestCore } from '../harness/core';
 import { startServer, type TestServer } from '../harness/nats-server';
 import { waitFor } from './helpers';
 
-const TOKEN = 'metrics-test-token-0123456789';
+const TOKEN = 'metrics-test-token-0123456789-abcdefgHIJ';
 
 let nats: TestServer;
 let tc: TestCore;

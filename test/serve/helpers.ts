@@ -45,9 +45,9 @@ export interface WsClient {
 /** Opens a socket and resolves once open; rejects with the HTTP status when the upgrade is refused. */
 export function openWs(
   url: string,
-  opts: { headers?: Record<string, string>; origin?: string } = {},
+  opts: { headers?: Record<string, string>; origin?: string; protocols?: string[] } = {},
 ): Promise<WsClient> {
-  const ws = new WebSocket(url, { headers: opts.headers, origin: opts.origin });
+  const ws = new WebSocket(url, opts.protocols, { headers: opts.headers, origin: opts.origin });
   const frames: Record<string, unknown>[] = [];
   const waiters = new Set<() => void>();
   ws.on('message', (data: Buffer) => {

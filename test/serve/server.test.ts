@@ -6,9 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ServeError, startServe, type ServeHandle } from '../../core/serve/server';
 import { makeTestCore, type TestCore } from '../harness/core';
 import { startServer, stopAll, type TestServer } from '../harness/nats-server';
+import { authSubprotocol } from '../../api/ws-protocol';
 import { openWs, rawGet } from './helpers';
 
-const TOKEN = 'serve-test-token-0123456789';
+const TOKEN = 'serve-test-token-0123456789-abcdefghijkLMNOP';
 const bearer = { authorization: `Bearer ${TOKEN}` };
 
 let nats: TestServer;
@@ -42,47 +43,31 @@ afterAll(async () => {
 });
 
 describe('jetdeck serve: HTTP auth', () => {
-  it('answers 401 with the JSON error shape without a token, and with a wrong one', async () => {
+  it('answers 401 with the JSON error shape without a token, with a wrong one, and for a cookie', async () => {
     const variants: Record<string, string>[] = [
       {},
       { authorization: 'Bearer wrong-token-xxxxxx' },
-      { cookie: `jetdeck_token_${serve.port}=nope` },
+      // Cookies ignore ports, so a cookie is never a credential here.
+      { cookie: `jetdeck_token_${serve.port}=${TOKEN}` },
     ];
     for (const headers of variants) {
       const res = await fetch(`${serve.url}/api/health`, { headers });
       expect(res.status).toBe(401);
-      const body = (await res.json()) as { error: { code: string; message: string } };
+      const body = (await res.json()) as { ok: boolean; error: { code: string; message: string } };
+      expect(body.ok).toBe(false);
       expect(body.error.code).toBe('unauthorized');
       expect(body.error.message).toMatch(/token/);
     }
-    expect((await fetch(`${serve.url}/`)).status).toBe(401);
-    expect((await fetch(`${serve.url}/assets/app.js`)).status).toBe(401);
   });
 
-  it('exchanges ?token= for an HttpOnly SameSite=Strict cookie and redirects to the clean URL', async () => {
-    const res = await fetch(`${serve.url}/connections?token=${TOKEN}&tab=2`, { redirect: 'manual' });
-    expect(res.status).toBe(302);
-    expect(res.headers.get('location')).toBe('/connections?tab=2');
-    const setCookie = res.headers.get('set-cookie') ?? '';
-    expect(setCookie).toMatch(new RegExp(`^jetdeck_token_${serve.port}=${TOKEN};`));
-    expect(setCookie).toMatch(/HttpOnly/);
-    expect(setCookie).toMatch(/SameSite=Strict/);
-    const cookie = setCookie.split(';')[0]!;
-
-    const page = await fetch(`${serve.url}/connections?tab=2`, { headers: { cookie } });
-    expect(page.status).toBe(200);
-    expect(await page.text()).toContain('JetDeck test UI'); // SPA fallback to index.html
-    const api = await fetch(`${serve.url}/api/health`, { headers: { cookie } });
-    expect(api.status).toBe(200);
-
-    // No open redirect: a protocol-relative path is cleaned to '/'.
-    const sneaky = await rawGet(serve.url, `//evil.example/?token=${TOKEN}`);
-    expect(sneaky.status).toBe(302);
-    expect(sneaky.headers.location).toBe('/');
-
-    const wrong = await fetch(`${serve.url}/?token=not-the-token`, { redirect: 'manual' });
-    expect(wrong.status).toBe(401);
-    expect(wrong.headers.get('set-cookie')).toBeNull();
+  it('serves the UI files without a credential and never sets a cookie', async () => {
+    // The page holds no data; it presents the token itself (Authorization, WS subprotocol).
+    for (const path of ['/', '/assets/app.js', `/connections?token=${TOKEN}&tab=2`]) {
+      const res = await fetch(`${serve.url}${path}`, { redirect: 'manual' });
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('set-cookie'), path).toBeNull();
+      expect(await res.text(), path).not.toContain(TOKEN);
+    }
   });
 
   it('accepts Authorization: Bearer and serves static files', async () => {
@@ -141,6 +126,7 @@ describe('jetdeck serve: REST', () => {
     const body = (await res.json()) as { ok: boolean; nats: Record<string, unknown> };
     expect(body).toEqual({
       ok: true,
+      ready: true,
       nats: {
         connected: true,
         server: `nats://127.0.0.1:${nats.port}`,
@@ -189,10 +175,10 @@ describe('jetdeck serve: REST', () => {
     expect(((await huge.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
   });
 
-  it('refuses cross-origin writes even with a valid cookie', async () => {
+  it('refuses cross-origin writes even with a valid token', async () => {
     const res = await fetch(`${serve.url}/api/call/connections.disconnect`, {
       method: 'POST',
-      headers: { cookie: `jetdeck_token_${serve.port}=${TOKEN}`, origin: 'http://evil.example' },
+      headers: { ...bearer, origin: 'http://evil.example' },
     });
     expect(res.status).toBe(403);
     expect((await tc.call('connections.status')).state).toBe('connected');
@@ -218,29 +204,27 @@ describe('jetdeck serve: WebSocket bridge', () => {
     await c.close();
   });
 
-  it('accepts the browser UI: cookie plus our own Origin', async () => {
-    const c = await openWs(wsUrl, {
-      headers: { cookie: `jetdeck_token_${serve.port}=${TOKEN}` },
-      origin: serve.url,
-    });
+  it('accepts the browser UI: the token subprotocol plus our own Origin, selecting only `jetdeck`', async () => {
+    const c = await openWs(wsUrl, { protocols: ['jetdeck', authSubprotocol(TOKEN)], origin: serve.url });
+    expect(c.ws.protocol).toBe('jetdeck');
     c.send({ id: 7, method: 'connections.status' });
     expect(await c.next((f) => f.id === 7)).toMatchObject({ ok: true });
     await c.close();
   });
 
-  it('rejects a foreign Origin, a missing token, and a cookie without Origin', async () => {
+  it('rejects a foreign Origin, a missing or wrong token, and a cookie', async () => {
     await expect(openWs(wsUrl, { headers: bearer, origin: 'http://evil.example' })).rejects.toThrow(/403/);
     await expect(
-      openWs(wsUrl, {
-        headers: { cookie: `jetdeck_token_${serve.port}=${TOKEN}` },
-        origin: 'http://127.0.0.1:1',
-      }),
+      openWs(wsUrl, { protocols: ['jetdeck', authSubprotocol(TOKEN)], origin: 'http://127.0.0.1:1' }),
     ).rejects.toThrow(/403/);
     await expect(openWs(wsUrl)).rejects.toThrow(/401/);
     await expect(openWs(wsUrl, { origin: serve.url })).rejects.toThrow(/401/);
     await expect(
-      openWs(wsUrl, { headers: { cookie: `jetdeck_token_${serve.port}=${TOKEN}` } }),
-    ).rejects.toThrow(/403/);
+      openWs(wsUrl, { protocols: ['jetdeck', authSubprotocol(`${TOKEN}x`)], origin: serve.url }),
+    ).rejects.toThrow(/401/);
+    await expect(
+      openWs(wsUrl, { headers: { cookie: `jetdeck_token_${serve.port}=${TOKEN}` }, origin: serve.url }),
+    ).rejects.toThrow(/401/);
   });
 
   it('answers bad frames with an error envelope and keeps the socket usable', async () => {

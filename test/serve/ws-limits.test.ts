@@ -11,7 +11,7 @@ import { openWs } from './helpers';
 
 /** What one WebSocket client may cost the server: unread replies are capped, owned tails end with it. */
 
-const TOKEN = 'ws-limits-test-token-0123456789';
+const TOKEN = 'ws-limits-test-token-0123456789-abcdefGHIJ';
 const bearer = { authorization: `Bearer ${TOKEN}` };
 const CAP = 2 * 1024 * 1024;
 const BIG = 700 * 1024;

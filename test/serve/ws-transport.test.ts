@@ -14,27 +14,20 @@ import { startServer, stopAll, type TestServer } from '../harness/nats-server';
 
 /**
  * The renderer's WebSocket transport against a real `jetdeck serve`, run under Node with the
- * `ws` package standing in for the browser WebSocket (plus the Bearer header a browser would
- * replace with the cookie).
+ * `ws` package standing in for the browser WebSocket; the token travels as the browser sends
+ * it, in the `jetdeck.auth.*` subprotocol.
  */
 
-const TOKEN = 'transport-test-token-0123';
+const TOKEN = 'transport-test-token-0123-abcdefghijklmnop';
 let nats: TestServer;
 let tc: TestCore;
 let serve: ServeHandle;
 const transports: WsTransport[] = [];
 
-function bearerSocket(): SocketConstructor {
-  return class extends WebSocket {
-    constructor(url: string) {
-      super(url, { headers: { authorization: `Bearer ${TOKEN}` } });
-    }
-  } as unknown as SocketConstructor;
-}
-
 function transportFor(s: ServeHandle, queueTimeoutMs?: number): WsTransport {
   const t = createWsTransport(`${s.url.replace('http:', 'ws:')}/ws`, {
-    WebSocketImpl: bearerSocket(),
+    WebSocketImpl: WebSocket as unknown as SocketConstructor,
+    token: TOKEN,
     minBackoffMs: 50,
     maxBackoffMs: 200,
     queueTimeoutMs,

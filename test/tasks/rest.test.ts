@@ -31,7 +31,7 @@ describe('task REST API (jetdeck serve)', () => {
     server = await startServer();
     t = makeTestCore();
     await t.connectTo(server.url);
-    serve = await startServe(t.core, { port: 0, token: 'test-token-123' });
+    serve = await startServe(t.core, { port: 0, token: 'rest-test-token-0123456789-abcdefghijkLMN' });
     raw = await rawClient(server.url);
   });
   afterAll(async () => {
@@ -118,7 +118,8 @@ describe('task REST API (jetdeck serve)', () => {
     const missing = await api('GET', '/api/tasks/does-not-exist');
     expect(missing.status).toBe(404);
     expect(missing.body).toEqual({
-      error: { code: 'not_found', message: expect.stringMatching(/does-not-exist/) },
+      ok: false,
+      error: { name: 'ApiError', code: 'not_found', message: expect.stringMatching(/does-not-exist/) },
     });
   });
 

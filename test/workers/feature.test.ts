@@ -6,6 +6,7 @@ import type { PoolStatus } from '../../api/features/workers';
 import { type ApiError } from '../../api/errors';
 import { startServer, stopAll, type TestServer } from '../harness/nats-server';
 import { makeTestCore, type TestCore } from '../harness/core';
+import { hostFiles } from '../../core/files/host-files';
 import { StatusCollector, connectTo, makeTask, publishMany, waitUntil } from './helpers';
 
 let server: TestServer;
@@ -49,12 +50,21 @@ describe('workers feature (contract)', () => {
   it('lists handler types for suggestions, with a clear error for a bad module', async () => {
     const builtin = await tc.call('workers.handlerTypes');
     expect(builtin.types).toEqual(expect.arrayContaining(['echo', 'sleep', 'fail', 'flaky', 'cpu']));
-    const custom = await tc.call('workers.handlerTypes', {
-      handlers: fileURLToPath(new URL('./fixtures/crash-handlers.ts', import.meta.url)),
-    });
+    // As `jetdeck serve --handlers FILE` does: the module the user named becomes `cli:<name>`.
+    const name = hostFiles(tc.core).allow(
+      'handlers',
+      fileURLToPath(new URL('./fixtures/crash-handlers.ts', import.meta.url)),
+      'cli',
+    );
+    expect(name).toBe('cli:crash-handlers.ts');
+    const custom = await tc.call('workers.handlerTypes', { handlers: name });
     expect(custom.types).toEqual(expect.arrayContaining(['echo', 'crash', 'shout']));
-    const bad = await tc.call('workers.handlerTypes', { handlers: '/nonexistent/handlers.js' });
-    expect(bad.error).toContain('handlers module not found');
+    const missing = await tc.call('workers.handlerTypes', { handlers: 'nothing-here.js' });
+    expect(missing.error).toMatch(/no file nothing-here\.js in /);
+    // A path is never a module name: the API cannot load code from anywhere on the machine.
+    expect(await code(tc.call('workers.handlerTypes', { handlers: '/nonexistent/handlers.js' }))).toBe(
+      'invalid_input',
+    );
   });
 
   it('starts the pool on the active connection, pushes batched stats, scales and stops', async () => {

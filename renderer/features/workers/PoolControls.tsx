@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { PoolStatus } from '../../../api/features/workers';
 import { api } from '../../api';
 import { Field } from '../../ui/Field';
+import { HostFileSelect } from '../files/HostFileSelect';
 import { toastError, toastInfo } from '../toasts/store';
 import { useWorkers } from './store';
 
@@ -136,19 +137,14 @@ export function StartForm({ pool }: { pool?: PoolStatus }) {
             data-testid="pool-concurrency"
           />
         </Field>
-        <Field
-          id="pool-handlers"
-          label="Handlers module (optional)"
-          error={known.error}
-          hint="Path to a .js/.mjs module whose default export maps type → async (task, ctx) => result"
-        >
-          <input
+        <Field id="pool-handlers" label="Handlers module (optional)" error={known.error}>
+          <HostFileSelect
             id="pool-handlers"
+            folder="handlers"
             value={handlers}
-            spellCheck={false}
-            placeholder="built-ins only: echo, sleep, fail, flaky, cpu"
-            onChange={(e) => setHandlers(e.target.value)}
-            data-testid="pool-handlers"
+            onChange={setHandlers}
+            emptyLabel="built-ins only: echo, sleep, fail, flaky, cpu"
+            testId="pool-handlers"
           />
         </Field>
         <Field
@@ -321,13 +317,13 @@ export function RunningControls({ pool }: { pool: PoolStatus }) {
             />
           </Field>
           <Field id="cfg-handlers" label="Handlers module">
-            <input
+            <HostFileSelect
               id="cfg-handlers"
+              folder="handlers"
               value={handlers}
-              spellCheck={false}
-              placeholder="built-ins only"
-              onChange={(e) => setHandlers(e.target.value)}
-              data-testid="cfg-handlers"
+              onChange={setHandlers}
+              emptyLabel="built-ins only"
+              testId="cfg-handlers"
             />
           </Field>
           <Field id="cfg-types" label="Task types" error={configError}>
