@@ -13,6 +13,9 @@ export interface ThreadConnectInfo {
   servers: string[];
   auth: AuthInput;
   tls?: ConnectionProfile['tls'];
+  jsDomain?: string;
+  inboxPrefix?: string;
+  timeoutMs?: number;
 }
 
 export interface ThreadConfig {

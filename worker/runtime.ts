@@ -9,6 +9,7 @@ import { TaskRunner } from './runtime/runner';
 import { RuntimeStats } from './stats';
 import { StatusPublisher } from './status-publisher';
 import { ensureTopology, lanesFor } from '../nats/topology';
+import { jsOptions } from '../nats/connect-options';
 
 export { plainTask } from './runtime/task-parse';
 
@@ -98,7 +99,7 @@ export class WorkerRuntime {
     this.setState('starting');
     const opts = this.opts;
     const lanes = lanesFor(opts.types);
-    const jsm = await jetstreamManager(this.nc);
+    const jsm = await jetstreamManager(this.nc, jsOptions(this.nc));
     const topo = await ensureTopology(jsm, { lanes, replicas: opts.replicas });
     this.warnings = topo.warnings;
     for (const w of topo.warnings) this.log('warn', `${w} (using the existing config)`);

@@ -2,14 +2,14 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { z } from 'zod';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { natsUrlSchema, type AuthInput } from '../../api/features/connections';
-import { splitUrlCredentials } from '../../api/nats-url';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { addNatsOptions, natsFlagsFrom } from '../../nats/cli-options';
+import { resolveNatsTarget, type NatsTarget } from '../../nats/cli-target';
 import { taskTypeSchema } from '../../api/task-wire';
 import { resolveHandlers } from '../handlers/load';
 import { WorkerRuntime } from '../runtime';
 import { lanesFor } from '../../nats/topology';
-import { connectOptions } from '../../nats/connect-options';
+import { connectTo } from '../../nats/connect-options';
 import type { PoolMetricsSnapshot } from '../../nats/metrics/inputs';
 import { WorkerPool } from '../pool';
 import type { PoolStatus, WorkerStatsSnapshot } from '../../api/features/workers';
@@ -23,16 +23,6 @@ import { startWorkerMetrics, type WorkerMetrics } from './metrics';
  */
 
 const flagsSchema = z.object({
-  nats: z
-    .string()
-    .transform((s) =>
-      s
-        .split(',')
-        .map((u) => u.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(natsUrlSchema).min(1, '--nats needs at least one server URL')),
-  creds: z.string().min(1).optional(),
   concurrency: z.coerce.number().int().min(1).max(10_000).default(16),
   threads: z.coerce.number().int().min(1).max(32).optional(),
   handlers: z.string().min(1).optional(),
@@ -71,7 +61,7 @@ const flagsSchema = z.object({
     })
     .default('127.0.0.1'),
 });
-export type WorkerFlags = z.infer<typeof flagsSchema>;
+export type WorkerFlags = z.infer<typeof flagsSchema> & { target: NatsTarget };
 
 /** What is running, for hooks such as the monitor issue's `--metrics-port`. */
 export interface RunningWorker {
@@ -93,8 +83,6 @@ export function registerWorkerCommand(program: Command): void {
   const cmd = program
     .command('worker')
     .description('run task workers headless against a NATS server (the same runtime as the in-process pool)')
-    .addOption(new Option('--nats <urls>', 'NATS server URL(s), comma-separated').makeOptionMandatory())
-    .addOption(new Option('--creds <file>', 'NATS credentials file'))
     .addOption(new Option('--concurrency <n>', 'tasks run at once (per thread)').default('16'))
     .addOption(
       new Option('--threads <n>', 'run an in-process pool of N worker threads instead of one runtime'),
@@ -121,6 +109,15 @@ export function registerWorkerCommand(program: Command): void {
     .addOption(
       new Option('--metrics-host <host>', 'address the metrics port listens on').default('127.0.0.1'),
     );
+  addNatsOptions(cmd);
+  cmd.addHelpText(
+    'after',
+    [
+      '',
+      'Connection: flags > environment (NATS_URL, NATS_CONTEXT, NATS_CREDS...) > the nats CLI context',
+      '(--context, else the selected one) > nats://127.0.0.1:4222, as the nats CLI resolves them.',
+    ].join('\n'),
+  );
   cmd.action(async (raw: Record<string, unknown>) => {
     const parsed = flagsSchema.safeParse(raw);
     if (!parsed.success) {
@@ -128,8 +125,16 @@ export function registerWorkerCommand(program: Command): void {
         console.error(`jetdeck worker: --${kebab(String(i.path[0] ?? ''))}: ${i.message}`);
       process.exit(2);
     }
+    let target: NatsTarget;
     try {
-      await runWorker(parsed.data, cmd);
+      // A worker always connects somewhere: without flags, the selected context or nats's default.
+      target = resolveNatsTarget(natsFlagsFrom(raw), { implicit: true })!;
+    } catch (err) {
+      console.error(`jetdeck worker: ${(err as Error).message}`);
+      process.exit(2);
+    }
+    try {
+      await runWorker({ ...parsed.data, target }, cmd);
     } catch (err) {
       console.error(`jetdeck worker: ${(err as Error).message}`);
       process.exit(1);
@@ -145,13 +150,15 @@ const line = (name: string, msg: string) =>
 
 export async function runWorker(flags: WorkerFlags, cmd: Command): Promise<void> {
   const name = flags.name ?? `${hostname()}-${process.pid}`;
-  // `nats://user:pass@host` or `nats://token@host`: the credentials leave the URL, so no log
-  // line, status or service info can show them.
-  const { servers, auth: urlAuth } = splitUrlCredentials(flags.nats);
-  if (urlAuth && flags.creds) throw new Error('give credentials in the --nats URL or --creds, not both');
-  const auth: AuthInput = flags.creds
-    ? { kind: 'creds', credsFile: resolve(flags.creds) }
-    : (urlAuth ?? { kind: 'none' });
+  const { target } = flags;
+  const conn = {
+    servers: target.servers,
+    auth: target.auth,
+    tls: target.tls,
+    jsDomain: target.jsDomain,
+    inboxPrefix: target.inboxPrefix,
+    timeoutMs: target.timeoutMs,
+  };
   const handlersPath = flags.handlers ? resolve(flags.handlers) : undefined;
   let snapshot: () => WorkerStatsSnapshot;
   let metrics: () => PoolMetricsSnapshot;
@@ -164,7 +171,7 @@ export async function runWorker(flags: WorkerFlags, cmd: Command): Promise<void>
     let last = '';
     const pool = new WorkerPool(
       {
-        connect: { servers, auth },
+        connect: conn,
         threads: flags.threads,
         concurrency: flags.concurrency,
         types: flags.types,
@@ -185,14 +192,14 @@ export async function runWorker(flags: WorkerFlags, cmd: Command): Promise<void>
     snapshot = () => poolSnapshot(pool.status());
     metrics = () => pool.metricsSnapshot();
     // The threads have their own connections; consumer info for /metrics needs one here.
-    if (served) metricsNc = await connect(connectOptions({ servers, auth }, { name: `${name}-metrics` }));
+    if (served) metricsNc = await connectTo(conn, { name: `${name}-metrics` });
     shutdown = async (graceful) => {
       await pool.stop(graceful);
       await metricsNc?.close();
     };
   } else {
     const handlers = await resolveHandlers(handlersPath);
-    const nc: NatsConnection = await connect(connectOptions({ servers, auth }, { name }));
+    const nc: NatsConnection = await connectTo(conn, { name });
     const runtime = new WorkerRuntime({
       nc,
       name,
