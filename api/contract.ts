@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { EventSpec, MethodSpec } from './define';
 import { connectionsEvents, connectionsMethods } from './features/connections';
+import { fleetEvents, fleetMethods } from './features/fleet';
 import { jobsEvents, jobsMethods } from './features/jobs';
 import { filesMethods } from './features/files';
 import { messagesEvents, messagesMethods } from './features/messages';
@@ -14,6 +15,7 @@ export const methods = {
   ...connectionsMethods,
   ...tasksMethods,
   ...workersMethods,
+  ...fleetMethods,
   ...streamsMethods,
   ...messagesMethods,
   ...monitorMethods,
@@ -24,6 +26,7 @@ export const events = {
   ...connectionsEvents,
   ...tasksEvents,
   ...workersEvents,
+  ...fleetEvents,
   ...streamsEvents,
   ...messagesEvents,
   ...monitorEvents,

@@ -11,6 +11,7 @@ import { registerReplay } from './replay/feature';
 import { registerStreams } from './streams/feature';
 import { registerTasks } from './tasks/feature';
 import { registerWorkers } from './workers/feature';
+import { registerFleet } from './fleet/feature';
 
 export interface StartOptions {
   /** `--nats URL`: connect there instead of the saved or embedded default. */
@@ -30,6 +31,7 @@ export function createCore(opts: CoreOptions): Core {
   registerConnections(core);
   registerTasks(core);
   registerWorkers(core);
+  registerFleet(core);
   registerStreams(core);
   registerMessages(core);
   registerReplay(core);

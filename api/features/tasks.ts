@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { event, method } from '../define';
+import type { UnservedLane } from './fleet';
 import { TASK_STATUSES, taskIdSchema, taskTypeSchema, type Task, type TaskStatus } from '../task-wire';
 
 /** True for values that survive JSON round-trips unchanged (no undefined, Date, Map, NaN...). */
@@ -252,6 +253,8 @@ export interface LaneStatus {
   ack_floor_seq: number;
   last_active?: string;
   error?: string;
+  /** Answering workers that consume this lane (absent when the fleet is unknown). */
+  servedBy?: number;
 }
 
 export interface QueueStatus {
@@ -260,8 +263,12 @@ export interface QueueStatus {
   backlog: number;
   /** Completions per second over the last minute (from status events). */
   completionRatePerSec: number;
-  /** Seconds until the backlog is drained at that rate; null when nothing completes. */
+  /** Seconds until the backlog is drained at that rate; null when nothing completes or a lane has no worker. */
   timeToDrainSec: number | null;
+  /** Lanes with tasks waiting and no answering worker consuming them. */
+  unserved?: UnservedLane[];
+  /** Why there is no time-to-drain, e.g. "no worker serves tasks.typed.resize". */
+  drainNote?: string;
   stream?: { messages: number; bytes: number; first_seq: number; last_seq: number; consumers: number };
   at: string;
 }

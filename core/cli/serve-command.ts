@@ -19,6 +19,7 @@ export interface ServeFlags extends Record<string, unknown> {
   allowHost?: string[];
   uiDir?: string;
   open: boolean;
+  allowRemoteControl?: boolean;
 }
 
 function parsePort(value: string): number {
@@ -57,6 +58,12 @@ export function addServeOptions(cmd: Command): Command {
         .env('JETDECK_PORT')
         .default(DEFAULT_PORT)
         .argParser(parsePort),
+    )
+    .addOption(
+      new Option(
+        '--allow-remote-control',
+        "let drain, pause/resume and concurrency requests on the pool's NATS service endpoints control it (see the README for the permissions that protect them)",
+      ),
     )
     .addOption(
       new Option(
@@ -188,6 +195,7 @@ export async function runServe(flags: ServeFlags): Promise<void> {
 
   await autoConnect(core, { target });
   await startPoolAtLaunch(core, {
+    allowRemoteControl: flags.allowRemoteControl,
     workers: flags.workers,
     handlers: flags.handlers ? resolve(flags.handlers) : undefined,
   });

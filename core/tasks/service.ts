@@ -25,6 +25,7 @@ import type { ActiveConnection } from '../connections/connection-manager';
 import type { Core } from '../core';
 import { toApiError } from '../errors';
 import type { z } from 'zod';
+import { laneCoverage } from '../fleet/coverage';
 import { jobLogFor } from '../jobs/feature';
 import { BulkJob } from './bulk';
 import { isDeadLetter, toDeadLetter, type DeadLetterFilter } from './dead-letters';
@@ -317,7 +318,7 @@ export class TaskService {
 
   async queueStatus(): Promise<QueueStatus> {
     const s = this.current();
-    return queueStatus(s.jsm, s.index.completionRate());
+    return queueStatus(s.jsm, s.index.completionRate(), await laneCoverage(this.core));
   }
 
   private entry(id: string): IndexEntry {

@@ -14,6 +14,10 @@ import type { PoolMetricsSnapshot } from '../../nats/metrics/inputs';
 import { WorkerPool } from '../pool';
 import type { PoolStatus, WorkerStatsSnapshot } from '../../api/features/workers';
 import { startWorkerMetrics, type WorkerMetrics } from './metrics';
+import { PoolMember } from '../service/pool-member';
+import { RuntimeMember } from '../service/runtime-member';
+import { registerWorkerService, type FleetMember } from '../service/worker-service';
+import type { MicroService } from '../service/micro';
 
 /**
  * `jetdeck worker`: the same runtime as the in-process pool, headless, so processes on many
@@ -48,6 +52,7 @@ const flagsSchema = z.object({
     .transform((s) => s.split(',').map((x) => Number(x.trim())))
     .pipe(z.array(z.number().int().min(0).max(3_600_000)).min(1))
     .optional(),
+  allowRemoteControl: z.boolean().default(false),
   summaryEvery: z.coerce.number().min(0).default(10),
   metricsPort: z.coerce
     .number({ error: 'must be a port number (0..65535; 0: any free port)' })
@@ -97,6 +102,13 @@ export function registerWorkerCommand(program: Command): void {
     .addOption(new Option('--name <name>', 'worker name in status events (default <host>-<pid>)'))
     .addOption(
       new Option('--backoff <ms,...>', 'nak delays per failed attempt in ms (default 1000,5000,25000)'),
+    )
+    .addOption(
+      new Option(
+        '--allow-remote-control',
+        'let drain, pause/resume and concurrency requests on its NATS service endpoints (jetdeck.worker.<id>.*) control it; ' +
+          'protect them with NATS permissions (see the README)',
+      ),
     )
     .addOption(new Option('--summary-every <s>', 'seconds between summary lines (0: none)').default('10'))
     .addOption(
@@ -166,6 +178,33 @@ export async function runWorker(flags: WorkerFlags, cmd: Command): Promise<void>
   // Bound before any task is taken, so a busy port fails fast.
   const served = flags.metricsPort === undefined ? undefined : await listenForMetrics(flags);
   let metricsNc: NatsConnection | undefined;
+  let serviceNc!: NatsConnection;
+  let member!: FleetMember;
+  // Set further down; read by `finish`, which a remote drain may call once the service exists.
+  const late: { service?: MicroService; summary?: NodeJS.Timeout } = {};
+  // The program's --version (the worker floor does not read the app's package itself).
+  const version = cmd.parent?.version() ?? '0.0.0';
+  const facts = (kind: 'pool' | 'process') => ({
+    worker: name,
+    kind,
+    host: hostname(),
+    pid: process.pid,
+    version,
+    lanes: lanesFor(flags.types).map((l) => l.subject),
+    ...(flags.types ? { types: flags.types } : {}),
+    server: serviceNc?.getServer(),
+  });
+  // A drain asked through the service: the work is finished, so the process ends.
+  const onRemoteDrain = () => {
+    line(name, `drained through its service endpoint; exiting. ${summarize(snapshot())}`);
+    void finish(0);
+  };
+  const finish = async (code: number) => {
+    clearInterval(late.summary);
+    await late.service?.stop();
+    if (!serviceNc.isClosed()) await serviceNc.drain().catch(() => undefined);
+    process.exit(code);
+  };
 
   if (flags.threads) {
     let last = '';
@@ -191,44 +230,67 @@ export async function runWorker(flags: WorkerFlags, cmd: Command): Promise<void>
     await pool.start();
     snapshot = () => poolSnapshot(pool.status());
     metrics = () => pool.metricsSnapshot();
-    // The threads have their own connections; consumer info for /metrics needs one here.
-    if (served) metricsNc = await connectTo(conn, { name: `${name}-metrics` });
+    // The threads have their own connections; the service and /metrics' consumer info need one here.
+    serviceNc = await connectTo(conn, { name: `${name}-service` });
+    metricsNc = serviceNc;
+    member = new PoolMember(pool, () => facts('pool'), onRemoteDrain);
     shutdown = async (graceful) => {
       await pool.stop(graceful);
-      await metricsNc?.close();
     };
   } else {
     const handlers = await resolveHandlers(handlersPath);
     const nc: NatsConnection = await connectTo(conn, { name });
-    const runtime = new WorkerRuntime({
-      nc,
-      name,
-      concurrency: flags.concurrency,
-      types: flags.types,
-      handlers,
-      backoffMs: flags.backoff,
-      log: (level, m) => line(name, level === 'info' ? m : `${level}: ${m}`),
-    });
-    runtime.onState((s) => line(name, s));
-    await runtime.start();
+    let runtime!: WorkerRuntime;
+    const runtimes = new RuntimeMember(
+      () => facts('process'),
+      flags.concurrency,
+      (concurrency) => {
+        runtime = new WorkerRuntime({
+          nc,
+          name,
+          concurrency,
+          types: flags.types,
+          handlers,
+          backoffMs: flags.backoff,
+          log: (level, m) => line(name, level === 'info' ? m : `${level}: ${m}`),
+        });
+        runtime.onState((s) => line(name, s));
+        return runtime;
+      },
+      onRemoteDrain,
+    );
+    await runtimes.start();
+    member = runtimes;
+    serviceNc = nc;
     line(
       name,
       `consuming ${flags.types ? `types ${flags.types.join(', ')}` : 'tasks.high, tasks.new'} with concurrency ${flags.concurrency}; handlers: ${Object.keys(handlers).join(', ')}`,
     );
-    snapshot = () => runtime.snapshot();
+    snapshot = () => runtimes.snapshot();
     metrics = () => {
-      const s = runtime.snapshot();
+      const s = runtimes.snapshot();
       const latency = runtime.stats.latency.snapshot();
       return { processed: s.processed, failed: s.failed, retried: s.retried, inFlight: s.inFlight, latency };
     };
     metricsNc = nc;
     shutdown = async (graceful) => {
-      await (graceful ? runtime.drain() : runtime.stop());
-      await nc.close();
+      const r = runtimes.current === runtime ? runtime : undefined;
+      await (graceful ? r?.drain() : r?.stop());
     };
   }
 
-  const summary =
+  const service = await registerWorkerService(serviceNc, member, {
+    allowRemoteControl: flags.allowRemoteControl,
+    version,
+    onError: (action, err) => line(name, `remote ${action} failed: ${err.message}`),
+  });
+  late.service = service;
+  line(
+    name,
+    `NATS service ${service.name} id ${service.id}; remote control ${flags.allowRemoteControl ? 'ALLOWED' : 'off'}`,
+  );
+
+  late.summary =
     flags.summaryEvery > 0
       ? setInterval(() => line(name, summarize(snapshot())), flags.summaryEvery * 1000)
       : undefined;
@@ -248,9 +310,8 @@ export async function runWorker(flags: WorkerFlags, cmd: Command): Promise<void>
     line(name, 'draining, Ctrl-C again to exit now');
     void shutdown(true).then(
       () => {
-        clearInterval(summary);
         line(name, `stopped. ${summarize(snapshot())}`);
-        process.exit(0);
+        return finish(0);
       },
       (err: unknown) => {
         line(name, `drain failed: ${(err as Error).message}`);
