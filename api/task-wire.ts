@@ -106,3 +106,14 @@ export const statusEventSchema = z.object({
 export type StatusEvent = z.infer<typeof statusEventSchema>;
 
 export const cancelSchema = z.object({ id: taskIdSchema });
+
+/**
+ * The id a task message's status events use, even when it is not a valid task: its JSON `id`
+ * when that is a valid task id, else its Nats-Msg-Id, else `seq:<stream seq>`. The worker and
+ * every advisory reader derive it the same way, so their records of one message share ids.
+ */
+export function taskRecordId(body: unknown, msgId: string | undefined, seq: number): string {
+  const id = typeof body === 'object' && body !== null ? (body as { id?: unknown }).id : undefined;
+  if (taskIdSchema.safeParse(id).success) return id as string;
+  return msgId || `seq:${seq}`;
+}

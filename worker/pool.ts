@@ -27,6 +27,11 @@ export interface PoolConfig {
   handlers?: string;
   backoffMs?: number[];
   taskTimeoutMs?: number;
+  /**
+   * Whether the pool turns max-deliveries / terminated advisories into `failed` records (one
+   * thread does). Default true; off where the process does it already (the app's task service).
+   */
+  advisories?: boolean;
   /** Worker names are `<namePrefix>-<n>`. */
   namePrefix?: string;
   statsIntervalMs?: number;
@@ -334,6 +339,8 @@ export class WorkerPool {
       backoffMs: this.config.backoffMs,
       taskTimeoutMs: this.config.taskTimeoutMs,
       statsIntervalMs: this.config.statsIntervalMs ?? 500,
+      // One failure-record writer per pool is enough: the oldest thread (scaling removes the newest).
+      advisories: (this.config.advisories ?? true) && this.handles[0] === h,
     };
     const r = await h.request({ kind: 'start', config });
     for (const w of r.warnings ?? []) if (!this.warnings.includes(w)) this.warnings.push(w);

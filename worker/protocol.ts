@@ -29,6 +29,8 @@ export interface ThreadConfig {
   backoffMs?: number[];
   taskTimeoutMs?: number;
   statsIntervalMs: number;
+  /** This thread writes failure records from advisories (see WorkerRuntimeOptions.advisories). */
+  advisories?: boolean;
 }
 
 export type MainToThread =

@@ -32,6 +32,7 @@ async function start(config: ThreadConfig): Promise<string[]> {
     handlers,
     backoffMs: config.backoffMs,
     taskTimeoutMs: config.taskTimeoutMs,
+    advisories: config.advisories ?? false,
     log: (level, message) => post({ kind: 'log', level, message }),
   });
   runtime.onState((state) => post({ kind: 'state', state }));

@@ -71,7 +71,8 @@ export class WorkersService {
     this.profileName = this.core.connections.require().profile.name;
     await this.stopService();
     const pool = new WorkerPool(
-      { ...s, handlers, connect: connectInfo, namePrefix: 'jetdeck-pool' },
+      // The task service writes failure records from advisories for this process already.
+      { ...s, handlers, connect: connectInfo, namePrefix: 'jetdeck-pool', advisories: false },
       {
         onStatus: () => this.core.bus.emit('workers.stats', this.status()),
         onLog: (w, level, m) => level !== 'info' && console.error(`[jetdeck] ${w}: ${m}`),

@@ -43,3 +43,12 @@ export function parseCancel(data: Uint8Array): string | undefined {
     return undefined;
   }
 }
+
+/** The JSON in a message body, or undefined when it is not JSON. */
+export function jsonOrUndefined(data: Uint8Array): unknown {
+  try {
+    return JSON.parse(decoder.decode(data)) as unknown;
+  } catch {
+    return undefined;
+  }
+}
