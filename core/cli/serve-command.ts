@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { Core } from '../core';
-import { DEFAULT_HOST, DEFAULT_PORT } from '../serve/defaults';
+import { DEFAULT_HOST, DEFAULT_PORT } from '../../api/serve-defaults';
 import type { ServeHandle } from '../serve/server';
 import { addNatsOptions, natsFlagsFrom } from '../../nats/cli-options';
 import type { NatsTarget } from '../../nats/cli-target';
