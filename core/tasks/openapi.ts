@@ -73,6 +73,9 @@ export function openApiDocument(version: string): JsonSchema {
             '200': { description: 'Duplicate id: nothing new stored', ...json(ref('CreatedTask')) },
             '400': error('Invalid body (nothing is published)'),
             '413': error('Task larger than the server max_payload'),
+            '507': error(
+              'The TASKS stream is full (discard new at max_bytes / max_msgs): nothing was stored; the message says which limit',
+            ),
             ...common,
           },
         },

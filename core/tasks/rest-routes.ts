@@ -12,7 +12,7 @@ import { createTaskBody, idParams, listQuery, statusBody } from './rest-schemas'
  * REST task endpoints of `jetdeck serve` (the auth hooks are already on `app`). Every input is
  * validated with zod before anything is published. Errors are thrown: the server's one error
  * handler turns them into `{ ok: false, error: { name, code, message } }` with the code's HTTP status (400, 404,
- * 409, 413, 503 when NATS is down).
+ * 409, 413, 507 when the TASKS stream is full, 503 when NATS is down).
  */
 export async function registerTaskRoutes(app: FastifyInstance, core: Core): Promise<void> {
   const svc = taskService(core);
