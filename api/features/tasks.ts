@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { event, method } from '../define';
 import type { UnservedLane } from './fleet';
-import { TASK_STATUSES, taskIdSchema, taskTypeSchema, type Task, type TaskStatus } from '../task-wire';
+import {
+  TASK_ID_PATTERN,
+  TASK_STATUSES,
+  taskIdSchema,
+  taskTypeSchema,
+  type Task,
+  type TaskStatus,
+} from '../task-wire';
 
 /** True for values that survive JSON round-trips unchanged (no undefined, Date, Map, NaN...). */
 export function isJsonValue(v: unknown, depth = 0): boolean {
@@ -60,21 +67,34 @@ export const publishInputSchema = z.strictObject({
   priority: z.enum(TASK_PRIORITIES).optional(),
   /** 'typed' publishes to tasks.typed.<type> for pools limited to that type. */
   route: z.enum(TASK_ROUTES).optional(),
-  max_attempts: z.number().int().positive().max(100).optional(),
+  max_attempts: z
+    .number({ error: 'max attempts must be a number' })
+    .int('max attempts must be a whole number from 1 to 100')
+    .min(1, 'max attempts must be a whole number from 1 to 100')
+    .max(100, 'max attempts must be a whole number from 1 to 100')
+    .optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
   headers: userHeadersSchema.optional(),
 });
 export type PublishInput = z.infer<typeof publishInputSchema>;
 
 export const bulkInputSchema = publishInputSchema.omit({ id: true }).extend({
-  count: z.number().int().positive().max(10_000_000),
+  count: z
+    .number({ error: 'count must be a number' })
+    .int('count must be a whole number from 1 to 10,000,000')
+    .min(1, 'count must be a whole number from 1 to 10,000,000')
+    .max(10_000_000, 'count must be a whole number from 1 to 10,000,000'),
   /** Tasks per second; omitted = as fast as the server acknowledges. */
-  ratePerSec: z.number().positive().max(10_000_000).optional(),
+  ratePerSec: z
+    .number({ error: 'rate must be a number of tasks per second' })
+    .positive('rate must be more than 0 tasks per second')
+    .max(10_000_000, 'rate is at most 10,000,000 tasks per second')
+    .optional(),
   /** Ids become `<idPrefix>-<n>` (1-based) instead of generated sortable ids. */
   idPrefix: z
     .string()
     .max(150)
-    .regex(/^[A-Za-z0-9_.:-]+$/, 'idPrefix may use letters, digits, _ . : and - only')
+    .regex(TASK_ID_PATTERN, 'idPrefix may use letters, digits, _ . : and - only')
     .optional(),
 });
 
@@ -85,7 +105,7 @@ export const listInputSchema = z.strictObject({
   q: z.string().max(200).optional(),
   limit: z.number().int().positive().max(1000).default(100),
   /** `next` from the previous page. */
-  cursor: z.string().max(40).optional(),
+  cursor: z.string().max(40).regex(/^\d+$/, 'cursor must be the `next` value of a previous page').optional(),
 });
 
 export const deadLetterFilterSchema = z.strictObject({
@@ -223,7 +243,15 @@ export interface TopologyReport {
   consumers: TopologyItem[];
   /** Settings of the stream that can delete tasks nobody has run yet. */
   risks: TopologyRisk[];
+  /** Replicas JetDeck creates TASKS with (the user's choice, or the cluster default). */
   replicas: number;
+  /** How that was chosen: `auto` = 3 on a cluster of 3 or more servers, else 1. */
+  replicasChoice?: 'auto' | 'chosen';
+  /** Placement tags JetDeck creates TASKS with. */
+  placementTags?: string[];
+  /** What the existing stream has (the operator's to change; never flagged). */
+  streamReplicas?: number;
+  placement?: { cluster?: string; tags?: string[] };
   checkedAt: string;
   error?: string;
 }
@@ -289,6 +317,17 @@ export interface QueueStatus {
   at: string;
 }
 
+export const placementTagsSchema = z
+  .array(
+    z
+      .string()
+      .trim()
+      .min(1, 'a placement tag is empty')
+      .max(64)
+      .regex(/^[A-Za-z0-9_.:=-]+$/, 'placement tags use letters, digits and _ . : = -'),
+  )
+  .max(16, 'at most 16 placement tags');
+
 const idInput = z.strictObject({ id: taskIdSchema });
 const none = z.strictObject({}).optional();
 
@@ -297,7 +336,10 @@ export const tasksMethods = {
   'tasks.applyTopology': method(
     z.strictObject({
       confirm: z.literal(true, { message: 'confirm: true is required to change the stream or consumers' }),
+      /** Also changes the existing stream's replicas (and the choice for creating it). */
       replicas: z.number().int().min(1).max(5).optional(),
+      /** Also changes the existing stream's placement tags; [] clears them. */
+      placementTags: placementTagsSchema.optional(),
     }),
   ).returns<ApplyTopologyResult>(),
   'tasks.publish': method(publishInputSchema).returns<PublishResult>(),

@@ -6,7 +6,7 @@ import type {
   TaskSummary,
   TimelineEntry,
 } from '../../api/features/tasks';
-import { publishInputSchema } from '../../api/features/tasks';
+import { listInputSchema, publishInputSchema } from '../../api/features/tasks';
 import { ERROR_CODES } from '../../api/errors';
 import { TASK_STATUSES, taskIdSchema, taskSchema } from '../../api/task-wire';
 
@@ -18,12 +18,14 @@ import { TASK_STATUSES, taskIdSchema, taskSchema } from '../../api/task-wire';
 
 export const createTaskBody = publishInputSchema;
 
+/** Query strings carry text: a number is converted, then checked by the contract's own rule. */
+const fromQuery = <S extends z.ZodType>(schema: S) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : v), schema);
+
+/** The contract's list input, read from a query string; unknown parameters are a 400. */
 export const listQuery = z.strictObject({
-  status: z.enum(TASK_STATUSES).optional(),
-  type: z.string().max(128).optional(),
-  q: z.string().max(200).optional(),
-  limit: z.coerce.number().int().positive().max(1000).default(100),
-  cursor: z.string().regex(/^\d+$/, 'cursor must be the `next` value of a previous page').optional(),
+  ...listInputSchema.shape,
+  limit: fromQuery(listInputSchema.shape.limit),
 });
 
 export const idParams = z.strictObject({ id: taskIdSchema });
@@ -122,6 +124,7 @@ const laneSchema = z.object({
   ack_floor_seq: z.number().int(),
   last_active: z.string().optional(),
   error: z.string().optional(),
+  servedBy: z.number().int().optional(),
 }) satisfies z.ZodType<LaneStatus>;
 
 export const queueStatusSchema = z.object({
@@ -129,6 +132,10 @@ export const queueStatusSchema = z.object({
   backlog: z.number().int(),
   completionRatePerSec: z.number(),
   timeToDrainSec: z.number().nullable(),
+  unserved: z
+    .array(z.object({ subject: z.string(), type: z.string().optional(), pending: z.number().int() }))
+    .optional(),
+  drainNote: z.string().optional(),
   stream: z
     .object({
       messages: z.number(),
@@ -140,3 +147,31 @@ export const queueStatusSchema = z.object({
     .optional(),
   at: z.string(),
 }) satisfies z.ZodType<QueueStatus>;
+
+const natsStateSchema = z.object({
+  connected: z.boolean(),
+  server: z.string().nullable(),
+  version: z.string().nullable(),
+  jetstream: z.boolean(),
+});
+
+export const healthSchema = z.object({
+  ok: z.literal(true),
+  ready: z.boolean(),
+  nats: natsStateSchema,
+});
+
+export const readinessSchema = z.object({
+  ready: z.boolean(),
+  reason: z.string().optional(),
+  nats: natsStateSchema,
+});
+
+export const methodParams = z.strictObject({
+  method: z.string().regex(/^[a-z][A-Za-z0-9]*(\.[a-z][A-Za-z0-9]*)+$/, 'a contract method, e.g. tasks.list'),
+});
+
+/** The contract method's input; each method validates its own. */
+export const callBody = z.unknown();
+
+export const callResult = z.object({ ok: z.literal(true), result: z.unknown() });
