@@ -62,7 +62,7 @@ export async function startServe(core: Core, options: ServeOptions = {}): Promis
     logger: false,
     bodyLimit: BODY_LIMIT_BYTES,
     forceCloseConnections: true,
-    maxParamLength: MAX_PARAM_LENGTH,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
   });
   let port = opts.port;
   const selfOrigin = () => originFor(opts.host, port);
