@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import type { EventSpec, MethodSpec } from './define';
 import { connectionsEvents, connectionsMethods } from './features/connections';
+import { fleetEvents, fleetMethods } from './features/fleet';
+import { jobsEvents, jobsMethods } from './features/jobs';
 import { filesMethods } from './features/files';
 import { messagesEvents, messagesMethods } from './features/messages';
 import { monitorEvents, monitorMethods } from './features/monitor';
@@ -13,18 +15,22 @@ export const methods = {
   ...connectionsMethods,
   ...tasksMethods,
   ...workersMethods,
+  ...fleetMethods,
   ...streamsMethods,
   ...messagesMethods,
   ...monitorMethods,
+  ...jobsMethods,
   ...filesMethods,
 };
 export const events = {
   ...connectionsEvents,
   ...tasksEvents,
   ...workersEvents,
+  ...fleetEvents,
   ...streamsEvents,
   ...messagesEvents,
   ...monitorEvents,
+  ...jobsEvents,
 };
 
 export type Methods = typeof methods;

@@ -15,6 +15,7 @@ export const ERROR_CODES = [
   'unsupported',
   'payload_too_large',
   'unauthorized',
+  'forbidden',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -70,5 +71,6 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   unsupported: 501,
   payload_too_large: 413,
   unauthorized: 401,
+  forbidden: 403,
   internal: 500,
 };

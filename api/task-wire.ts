@@ -59,17 +59,25 @@ export const TASK_STATUSES = [
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 export const TERMINAL_STATUSES: readonly TaskStatus[] = ['completed', 'failed', 'cancelled'];
 
+/** Task types are subject tokens (tasks.typed.<type>); ids also go into Nats-Msg-Id. */
+export const TASK_TYPE_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
+export const TASK_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,200}$/;
+
+/** The schemas' rules as plain tests, for hot paths where zod costs too much (the worker). */
+export const isTaskType = (s: string): boolean => TASK_TYPE_PATTERN.test(s);
+export const isTaskId = (s: string): boolean => TASK_ID_PATTERN.test(s);
+
 export const taskTypeSchema = z
   .string()
   .min(1, 'type is required')
   .max(128)
-  .regex(/^[A-Za-z0-9_-]+$/, 'type may use letters, digits, _ and - only');
+  .regex(TASK_TYPE_PATTERN, 'type may use letters, digits, _ and - only');
 
 export const taskIdSchema = z
   .string()
   .min(1)
   .max(200)
-  .regex(/^[A-Za-z0-9_.:-]+$/, 'id may use letters, digits, _ . : and - only');
+  .regex(TASK_ID_PATTERN, 'id may use letters, digits, _ . : and - only');
 
 export const taskSchema = z.object({
   id: taskIdSchema,
@@ -106,3 +114,14 @@ export const statusEventSchema = z.object({
 export type StatusEvent = z.infer<typeof statusEventSchema>;
 
 export const cancelSchema = z.object({ id: taskIdSchema });
+
+/**
+ * The id a task message's status events use, even when it is not a valid task: its JSON `id`
+ * when that is a valid task id, else its Nats-Msg-Id, else `seq:<stream seq>`. The worker and
+ * every advisory reader derive it the same way, so their records of one message share ids.
+ */
+export function taskRecordId(body: unknown, msgId: string | undefined, seq: number): string {
+  const id = typeof body === 'object' && body !== null ? (body as { id?: unknown }).id : undefined;
+  if (taskIdSchema.safeParse(id).success) return id as string;
+  return msgId || `seq:${seq}`;
+}

@@ -1,7 +1,9 @@
 import { registerConnections, LOCAL_PROFILE_ID, resolveForConnect } from './connections/feature';
+import type { NatsTarget } from '../nats/cli-target';
 import { ApiError } from '../api/errors';
 import { serverLabel, splitUrlCredentials } from '../api/nats-url';
 import { Core, type CoreOptions } from './core';
+import { registerJobs } from './jobs/feature';
 import { registerFiles } from './files/feature';
 import { registerMessages } from './messages/feature';
 import { registerMonitor } from './monitor/feature';
@@ -9,11 +11,14 @@ import { registerReplay } from './replay/feature';
 import { registerStreams } from './streams/feature';
 import { registerTasks } from './tasks/feature';
 import { registerWorkers } from './workers/feature';
+import { registerFleet } from './fleet/feature';
 
 export interface StartOptions {
   /** `--nats URL`: connect there instead of the saved or embedded default. */
   natsUrl?: string;
   credsFile?: string;
+  /** Resolved from the nats CLI's flags, environment and context (`jetdeck serve -s/--context...`). */
+  target?: NatsTarget;
   /** Skip auto-connect (tests that drive connections themselves). */
   noAutoConnect?: boolean;
 }
@@ -26,10 +31,12 @@ export function createCore(opts: CoreOptions): Core {
   registerConnections(core);
   registerTasks(core);
   registerWorkers(core);
+  registerFleet(core);
   registerStreams(core);
   registerMessages(core);
   registerReplay(core);
   registerMonitor(core);
+  registerJobs(core);
   registerFiles(core);
   return core;
 }
@@ -42,7 +49,10 @@ export function createCore(opts: CoreOptions): Core {
 export async function autoConnect(core: Core, opts: StartOptions = {}): Promise<void> {
   if (opts.noAutoConnect) return;
   let id: string;
-  if (opts.natsUrl) {
+  if (opts.target) {
+    saveTargetProfile(core, opts.target);
+    id = CLI_PROFILE_ID;
+  } else if (opts.natsUrl) {
     try {
       saveCliProfile(core, opts.natsUrl, opts.credsFile);
     } catch (err) {
@@ -87,5 +97,34 @@ function saveCliProfile(core: Core, natsUrl: string, credsFile?: string): void {
       auth: credsFile ? { kind: 'creds', credsFile } : { kind: 'none' },
     },
     'env',
+  );
+}
+
+/**
+ * The profile behind serve's connection flags: everything the nats CLI conventions resolved
+ * (auth, TLS, domain, inbox prefix, timeout, monitoring URLs, system account), secrets in the
+ * secret store as for any profile. Named after the context or the first server.
+ */
+function saveTargetProfile(core: Core, t: NatsTarget): void {
+  const label = t.contextName
+    ? `context ${t.contextName}`
+    : serverLabel(t.servers[0]) + (t.servers.length > 1 ? ` +${t.servers.length - 1}` : '');
+  const taken = (n: string) => core.profiles.list().some((p) => p.id !== CLI_PROFILE_ID && p.name === n);
+  let name = label;
+  for (let i = 2; taken(name); i++) name = `${label} (${i})`;
+  core.profiles.save(
+    {
+      id: CLI_PROFILE_ID,
+      name,
+      servers: t.servers,
+      auth: t.auth,
+      tls: t.tls,
+      system: t.system,
+      monitorUrls: t.monitorUrls,
+      jsDomain: t.jsDomain,
+      inboxPrefix: t.inboxPrefix,
+      timeoutMs: t.timeoutMs,
+    },
+    t.contextName ? 'nats-context' : 'env',
   );
 }

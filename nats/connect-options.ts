@@ -1,5 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { credsAuthenticator, nkeyAuthenticator, type ConnectionOptions } from '@nats-io/transport-node';
+import {
+  connect,
+  createInbox,
+  credsAuthenticator,
+  nkeyAuthenticator,
+  type ConnectionOptions,
+  type NatsConnection,
+} from '@nats-io/transport-node';
 import type { AuthInput, ConnectionProfile } from '../api/features/connections';
 import { ApiError } from '../api/errors';
 
@@ -54,6 +61,12 @@ export interface ConnectTarget {
   servers: string[];
   auth: AuthInput;
   tls?: ConnectionProfile['tls'];
+  /** JetStream domain (`$JS.<domain>.API`). */
+  jsDomain?: string;
+  /** Inbox prefix for accounts that restrict _INBOX. */
+  inboxPrefix?: string;
+  /** Connect and JetStream API timeout. */
+  timeoutMs?: number;
 }
 
 export function connectOptions(profile: ConnectTarget, extra: ConnectionOptions = {}): ConnectionOptions {
@@ -70,6 +83,43 @@ export function connectOptions(profile: ConnectTarget, extra: ConnectionOptions 
     servers: profile.servers,
     ...authOptions(profile.auth),
     ...(tls ? { tls } : {}),
+    ...(profile.inboxPrefix ? { inboxPrefix: profile.inboxPrefix } : {}),
+    ...(profile.timeoutMs ? { timeout: profile.timeoutMs } : {}),
     ...extra,
   };
+}
+
+/**
+ * Per connection: the JetStream domain and inbox prefix of the profile it was opened for, for
+ * the places that build `$JS.API` subjects or inboxes by hand (paged listing, message get, pull
+ * requests, PubAck inboxes). Keyed weakly by the connection: it ends with it.
+ */
+const extras = new WeakMap<object, { jsDomain?: string; inboxPrefix?: string }>();
+
+/** `connect()` with the profile's options, remembering its domain and inbox prefix. */
+export async function connectTo(
+  profile: ConnectTarget,
+  extra: ConnectionOptions = {},
+): Promise<NatsConnection> {
+  const nc = await connect(connectOptions(profile, extra));
+  if (profile.jsDomain || profile.inboxPrefix)
+    extras.set(nc, { jsDomain: profile.jsDomain, inboxPrefix: profile.inboxPrefix });
+  return nc;
+}
+
+/** JetStream API subject prefix for `nc`: `$JS.API`, or `$JS.<domain>.API` in a JetStream domain. */
+export function jsApiPrefix(nc: object): string {
+  const domain = extras.get(nc)?.jsDomain;
+  return domain ? `$JS.${domain}.API` : '$JS.API';
+}
+
+/** A new inbox under the connection's inbox prefix (accounts that restrict _INBOX). */
+export function inboxFor(nc: object): string {
+  return createInbox(extras.get(nc)?.inboxPrefix);
+}
+
+/** Options for nats.js's jetstream() / jetstreamManager(): the connection's domain, the profile's timeout. */
+export function jsOptions(nc: object, timeoutMs?: number): { domain?: string; timeout?: number } {
+  const domain = extras.get(nc)?.jsDomain;
+  return { ...(domain ? { domain } : {}), ...(timeoutMs ? { timeout: timeoutMs } : {}) };
 }

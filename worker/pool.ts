@@ -27,6 +27,11 @@ export interface PoolConfig {
   handlers?: string;
   backoffMs?: number[];
   taskTimeoutMs?: number;
+  /**
+   * Whether the pool turns max-deliveries / terminated advisories into `failed` records (one
+   * thread does). Default true; off where the process does it already (the app's task service).
+   */
+  advisories?: boolean;
   /** Worker names are `<namePrefix>-<n>`. */
   namePrefix?: string;
   statsIntervalMs?: number;
@@ -163,6 +168,7 @@ export class WorkerPool {
   private state: PoolState = 'stopped';
   private warnings: string[] = [];
   private error?: string;
+  private stopReason?: string;
   private statusTimer?: NodeJS.Timeout;
   private nextIndex = 1;
   /** Stopped threads' totals, so the pool's counters never go backwards (scale down, configure). */
@@ -200,6 +206,8 @@ export class WorkerPool {
       },
       warnings: this.warnings,
       error: this.error,
+      ...(this.state === 'stopped' && this.stopReason ? { stopReason: this.stopReason } : {}),
+      servers: this.config.connect.servers,
     };
   }
 
@@ -233,12 +241,14 @@ export class WorkerPool {
     if (this.running) throw new Error('the pool is already running');
     this.state = 'starting';
     this.error = undefined;
+    this.stopReason = undefined;
     this.warnings = [];
     this.emit();
     try {
       await Promise.all(Array.from({ length: this.config.threads }, () => this.addThread()));
     } catch (err) {
       this.error = (err as Error).message;
+      this.stopReason = `could not start: ${this.error}`;
       await this.stopThreads(this.handles.splice(0), false);
       this.state = 'stopped';
       this.emit();
@@ -252,9 +262,10 @@ export class WorkerPool {
     return this.status();
   }
 
-  /** Graceful: every thread finishes its in-flight tasks first. */
-  async stop(graceful = true): Promise<PoolStatus> {
+  /** Graceful: every thread finishes its in-flight tasks first. `reason` is shown while stopped. */
+  async stop(graceful = true, reason = 'stopped by the user'): Promise<PoolStatus> {
     if (this.state === 'stopped') return this.status();
+    this.stopReason = reason;
     this.state = 'stopping';
     this.emit();
     const stopping = [...this.handles];
@@ -292,7 +303,7 @@ export class WorkerPool {
       return this.status();
     }
     const threads = this.handles.length;
-    await this.stop(true);
+    await this.stop(true, 'restarting with new settings');
     this.config = { ...next, threads };
     return this.start();
   }
@@ -328,6 +339,8 @@ export class WorkerPool {
       backoffMs: this.config.backoffMs,
       taskTimeoutMs: this.config.taskTimeoutMs,
       statsIntervalMs: this.config.statsIntervalMs ?? 500,
+      // One failure-record writer per pool is enough: the oldest thread (scaling removes the newest).
+      advisories: (this.config.advisories ?? true) && this.handles[0] === h,
     };
     const r = await h.request({ kind: 'start', config });
     for (const w of r.warnings ?? []) if (!this.warnings.includes(w)) this.warnings.push(w);

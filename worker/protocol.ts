@@ -13,6 +13,9 @@ export interface ThreadConnectInfo {
   servers: string[];
   auth: AuthInput;
   tls?: ConnectionProfile['tls'];
+  jsDomain?: string;
+  inboxPrefix?: string;
+  timeoutMs?: number;
 }
 
 export interface ThreadConfig {
@@ -26,6 +29,8 @@ export interface ThreadConfig {
   backoffMs?: number[];
   taskTimeoutMs?: number;
   statsIntervalMs: number;
+  /** This thread writes failure records from advisories (see WorkerRuntimeOptions.advisories). */
+  advisories?: boolean;
 }
 
 export type MainToThread =

@@ -1,4 +1,5 @@
-import { createInbox, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
+import { inboxFor, jsApiPrefix } from '../nats/connect-options';
 import { nanos } from '@nats-io/transport-node';
 import { TASKS_STREAM } from '../api/task-wire';
 import { toTaskMsg, type TaskMsg } from './task-msg';
@@ -33,7 +34,7 @@ export class PullLane {
   outstanding = 0;
   /** num_pending reported by the last delivered message: > 0 means a backlog is waiting. */
   backlog = 0;
-  private readonly inbox = createInbox();
+  private readonly inbox: string;
   private readonly sub: Subscription;
   private readonly requests = new Map<string, number>();
   private nextReq = 0;
@@ -51,7 +52,8 @@ export class PullLane {
   ) {
     this.expiresMs = opts.expiresMs ?? 10_000;
     this.heartbeatMs = opts.heartbeatMs ?? Math.min(5_000, Math.max(500, Math.floor(this.expiresMs / 4)));
-    this.nextSubject = `$JS.API.CONSUMER.MSG.NEXT.${TASKS_STREAM}.${lane.consumer}`;
+    this.nextSubject = `${jsApiPrefix(nc)}.CONSUMER.MSG.NEXT.${TASKS_STREAM}.${lane.consumer}`;
+    this.inbox = inboxFor(nc);
     this.sub = nc.subscribe(`${this.inbox}.*`, {
       callback: (err, m) => (err ? this.fail(err) : this.receive(m)),
     });

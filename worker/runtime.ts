@@ -1,6 +1,7 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { WorkerStatsSnapshot } from '../api/features/workers';
+import { AdvisoryBridge } from '../nats/advisory-bridge';
 import type { HandlerMap } from './handlers/types';
 import { CancelWatch } from './runtime/cancellations';
 import { LaneScheduler } from './runtime/lanes';
@@ -9,6 +10,7 @@ import { TaskRunner } from './runtime/runner';
 import { RuntimeStats } from './stats';
 import { StatusPublisher } from './status-publisher';
 import { ensureTopology, lanesFor } from '../nats/topology';
+import { jsOptions } from '../nats/connect-options';
 
 export { plainTask } from './runtime/task-parse';
 
@@ -51,6 +53,11 @@ export interface WorkerRuntimeOptions {
   replicas?: number;
   /** Long-poll length of pull requests. */
   pullExpiresMs?: number;
+  /**
+   * Turn max-deliveries / terminated advisories into `failed` records (nats/advisory-bridge), so
+   * tasks whose worker died or hung end `failed` even with no app running. Default true.
+   */
+  advisories?: boolean;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
 
@@ -69,6 +76,7 @@ export class WorkerRuntime {
   private runner?: TaskRunner;
   private lanes?: LaneScheduler;
   private cancels?: CancelWatch;
+  private bridge?: AdvisoryBridge;
   private ticker?: NodeJS.Timeout;
   private readonly stateListeners = new Set<(s: RuntimeState) => void>();
 
@@ -98,7 +106,7 @@ export class WorkerRuntime {
     this.setState('starting');
     const opts = this.opts;
     const lanes = lanesFor(opts.types);
-    const jsm = await jetstreamManager(this.nc);
+    const jsm = await jetstreamManager(this.nc, jsOptions(this.nc));
     const topo = await ensureTopology(jsm, { lanes, replicas: opts.replicas });
     this.warnings = topo.warnings;
     for (const w of topo.warnings) this.log('warn', `${w} (using the existing config)`);
@@ -126,6 +134,16 @@ export class WorkerRuntime {
     }
     runner.limits.taskTimeoutMs = opts.taskTimeoutMs ?? Math.floor(runner.limits.ackWaitMs * 0.9);
 
+    if (opts.advisories !== false) {
+      this.bridge = new AdvisoryBridge({
+        nc: this.nc,
+        jsm,
+        writer: opts.name,
+        publish: (subject, data, msgId) => publisher.publish(subject, data, msgId),
+        log: (level, m) => this.log(level, m),
+      });
+      this.bridge.start();
+    }
     this.cancels = new CancelWatch(
       this.nc,
       (id) => runner.cancel(id),
@@ -177,6 +195,7 @@ export class WorkerRuntime {
     this.lanes?.close();
     clearInterval(this.ticker);
     this.cancels?.close();
+    this.bridge?.stop();
     await this.publisher?.close(this.nc.isClosed() ? 0 : 3000);
     this.setState('stopped');
   }

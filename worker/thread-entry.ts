@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { connectOptions } from '../nats/connect-options';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { connectTo } from '../nats/connect-options';
 import { resolveHandlers } from './handlers/load';
 import type { MainToThread, ThreadConfig, ThreadToMain } from './protocol';
 import { WorkerRuntime } from './runtime';
@@ -23,7 +23,7 @@ const postStats = (r: WorkerRuntime) =>
 
 async function start(config: ThreadConfig): Promise<string[]> {
   const handlers = await resolveHandlers(config.handlers);
-  nc = await connect(connectOptions({ ...config.connect }, { name: config.name }));
+  nc = await connectTo(config.connect, { name: config.name });
   runtime = new WorkerRuntime({
     nc,
     name: config.name,
@@ -32,6 +32,7 @@ async function start(config: ThreadConfig): Promise<string[]> {
     handlers,
     backoffMs: config.backoffMs,
     taskTimeoutMs: config.taskTimeoutMs,
+    advisories: config.advisories ?? false,
     log: (level, message) => post({ kind: 'log', level, message }),
   });
   runtime.onState((state) => post({ kind: 'state', state }));

@@ -1,14 +1,27 @@
 import { z } from 'zod';
 import { event, method } from '../define';
 
-/** nats://, tls://, ws://, wss:// or host:port. */
+/**
+ * nats://, tls:// or host:port: what JetDeck's connection (nats.js's Node transport) dials.
+ * ws:// and wss:// are refused here with the reason rather than failing at connect.
+ */
 export const natsUrlSchema = z
   .string()
   .trim()
   .min(1, 'server URL is required')
+  .refine((s) => !/^wss?:\/\//i.test(s), {
+    message:
+      "ws:// and wss:// (NATS over WebSocket) are not supported: JetDeck connects over TCP; use the server's nats:// or tls:// client port",
+  })
   .refine((s) => /^((nats|tls|ws|wss):\/\/)?[^\s/]+(:\d{1,5})?\/?$/i.test(s), {
     message: 'expected a server URL like nats://host:4222',
   });
+
+/** A JetStream domain or an inbox prefix: one subject prefix, no spaces or wildcards. */
+const subjectPrefixSchema = z
+  .string()
+  .trim()
+  .regex(/^[^\s*>.]+(\.[^\s*>.]+)*$/, 'expected a subject prefix without spaces or wildcards');
 
 export const authSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('none') }),
@@ -47,6 +60,12 @@ export const profileInputSchema = z.strictObject({
   system: z.strictObject({ auth: authSchema }).optional(),
   /** HTTP monitoring URLs (http://host:8222) for the monitor. */
   monitorUrls: z.array(z.string().url()).optional(),
+  /** JetStream domain (`nats --js-domain`, a context's jetstream_domain). */
+  jsDomain: subjectPrefixSchema.optional(),
+  /** Inbox prefix for accounts that restrict _INBOX (a context's inbox_prefix). */
+  inboxPrefix: subjectPrefixSchema.optional(),
+  /** Connect and JetStream API timeout (`nats --timeout`). */
+  timeoutMs: z.number().int().min(100).max(600_000).optional(),
 });
 export type ProfileInput = z.input<typeof profileInputSchema>;
 
@@ -65,6 +84,9 @@ export interface ConnectionProfile {
   tls?: z.infer<typeof tlsSchema>;
   system?: { auth: PublicAuth };
   monitorUrls?: string[];
+  jsDomain?: string;
+  inboxPrefix?: string;
+  timeoutMs?: number;
   source: 'user' | 'nats-context' | 'env' | 'local';
   /** For an imported nats CLI context: whether it was the selected one. */
   selectedContext?: boolean;

@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { event, method } from '../define';
-import { TASK_STATUSES, taskIdSchema, taskTypeSchema, type Task, type TaskStatus } from '../task-wire';
+import type { UnservedLane } from './fleet';
+import {
+  TASK_ID_PATTERN,
+  TASK_STATUSES,
+  taskIdSchema,
+  taskTypeSchema,
+  type Task,
+  type TaskStatus,
+} from '../task-wire';
 
 /** True for values that survive JSON round-trips unchanged (no undefined, Date, Map, NaN...). */
 export function isJsonValue(v: unknown, depth = 0): boolean {
@@ -59,21 +67,34 @@ export const publishInputSchema = z.strictObject({
   priority: z.enum(TASK_PRIORITIES).optional(),
   /** 'typed' publishes to tasks.typed.<type> for pools limited to that type. */
   route: z.enum(TASK_ROUTES).optional(),
-  max_attempts: z.number().int().positive().max(100).optional(),
+  max_attempts: z
+    .number({ error: 'max attempts must be a number' })
+    .int('max attempts must be a whole number from 1 to 100')
+    .min(1, 'max attempts must be a whole number from 1 to 100')
+    .max(100, 'max attempts must be a whole number from 1 to 100')
+    .optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
   headers: userHeadersSchema.optional(),
 });
 export type PublishInput = z.infer<typeof publishInputSchema>;
 
 export const bulkInputSchema = publishInputSchema.omit({ id: true }).extend({
-  count: z.number().int().positive().max(10_000_000),
+  count: z
+    .number({ error: 'count must be a number' })
+    .int('count must be a whole number from 1 to 10,000,000')
+    .min(1, 'count must be a whole number from 1 to 10,000,000')
+    .max(10_000_000, 'count must be a whole number from 1 to 10,000,000'),
   /** Tasks per second; omitted = as fast as the server acknowledges. */
-  ratePerSec: z.number().positive().max(10_000_000).optional(),
+  ratePerSec: z
+    .number({ error: 'rate must be a number of tasks per second' })
+    .positive('rate must be more than 0 tasks per second')
+    .max(10_000_000, 'rate is at most 10,000,000 tasks per second')
+    .optional(),
   /** Ids become `<idPrefix>-<n>` (1-based) instead of generated sortable ids. */
   idPrefix: z
     .string()
     .max(150)
-    .regex(/^[A-Za-z0-9_.:-]+$/, 'idPrefix may use letters, digits, _ . : and - only')
+    .regex(TASK_ID_PATTERN, 'idPrefix may use letters, digits, _ . : and - only')
     .optional(),
 });
 
@@ -84,7 +105,7 @@ export const listInputSchema = z.strictObject({
   q: z.string().max(200).optional(),
   limit: z.number().int().positive().max(1000).default(100),
   /** `next` from the previous page. */
-  cursor: z.string().max(40).optional(),
+  cursor: z.string().max(40).regex(/^\d+$/, 'cursor must be the `next` value of a previous page').optional(),
 });
 
 export const deadLetterFilterSchema = z.strictObject({
@@ -252,6 +273,8 @@ export interface LaneStatus {
   ack_floor_seq: number;
   last_active?: string;
   error?: string;
+  /** Answering workers that consume this lane (absent when the fleet is unknown). */
+  servedBy?: number;
 }
 
 export interface QueueStatus {
@@ -260,8 +283,12 @@ export interface QueueStatus {
   backlog: number;
   /** Completions per second over the last minute (from status events). */
   completionRatePerSec: number;
-  /** Seconds until the backlog is drained at that rate; null when nothing completes. */
+  /** Seconds until the backlog is drained at that rate; null when nothing completes or a lane has no worker. */
   timeToDrainSec: number | null;
+  /** Lanes with tasks waiting and no answering worker consuming them. */
+  unserved?: UnservedLane[];
+  /** Why there is no time-to-drain, e.g. "no worker serves tasks.typed.resize". */
+  drainNote?: string;
   stream?: { messages: number; bytes: number; first_seq: number; last_seq: number; consumers: number };
   at: string;
 }

@@ -55,6 +55,14 @@ export interface PoolStatus {
   /** Topology differences and other things the user should know. */
   warnings: string[];
   error?: string;
+  /** Why a stopped pool stopped (asked by the user, drained remotely, failed to start...). */
+  stopReason?: string;
+  /** The NATS servers the pool's own connections use (it follows them, not the app's active profile). */
+  servers?: string[];
+  /** The profile the pool was started from, when started by the app. */
+  profile?: string;
+  /** The pool's `jetdeck-worker` service instance id, when it is registered. */
+  serviceId?: string;
 }
 
 const threads = z.number().int().min(1, 'at least 1 thread').max(32, 'at most 32 threads');

@@ -1,15 +1,15 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { Core } from '../core';
-import { DEFAULT_HOST, DEFAULT_PORT } from '../serve/defaults';
+import { DEFAULT_HOST, DEFAULT_PORT } from '../../api/serve-defaults';
 import type { ServeHandle } from '../serve/server';
+import { addNatsOptions, natsFlagsFrom } from '../../nats/cli-options';
+import type { NatsTarget } from '../../nats/cli-target';
 import { defaultDataDir } from './data-dir';
 import { openInBrowser } from './open-browser';
 
 /** Flags of `jetdeck serve` (also accepted by `jetdeck desktop`, for its fallback to serve). */
-export interface ServeFlags {
-  nats?: string;
-  creds?: string;
+export interface ServeFlags extends Record<string, unknown> {
   host: string;
   port: number;
   token?: string;
@@ -19,6 +19,7 @@ export interface ServeFlags {
   allowHost?: string[];
   uiDir?: string;
   open: boolean;
+  allowRemoteControl?: boolean;
 }
 
 function parsePort(value: string): number {
@@ -36,14 +37,17 @@ function parseCount(value: string): number {
 }
 
 export function addServeOptions(cmd: Command): Command {
+  addNatsOptions(cmd, { monitor: true });
   return cmd
-    .addOption(
-      new Option(
-        '--nats <url>',
-        'NATS server URL(s), comma-separated (default: last used profile, else the embedded local nats-server)',
-      ).env('JETDECK_NATS_URL'),
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Connection: flags > environment (NATS_URL, NATS_CONTEXT, NATS_CREDS...) > the nats CLI context, as the',
+        'nats CLI resolves them. With none of them, serve connects to the profile used last, else the embedded',
+        'local nats-server.',
+      ].join('\n'),
     )
-    .addOption(new Option('--creds <file>', 'NATS credentials file (JWT + NKey seed) for --nats'))
     .addOption(
       new Option('--host <host>', 'address to listen on; non-loopback addresses require --token')
         .env('JETDECK_HOST')
@@ -54,6 +58,12 @@ export function addServeOptions(cmd: Command): Command {
         .env('JETDECK_PORT')
         .default(DEFAULT_PORT)
         .argParser(parsePort),
+    )
+    .addOption(
+      new Option(
+        '--allow-remote-control',
+        "let drain, pause/resume and concurrency requests on the pool's NATS service endpoints control it (see the README for the permissions that protect them)",
+      ),
     )
     .addOption(
       new Option(
@@ -124,7 +134,11 @@ function fail(message: string, exitCode: number): never {
 export async function runServe(flags: ServeFlags): Promise<void> {
   // The server and the core are loaded only once the flags are known to be usable, so
   // `--help` and refusals stay quick.
-  const { resolveServeOptions, ServeError } = await import('../serve/options');
+  const [{ resolveServeOptions, ServeError }, { resolveNatsTarget }] = await Promise.all([
+    import('../serve/options'),
+    import('../../nats/cli-target'),
+  ]);
+  let target: NatsTarget | undefined;
   try {
     // Before anything touches disk: a refused bind must have no side effects.
     resolveServeOptions({
@@ -133,6 +147,7 @@ export async function runServe(flags: ServeFlags): Promise<void> {
       token: flags.token,
       allowHosts: flags.allowHost,
     });
+    target = resolveNatsTarget(natsFlagsFrom(flags));
   } catch (err) {
     fail((err as Error).message, err instanceof ServeError ? err.exitCode : 2);
   }
@@ -178,8 +193,9 @@ export async function runServe(flags: ServeFlags): Promise<void> {
   process.on('SIGINT', (s) => void stop(s));
   process.on('SIGTERM', (s) => void stop(s));
 
-  await autoConnect(core, { natsUrl: flags.nats, credsFile: flags.creds ? resolve(flags.creds) : undefined });
+  await autoConnect(core, { target });
   await startPoolAtLaunch(core, {
+    allowRemoteControl: flags.allowRemoteControl,
     workers: flags.workers,
     handlers: flags.handlers ? resolve(flags.handlers) : undefined,
   });

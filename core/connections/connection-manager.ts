@@ -1,10 +1,10 @@
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import type { ConnectionStatus, TestResult } from '../../api/features/connections';
 import { ApiError } from '../../api/errors';
 import { toApiError } from '../errors';
 import type { EventBus } from '../events';
-import { connectOptions } from '../../nats/connect-options';
+import { connectTo, jsOptions } from '../../nats/connect-options';
 import type { ResolvedProfile } from './profile-store';
 
 /** The live connection features use. `jsm()` is lazy: it fails when JetStream is off. */
@@ -15,13 +15,15 @@ export class ActiveConnection {
     readonly nc: NatsConnection,
     readonly profile: ResolvedProfile,
   ) {
-    this.js = jetstream(nc);
+    this.js = jetstream(nc, jsOptions(nc, profile.timeoutMs));
   }
   jsm(): Promise<JetStreamManager> {
-    this.jsmPromise ??= jetstreamManager(nc(this)).catch((err: unknown) => {
-      this.jsmPromise = undefined;
-      throw err;
-    });
+    this.jsmPromise ??= jetstreamManager(this.nc, jsOptions(this.nc, this.profile.timeoutMs)).catch(
+      (err: unknown) => {
+        this.jsmPromise = undefined;
+        throw err;
+      },
+    );
     return this.jsmPromise;
   }
   /** Server version as [major, minor, patch], for feature gating (never by catching errors). */
@@ -34,7 +36,6 @@ export class ActiveConnection {
     return a > major || (a === major && b >= minor);
   }
 }
-const nc = (c: ActiveConnection) => c.nc;
 
 type Hook = (conn: ActiveConnection) => void | Promise<void>;
 
@@ -96,7 +97,7 @@ export class ConnectionManager {
     });
     let conn: NatsConnection;
     try {
-      conn = await connect(connectOptions(profile));
+      conn = await connectTo(profile);
     } catch (err) {
       const e = connectError(err, profile);
       if (gen === this.generation) {
@@ -153,7 +154,7 @@ export class ConnectionManager {
   static async test(profile: ResolvedProfile): Promise<TestResult> {
     let conn: NatsConnection | undefined;
     try {
-      conn = await connect(connectOptions(profile, { maxReconnectAttempts: 0, reconnect: false }));
+      conn = await connectTo(profile, { maxReconnectAttempts: 0, reconnect: false });
       const rtt = await conn.rtt();
       let js = false;
       try {

@@ -1,7 +1,13 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
-import { z } from 'zod';
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { z } from 'zod';
+import { authFrom, NATS_DEFAULT_URL } from '../../nats/cli-target';
+import {
+  defaultContextDir,
+  readContextFile,
+  selectedContext,
+  type NatsContext,
+} from '../../nats/nats-context';
 import {
   profileInputSchema,
   type AuthInput,
@@ -11,35 +17,10 @@ import {
 import type { Core } from '../core';
 import { formatZodError } from '../errors';
 
-/** The nats CLI's default when a context has no URL (nats.DefaultURL). */
-const NATS_DEFAULT_URL = 'nats://127.0.0.1:4222';
 const ENV_PROFILE_NAME = 'NATS_URL';
-
-/**
- * One `nats context` file (ADR-21 / jsm.go natscontext). Only the fields JetDeck can use;
- * the rest (jetstream_domain, inbox_prefix, color_scheme...) is ignored.
- */
-const natsContextSchema = z.object({
-  description: z.string().optional(),
-  url: z.string().optional(),
-  user: z.string().optional(),
-  password: z.string().optional(),
-  token: z.string().optional(),
-  creds: z.string().optional(),
-  /** Path to a file holding the user's NKey seed. */
-  nkey: z.string().optional(),
-  cert: z.string().optional(),
-  key: z.string().optional(),
-  ca: z.string().optional(),
-  tls_first: z.boolean().optional(),
-});
-type NatsContext = z.infer<typeof natsContextSchema>;
 type ParsedProfileInput = z.output<typeof profileInputSchema>;
 
-export function defaultContextDir(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_CONFIG_HOME || join(homedir(), '.config');
-  return join(base, 'nats', 'context');
-}
+export { defaultContextDir };
 
 /**
  * Imports every nats CLI context (`<dir>/*.json`, the selected one named in `<dir>/../context.txt`)
@@ -52,13 +33,13 @@ export function importNatsContexts(
 ): ImportResult {
   const dir = opts.dir ?? defaultContextDir();
   const result: ImportResult = { imported: [], skipped: [] };
-  const selected = readSelected(dir);
+  const selected = selectedContext(dir);
   if (selected) result.selected = selected;
 
   for (const file of listContextFiles(dir, result)) {
     const name = basename(file, '.json');
     try {
-      const ctx = readContext(file);
+      const ctx = readContextFile(file);
       const input = contextToProfile(name, ctx);
       result.imported.push(saveImported(core, input, 'nats-context', name === selected));
     } catch (err) {
@@ -92,32 +73,6 @@ function listContextFiles(dir: string, result: ImportResult): string[] {
   }
 }
 
-function readSelected(dir: string): string | undefined {
-  try {
-    const name = readFileSync(join(dirname(dir), 'context.txt'), 'utf8').trim();
-    return name || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function readContext(file: string): NatsContext {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new Error(`not a readable JSON file: ${(err as Error).message}`, { cause: err });
-  }
-  const parsed = natsContextSchema.safeParse(raw);
-  if (!parsed.success) throw new Error(`not a nats context: ${formatZodError(parsed.error)}`);
-  return parsed.data;
-}
-
-/** `~/x` as the nats CLI expands it. */
-function expandHome(path: string): string {
-  return path === '~' || path.startsWith('~/') ? join(homedir(), path.slice(1)) : path;
-}
-
 /** Credentials embedded in a URL (nats://user:pass@host) must never land in profiles.json. */
 function splitUserInfo(url: string): { url: string; user?: string; password?: string } {
   const m = /^([a-z]+:\/\/)?([^@/\s]+)@(.+)$/i.exec(url.trim());
@@ -140,24 +95,11 @@ function serversFrom(urlList: string | undefined): { servers: string[]; user?: s
   return { servers: parts.map((p) => p.url), user: withCreds?.user, password: withCreds?.password };
 }
 
-function readSeedFile(path: string): string {
-  let text: string;
-  try {
-    text = readFileSync(expandHome(path), 'utf8');
-  } catch (err) {
-    throw new Error(`cannot read the nkey seed file ${path}: ${(err as Error).message}`, { cause: err });
-  }
-  const seed = /\bSU[A-Z2-7]{50,}\b/.exec(text)?.[0];
-  if (!seed) throw new Error(`the nkey file ${path} holds no user seed (SU...)`);
-  return seed;
-}
-
-/** Auth in the order nats.go applies it: creds, nkey, token, user + password (also from the URL). */
+/** The context's own auth (natscontext's order), else what the URL carries. */
 function contextAuth(ctx: NatsContext, urlUser?: string, urlPassword?: string): AuthInput {
-  if (ctx.creds) return { kind: 'creds', credsFile: expandHome(ctx.creds) };
-  if (ctx.nkey) return { kind: 'nkey', seed: readSeedFile(ctx.nkey) };
-  if (ctx.token) return { kind: 'token', token: ctx.token };
-  if (ctx.user) return { kind: 'userpass', user: ctx.user, password: ctx.password || urlPassword };
+  const own = authFrom(ctx);
+  if (own.kind !== 'none')
+    return own.kind === 'userpass' && !own.password ? { ...own, password: urlPassword } : own;
   if (urlUser === undefined) return { kind: 'none' };
   // A user part without a password is a token, as nats.go reads nats://TOKEN@host.
   if (urlPassword === undefined) return { kind: 'token', token: urlUser };
@@ -175,12 +117,14 @@ export function contextToProfile(name: string, ctx: NatsContext): ParsedProfileI
     tls: tlsWanted
       ? {
           enabled: true,
-          caFile: ctx.ca ? expandHome(ctx.ca) : undefined,
-          certFile: ctx.cert ? expandHome(ctx.cert) : undefined,
-          keyFile: ctx.key ? expandHome(ctx.key) : undefined,
+          caFile: ctx.ca,
+          certFile: ctx.cert,
+          keyFile: ctx.key,
           handshakeFirst: ctx.tls_first || undefined,
         }
       : undefined,
+    jsDomain: ctx.jetstream_domain || undefined,
+    inboxPrefix: ctx.inbox_prefix || undefined,
   });
   if (!parsed.success) throw new Error(formatZodError(parsed.error));
   return parsed.data;

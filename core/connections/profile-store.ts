@@ -24,6 +24,9 @@ export interface ResolvedProfile {
   tls?: ConnectionProfile['tls'];
   system?: { auth: AuthInput };
   monitorUrls?: string[];
+  jsDomain?: string;
+  inboxPrefix?: string;
+  timeoutMs?: number;
   source: ConnectionProfile['source'];
 }
 
@@ -125,6 +128,9 @@ export class ProfileStore {
       tls: input.tls,
       system,
       monitorUrls: input.monitorUrls,
+      jsDomain: input.jsDomain,
+      inboxPrefix: input.inboxPrefix,
+      timeoutMs: input.timeoutMs,
       source: existing?.source ?? source,
       selectedContext: selectedContext ?? existing?.selectedContext,
       createdAt: existing?.createdAt ?? now,
@@ -165,6 +171,9 @@ export class ProfileStore {
       tls: p.tls,
       system: p.system ? { auth: this.loadAuth(id, 'system', p.system.auth) } : undefined,
       monitorUrls: p.monitorUrls,
+      jsDomain: p.jsDomain,
+      inboxPrefix: p.inboxPrefix,
+      timeoutMs: p.timeoutMs,
       source: p.source,
     };
   }

@@ -1,7 +1,8 @@
-import { createInbox, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { JetStreamApiError, type JetStreamManager, type StreamInfo } from '@nats-io/jetstream';
 import { ApiError } from '../../api/errors';
 import type { ReadMethod } from '../../api/features/messages';
+import { inboxFor, jsApiPrefix } from '../../nats/connect-options';
 import { headersToRecord, nanosTextToMs, parseHeaderBlock, rfc3339ToMs, type RawMsg } from './format';
 
 /*
@@ -13,7 +14,6 @@ import { headersToRecord, nanosTextToMs, parseHeaderBlock, rfc3339ToMs, type Raw
  *    an extra consumer changes when messages are removed).
  */
 
-const API = '$JS.API';
 const REQUEST_TIMEOUT_MS = 5000;
 /** Inactive ephemeral consumers vanish on their own if we crash before deleting them. */
 const EPHEMERAL_INACTIVE_NS = 30 * 1_000_000_000;
@@ -72,9 +72,13 @@ export class MsgGetReader implements StreamReader {
 
   private async request(body: Record<string, unknown>): Promise<RawMsg | null> {
     if (this.direct) {
-      const r = await this.nc.request(`${API}.DIRECT.GET.${this.stream}`, te.encode(JSON.stringify(body)), {
-        timeout: REQUEST_TIMEOUT_MS,
-      });
+      const r = await this.nc.request(
+        `${jsApiPrefix(this.nc)}.DIRECT.GET.${this.stream}`,
+        te.encode(JSON.stringify(body)),
+        {
+          timeout: REQUEST_TIMEOUT_MS,
+        },
+      );
       const code = r.headers?.code ?? 0;
       if (code === 404) return null;
       if (code !== 0)
@@ -88,9 +92,13 @@ export class MsgGetReader implements StreamReader {
         data: r.data,
       };
     }
-    const r = await this.nc.request(`${API}.STREAM.MSG.GET.${this.stream}`, te.encode(JSON.stringify(body)), {
-      timeout: REQUEST_TIMEOUT_MS,
-    });
+    const r = await this.nc.request(
+      `${jsApiPrefix(this.nc)}.STREAM.MSG.GET.${this.stream}`,
+      te.encode(JSON.stringify(body)),
+      {
+        timeout: REQUEST_TIMEOUT_MS,
+      },
+    );
     const res = JSON.parse(td.decode(r.data)) as {
       error?: { code: number; err_code: number; description: string };
       message?: { subject: string; seq: number; time: string; data?: string; hdrs?: string };
@@ -235,7 +243,7 @@ export class ConsumerReader implements StreamReader {
 /** Raw no_wait pulls on an ack-none consumer; messages parsed from the $JS.ACK reply subject. */
 class PullCursor implements ReadCursor {
   done = false;
-  private readonly inbox = createInbox();
+  private readonly inbox: string;
   private readonly sub: Subscription;
   private onMsg?: (m: Msg) => void;
   private lastSeq = 0;
@@ -250,6 +258,7 @@ class PullCursor implements ReadCursor {
     start: number,
   ) {
     this.lastSeq = start - 1;
+    this.inbox = inboxFor(nc);
     this.sub = nc.subscribe(`${this.inbox}.*`, {
       callback: (_err, m) => {
         if (m.subject === `${this.inbox}.${this.pullId}` || m.reply) this.onMsg?.(m);
@@ -312,7 +321,7 @@ class PullCursor implements ReadCursor {
         if (msgs.length >= batch) finish(false);
       };
       this.nc.publish(
-        `${API}.CONSUMER.MSG.NEXT.${this.stream}.${this.consumer}`,
+        `${jsApiPrefix(this.nc)}.CONSUMER.MSG.NEXT.${this.stream}.${this.consumer}`,
         te.encode(JSON.stringify({ batch, no_wait: true, max_bytes: PULL_MAX_BYTES })),
         { reply: `${this.inbox}.${++this.pullId}` },
       );

@@ -8,18 +8,16 @@ interface Page {
   error?: { code: number; description: string };
 }
 
-const API = '$JS.API';
-
 /**
  * Lists streams and consumers with full info by pages (256 per request), not one INFO call per
  * object: 50 streams and 200 consumers cost 1 + (streams with consumers) requests per sample.
  */
 export async function listStreams(mux: RequestMux): Promise<RawStreamInfo[]> {
-  return listAll<RawStreamInfo>(mux, `${API}.STREAM.LIST`, 'streams');
+  return listAll<RawStreamInfo>(mux, `${mux.jsApi}.STREAM.LIST`, 'streams');
 }
 
 export async function listConsumers(mux: RequestMux, stream: string): Promise<RawConsumerInfo[]> {
-  return listAll<RawConsumerInfo>(mux, `${API}.CONSUMER.LIST.${stream}`, 'consumers');
+  return listAll<RawConsumerInfo>(mux, `${mux.jsApi}.CONSUMER.LIST.${stream}`, 'consumers');
 }
 
 async function listAll<T>(mux: RequestMux, subject: string, field: string): Promise<T[]> {

@@ -1,4 +1,5 @@
-import { createInbox, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import { inboxFor, jsApiPrefix } from '../../nats/connect-options';
 
 interface Pending {
   resolve: (reply: unknown) => void;
@@ -14,6 +15,8 @@ interface Pending {
  */
 export class RequestMux {
   private readonly prefix: string;
+  /** `$JS.API`, or `$JS.<domain>.API` for a connection in a JetStream domain. */
+  readonly jsApi: string;
   private readonly sub: Subscription;
   private readonly pending = new Map<string, Pending>();
   private sweep?: NodeJS.Timeout;
@@ -23,8 +26,8 @@ export class RequestMux {
     private readonly nc: NatsConnection,
     private readonly timeoutMs = 3000,
   ) {
-    const inboxPrefix = (nc as unknown as { options?: { inboxPrefix?: string } }).options?.inboxPrefix;
-    this.prefix = createInbox(inboxPrefix);
+    this.prefix = inboxFor(nc);
+    this.jsApi = jsApiPrefix(nc);
     this.sub = nc.subscribe(`${this.prefix}.*`, {
       callback: (err, msg) => {
         if (err) return;

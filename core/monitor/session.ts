@@ -1,4 +1,5 @@
 import type { MonitorClient, MonitorServersResult } from '../../api/features/monitor';
+import { jsApiPrefix } from '../../nats/connect-options';
 import type { ActiveConnection } from '../connections/connection-manager';
 import type { EventBus } from '../events';
 import type { AdvisoryFeed } from './advisories';
@@ -74,9 +75,12 @@ export class MonitorSession {
         this.registry.markAllDown();
       }
     }
-    const account = await requestJson<AccountInfoJson>(this.conn.nc, '$JS.API.INFO', {}, 2000).catch(
-      () => undefined,
-    );
+    const account = await requestJson<AccountInfoJson>(
+      this.conn.nc,
+      `${jsApiPrefix(this.conn.nc)}.INFO`,
+      {},
+      2000,
+    ).catch(() => undefined);
     return {
       source: this.source.info(),
       servers: this.registry.list(),

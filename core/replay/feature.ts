@@ -12,6 +12,7 @@ import { hostFiles } from '../files/host-files';
 import { parseJsonLines, toJsonLine, type ParsedLine } from '../messages/jsonl';
 import type { HandlersFor } from '../router';
 import { withApiErrors } from '../streams/api-errors';
+import { jobLogFor } from '../jobs/feature';
 import { JobRegistry, PublishJob, type OutMsg } from './jobs';
 import { countSource, readSource, resolveSource, type ResolvedSource, type SourceSpec } from './source';
 import { ReplayTransform, type Target } from './transform';
@@ -54,6 +55,8 @@ export function registerReplay(core: Core): void {
       const transform = replayTransform(src, target);
       const { count } = await countSource(nc, jsm, src);
       const job = new PublishJob(core.bus, 'replay', count);
+      const what = src.kind === 'range' ? `${src.from}–${src.to}` : `${src.seqs.length} selected`;
+      recordJob(core, job, `replay ${src.stream} ${what} → ${targetLabel(target)}`);
       async function* out(): AsyncGenerator<OutMsg[]> {
         for await (const batch of readSource(nc, jsm, src)) {
           const mapped: OutMsg[] = [];
@@ -131,6 +134,7 @@ export function registerReplay(core: Core): void {
       const lines = parseJsonLines(text ?? '');
       const transform = new ReplayTransform({ stream: '', target, renewMsgIds, markReplay: false });
       const job = new PublishJob(core.bus, 'import', lines.length);
+      recordJob(core, job, `import ${lines.length} lines → ${targetLabel(target)}`);
       async function* out(): AsyncGenerator<OutMsg[]> {
         const mapped: OutMsg[] = [];
         for (const l of lines as ParsedLine[]) {
@@ -157,4 +161,22 @@ function replayTransform(src: ResolvedSource, target: Target): ReplayTransform {
     renewMsgIds: true,
     markReplay: true,
   });
+}
+
+/** Records the job in the job log (progress at a bounded rate, the outcome at its end). */
+function recordJob(core: Core, job: PublishJob, summary: string): void {
+  const rec = jobLogFor(core).begin({
+    id: job.id,
+    kind: job.progress.kind,
+    summary,
+    figures: () => {
+      const p = job.progress;
+      return { total: p.total, sent: p.sent + p.failed, confirmed: p.sent, failed: p.failed };
+    },
+  });
+  void job.finished.then((p) => rec.finish(p.state === 'running' ? 'done' : p.state, p.error));
+}
+
+function targetLabel(target: Target): string {
+  return target.kind === 'original' ? 'original subjects' : target.subject;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isLoopbackHost, tokenWeakness } from './auth';
-import { DEFAULT_HOST, DEFAULT_PORT } from './defaults';
+import { DEFAULT_HOST, DEFAULT_PORT } from '../../api/serve-defaults';
 
 export const serveOptionsSchema = z.object({
   host: z.string().trim().min(1, 'host is required').default(DEFAULT_HOST),

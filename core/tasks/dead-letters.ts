@@ -1,107 +1,22 @@
-import type { JetStreamManager } from '@nats-io/jetstream';
-import type { NatsConnection, Subscription } from '@nats-io/transport-node';
-import { z } from 'zod';
 import type { DeadLetter, DeadLetterAttempt } from '../../api/features/tasks';
-import { TASKS_STREAM, TERMINAL_STATUSES } from '../../api/task-wire';
-import type { IndexEntry, TaskIndex } from './task-index';
+import type { IndexEntry } from './task-index';
 
 /**
- * Dead letters = tasks that ended `failed`: the worker reports `failed` and then terms the
- * message (MSG_TERMINATED advisory); when a task instead runs out of deliveries without any
- * report (crashed or hung worker), the MAX_DELIVERIES advisory is the only trace, so the core
- * publishes the missing `failed` event itself (note 'max_deliveries', Nats-Msg-Id
- * `<id>:failed:<deliveries>`, deduplicated against any late worker report). Everything is
- * therefore in the stream: dead letters survive restarts and every JetDeck sees the same.
+ * Dead letters = tasks that ended `failed`: the worker of the last attempt reports `failed` and
+ * then terms the message; when a task instead runs out of deliveries without any report (its
+ * worker died or hung), any JetDeck process that is up writes the `failed` record from the
+ * MAX_DELIVERIES advisory (nats/advisory-bridge: note 'max_deliveries', Nats-Msg-Id
+ * `<id>:failed`, the one every writer uses). Everything is therefore in the stream: dead
+ * letters survive restarts and every JetDeck sees the same.
  *
  * Discard publishes `tasks.status.cancelled` with note 'discarded' (Nats-Msg-Id
  * `<id>:discarded`): the task keeps its `failed` state and is hidden from the default list.
  */
 
-const ADVISORY_PREFIX = '$JS.EVENT.ADVISORY.CONSUMER';
-export const MAX_DELIVERIES_SUBJECT = `${ADVISORY_PREFIX}.MAX_DELIVERIES.${TASKS_STREAM}.*`;
-export const TERMINATED_SUBJECT = `${ADVISORY_PREFIX}.MSG_TERMINATED.${TASKS_STREAM}.*`;
-
-const advisorySchema = z.object({
-  type: z.string(),
-  timestamp: z.string(),
-  stream: z.string(),
-  consumer: z.string(),
-  stream_seq: z.number().int().positive(),
-  deliveries: z.number().int().nonnegative(),
-  reason: z.string().optional(),
-});
-export type ConsumerAdvisory = z.infer<typeof advisorySchema> & { kind: 'max_deliveries' | 'terminated' };
-
 export interface DeadLetterFilter {
   type?: string;
   q?: string;
   includeResolved?: boolean;
-}
-
-export interface AdvisoryDeps {
-  nc: NatsConnection;
-  jsm: JetStreamManager;
-  index: TaskIndex;
-  /** Publishes the `failed` event for a task that ran out of deliveries unreported. */
-  reportExhausted(id: string, adv: ConsumerAdvisory): Promise<void>;
-}
-
-/** Listens to the two advisories and records them on the task's timeline. */
-export function watchAdvisories(deps: AdvisoryDeps): Subscription[] {
-  const listen = (subject: string, kind: ConsumerAdvisory['kind']) =>
-    deps.nc.subscribe(subject, {
-      callback: (_err, m) => {
-        let parsed: unknown;
-        try {
-          parsed = m.json();
-        } catch {
-          return;
-        }
-        const r = advisorySchema.safeParse(parsed);
-        if (r.success) void onAdvisory(deps, { ...r.data, kind });
-      },
-    });
-  return [listen(MAX_DELIVERIES_SUBJECT, 'max_deliveries'), listen(TERMINATED_SUBJECT, 'terminated')];
-}
-
-async function onAdvisory(deps: AdvisoryDeps, adv: ConsumerAdvisory): Promise<void> {
-  try {
-    const id = deps.index.idForSeq(adv.stream_seq) ?? (await idFromStream(deps.jsm, adv.stream_seq));
-    if (!id) return;
-    deps.index.note(
-      id,
-      {
-        kind: 'advisory',
-        at: adv.timestamp,
-        seq: adv.stream_seq,
-        reason: adv.kind,
-        deliveries: adv.deliveries,
-        note: `consumer ${adv.consumer}`,
-      },
-      adv.kind === 'max_deliveries' ? { dead_reason: 'max_deliveries' } : {},
-    );
-    const status = deps.index.get(id)?.status;
-    if (adv.kind === 'max_deliveries' && !(status && TERMINAL_STATUSES.includes(status))) {
-      await deps.reportExhausted(id, adv);
-    }
-  } catch (err) {
-    console.error(
-      `[jetdeck] dead-letter advisory for seq ${adv.stream_seq} not handled: ${(err as Error).message}`,
-    );
-  }
-}
-
-/** The task id of a stream message the index does not hold (evicted or not read yet). */
-async function idFromStream(jsm: JetStreamManager, seq: number): Promise<string | undefined> {
-  const sm = await jsm.streams.getMessage(TASKS_STREAM, { seq });
-  if (!sm) return undefined;
-  try {
-    const v = sm.json<{ id?: unknown }>();
-    if (typeof v.id === 'string') return v.id;
-  } catch {
-    /* fall back to the header */
-  }
-  return sm.header?.get('Nats-Msg-Id') || `seq:${seq}`;
 }
 
 export function isDeadLetter(e: IndexEntry, f: DeadLetterFilter = {}): boolean {

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { TASK_STATUSES } from '../../api/task-wire';
+import { listInputSchema } from '../../api/features/tasks';
 import {
   createTaskBody,
   createdTaskSchema,
   errorBody,
+  idParams,
   queueStatusSchema,
   statusBody,
   statusResultSchema,
@@ -25,12 +26,8 @@ const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (s: JsonSchema) => ({ content: { 'application/json': { schema: s } } });
 const error = (description: string) => ({ description, ...json(ref('Error')) });
 
-const idParam = {
-  name: 'id',
-  in: 'path',
-  required: true,
-  schema: { type: 'string', pattern: '^[A-Za-z0-9_.:-]+$', maxLength: 200 },
-};
+const idParam = { name: 'id', in: 'path', required: true, schema: schema(idParams.shape.id) };
+const QUERY_NOTES: Record<string, string> = { q: 'id substring', cursor: '`next` of the previous page' };
 const common = {
   '401': error('Missing or wrong token'),
   '503': error('NATS is not connected'),
@@ -78,22 +75,12 @@ export function openApiDocument(version: string): JsonSchema {
         },
         get: {
           summary: 'List tasks, newest first',
-          parameters: [
-            { name: 'status', in: 'query', schema: { type: 'string', enum: [...TASK_STATUSES] } },
-            { name: 'type', in: 'query', schema: { type: 'string' } },
-            { name: 'q', in: 'query', description: 'id substring', schema: { type: 'string' } },
-            {
-              name: 'limit',
-              in: 'query',
-              schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
-            },
-            {
-              name: 'cursor',
-              in: 'query',
-              description: '`next` of the previous page',
-              schema: { type: 'string', pattern: '^\\d+$' },
-            },
-          ],
+          parameters: Object.entries(listInputSchema.shape).map(([name, s]) => ({
+            name,
+            in: 'query',
+            ...(QUERY_NOTES[name] ? { description: QUERY_NOTES[name] } : {}),
+            schema: schema(s, 'input'),
+          })),
           responses: {
             '200': { description: 'A page', ...json(ref('TaskList')) },
             '400': error('Invalid query'),

@@ -1,10 +1,13 @@
 import type { ConsumerInfo, JetStreamManager } from '@nats-io/jetstream';
+import type { UnservedLane } from '../../api/features/fleet';
 import type { LaneStatus, QueueStatus } from '../../api/features/tasks';
+import type { LaneCoverage } from '../fleet/coverage';
 import {
   SUBJECTS,
   TASKS_STREAM,
   TASK_WORKERS_CONSUMER,
   TASK_WORKERS_HIGH_CONSUMER,
+  typedLaneConsumer,
 } from '../../api/task-wire';
 import { errMessage, isNotFound } from '../../nats/topology';
 
@@ -14,7 +17,11 @@ const LANE_PREFIX = 'task-workers';
  * The lanes' consumer numbers (backlog = num_pending, in flight = num_ack_pending, ...) and a
  * time-to-drain estimate: backlog ÷ completions per second over the last minute.
  */
-export async function queueStatus(jsm: JetStreamManager, completionRatePerSec: number): Promise<QueueStatus> {
+export async function queueStatus(
+  jsm: JetStreamManager,
+  completionRatePerSec: number,
+  coverage?: LaneCoverage,
+): Promise<QueueStatus> {
   const found = new Map<string, ConsumerInfo>();
   let streamError: string | undefined;
   try {
@@ -34,6 +41,7 @@ export async function queueStatus(jsm: JetStreamManager, completionRatePerSec: n
   }
   for (const ci of [...found.values()].sort((a, b) => a.name.localeCompare(b.name)))
     lanes.push(laneStatus(ci));
+  if (!streamError) lanes.push(...(await typedLanesWithoutConsumer(jsm, found)));
   const backlog = lanes.reduce((n, l) => n + l.num_pending + l.num_ack_pending, 0);
   const rate = Math.round(completionRatePerSec * 10) / 10;
   const status: QueueStatus = {
@@ -43,6 +51,15 @@ export async function queueStatus(jsm: JetStreamManager, completionRatePerSec: n
     timeToDrainSec: backlog === 0 ? 0 : rate > 0 ? Math.ceil(backlog / rate) : null,
     at: new Date().toISOString(),
   };
+  if (coverage) {
+    const unserved = markServed(lanes, coverage);
+    status.unserved = unserved;
+    if (unserved.length > 0) {
+      // Part of the backlog never drains: no number would be honest.
+      status.timeToDrainSec = null;
+      status.drainNote = `no worker serves ${unserved.map((u) => u.subject).join(', ')}`;
+    }
+  }
   if (!streamError) {
     const si = await jsm.streams.info(TASKS_STREAM);
     status.stream = {
@@ -54,6 +71,43 @@ export async function queueStatus(jsm: JetStreamManager, completionRatePerSec: n
     };
   }
   return status;
+}
+
+/** Lanes with tasks waiting and no answering worker (what the fleet screen and queue status report). */
+export async function unservedLanes(jsm: JetStreamManager, coverage: LaneCoverage): Promise<UnservedLane[]> {
+  return (await queueStatus(jsm, 0, coverage)).unserved ?? [];
+}
+
+const TYPED_PREFIX = SUBJECTS.typed('');
+
+function markServed(lanes: LaneStatus[], coverage: LaneCoverage): UnservedLane[] {
+  const unserved: UnservedLane[] = [];
+  for (const l of lanes) {
+    const type = l.filter?.startsWith(TYPED_PREFIX) ? l.filter.slice(TYPED_PREFIX.length) : undefined;
+    l.servedBy = type ? (coverage.types.get(type) ?? 0) : coverage.general;
+    const pending = l.num_pending + l.num_ack_pending;
+    if (l.servedBy === 0 && pending > 0 && l.filter)
+      unserved.push({ subject: l.filter, ...(type ? { type } : {}), pending });
+  }
+  return unserved;
+}
+
+/**
+ * Typed tasks published by another client before any consumer existed for their type: every
+ * message on that subject waits (a lane consumer delivers from the start), counted per subject.
+ */
+async function typedLanesWithoutConsumer(
+  jsm: JetStreamManager,
+  found: Map<string, ConsumerInfo>,
+): Promise<LaneStatus[]> {
+  const si = await jsm.streams.info(TASKS_STREAM, { subjects_filter: SUBJECTS.typedWildcard });
+  const out: LaneStatus[] = [];
+  for (const [subject, count] of Object.entries(si.state.subjects ?? {}).sort()) {
+    const consumer = typedLaneConsumer(subject.slice(TYPED_PREFIX.length));
+    if (found.has(consumer) || count === 0) continue;
+    out.push({ ...missingLane(consumer, subject), num_pending: count });
+  }
+  return out;
 }
 
 function laneStatus(ci: ConsumerInfo): LaneStatus {

@@ -6,7 +6,7 @@ import type {
   TaskSummary,
   TimelineEntry,
 } from '../../api/features/tasks';
-import { publishInputSchema } from '../../api/features/tasks';
+import { listInputSchema, publishInputSchema } from '../../api/features/tasks';
 import { ERROR_CODES } from '../../api/errors';
 import { TASK_STATUSES, taskIdSchema, taskSchema } from '../../api/task-wire';
 
@@ -18,12 +18,14 @@ import { TASK_STATUSES, taskIdSchema, taskSchema } from '../../api/task-wire';
 
 export const createTaskBody = publishInputSchema;
 
+/** Query strings carry text: a number is converted, then checked by the contract's own rule. */
+const fromQuery = <S extends z.ZodType>(schema: S) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : v), schema);
+
+/** The contract's list input, read from a query string; unknown parameters are a 400. */
 export const listQuery = z.strictObject({
-  status: z.enum(TASK_STATUSES).optional(),
-  type: z.string().max(128).optional(),
-  q: z.string().max(200).optional(),
-  limit: z.coerce.number().int().positive().max(1000).default(100),
-  cursor: z.string().regex(/^\d+$/, 'cursor must be the `next` value of a previous page').optional(),
+  ...listInputSchema.shape,
+  limit: fromQuery(listInputSchema.shape.limit),
 });
 
 export const idParams = z.strictObject({ id: taskIdSchema });

@@ -25,6 +25,8 @@ import type { ActiveConnection } from '../connections/connection-manager';
 import type { Core } from '../core';
 import { toApiError } from '../errors';
 import type { z } from 'zod';
+import { laneCoverage } from '../fleet/coverage';
+import { jobLogFor } from '../jobs/feature';
 import { BulkJob } from './bulk';
 import { isDeadLetter, toDeadLetter, type DeadLetterFilter } from './dead-letters';
 import { taskIds } from './ids';
@@ -159,15 +161,30 @@ export class TaskService {
     enc.encode(idPrefix ? `${idPrefix}-${count}` : taskIds.next(), new Date().toISOString());
     if (shape.route === 'typed') await s.ensureTypedLane(shape.type);
     const jobId = randomUUID();
-    const job = new BulkJob(jobId, s.window, enc, {
+    const job: BulkJob = new BulkJob(jobId, s.window, enc, {
       count,
       ratePerSec,
       idPrefix,
       onProgress: (p) => this.core.bus.emit('tasks.bulkProgress', p),
     });
+    // Recorded in JetStream, so a crash mid-way leaves a record of how far it got.
+    const rec = jobLogFor(this.core).begin({
+      id: jobId,
+      kind: 'bulk',
+      summary: `${count.toLocaleString('en-US')} × ${shape.type}${idPrefix ? ` (ids ${idPrefix}-1…${count})` : ''}`,
+      figures: () => {
+        const p = job.progress();
+        return { total: p.total, sent: p.sent, confirmed: p.acked, failed: p.failed };
+      },
+    });
     this.jobs.set(jobId, job);
     this.pruneJobs();
-    return { jobId, done: job.run() };
+    const done = job.run();
+    void done.then(
+      (p) => rec.finish(p.state === 'error' ? 'failed' : p.state === 'running' ? 'done' : p.state, p.error),
+      (err: unknown) => rec.finish('failed', (err as Error).message),
+    );
+    return { jobId, done };
   }
 
   cancelBulk(jobId: string): BulkProgress {
@@ -300,7 +317,7 @@ export class TaskService {
 
   async queueStatus(): Promise<QueueStatus> {
     const s = this.current();
-    return queueStatus(s.jsm, s.index.completionRate());
+    return queueStatus(s.jsm, s.index.completionRate(), await laneCoverage(this.core));
   }
 
   private entry(id: string): IndexEntry {

@@ -1,10 +1,8 @@
 import type { JetStreamManager } from '@nats-io/jetstream';
-import type { Subscription } from '@nats-io/transport-node';
 import type { TopologyReport } from '../../api/features/tasks';
-import { SUBJECTS, type StatusEvent } from '../../api/task-wire';
 import type { ActiveConnection } from '../connections/connection-manager';
 import type { EventBus } from '../events';
-import { watchAdvisories, type ConsumerAdvisory } from './dead-letters';
+import { AdvisoryBridge } from '../../nats/advisory-bridge';
 import { TaskIndexFeed } from './index-feed';
 import { PubAckWindow } from './pub-ack-window';
 import { TaskIndex } from './task-index';
@@ -22,7 +20,7 @@ export class TaskSession {
   readonly index: TaskIndex;
   feed?: TaskIndexFeed;
   topology?: TopologyReport;
-  private advisorySubs: Subscription[] = [];
+  private advisories?: AdvisoryBridge;
   private readonly typedLanes = new Set<string>();
   private disposed = false;
   private retryTimer?: NodeJS.Timeout;
@@ -46,13 +44,31 @@ export class TaskSession {
     await this.ensureTopology(replicas);
     // A cluster that just started may have no JetStream meta leader yet: retry in the background.
     if (this.topology?.state === 'error') this.retryTopology(replicas, 0);
-    if (!this.advisorySubs.length) {
-      this.advisorySubs = watchAdvisories({
+    if (!this.advisories) {
+      this.advisories = new AdvisoryBridge({
         nc: this.conn.nc,
         jsm: this.jsm,
-        index: this.index,
-        reportExhausted: (id, adv) => this.reportExhausted(id, adv),
+        writer: 'jetdeck',
+        publish: async (subject, data, msgId) => {
+          const r = await this.window.publish({ subject, data, msgId }, 10_000);
+          if (!r.ok) throw new Error(r.error);
+        },
+        log: (level, m) => level !== 'info' && console.error(`[jetdeck] ${m}`),
+        onAdvisory: (adv, task) =>
+          this.index.note(
+            task.id,
+            {
+              kind: 'advisory',
+              at: adv.timestamp,
+              seq: adv.stream_seq,
+              reason: adv.kind,
+              deliveries: adv.deliveries,
+              note: `consumer ${adv.consumer}`,
+            },
+            adv.kind === 'max_deliveries' ? { dead_reason: 'max_deliveries' } : {},
+          ),
       });
+      this.advisories.start();
     }
     await this.startFeed();
   }
@@ -126,26 +142,8 @@ export class TaskSession {
     this.disposed = true;
     clearTimeout(this.retryTimer);
     this.feed?.stop();
-    for (const s of this.advisorySubs) s.unsubscribe();
+    this.advisories?.stop();
     this.window.close();
-  }
-
-  private async reportExhausted(id: string, adv: ConsumerAdvisory): Promise<void> {
-    const errors = this.index.get(id)?.timeline.filter((t) => t.error).length ?? 0;
-    const ev: StatusEvent = {
-      id,
-      status: 'failed',
-      at: adv.timestamp,
-      attempt: adv.deliveries,
-      worker: 'jetdeck',
-      error:
-        errors > 0
-          ? `max deliveries (${adv.deliveries}) reached on consumer ${adv.consumer}`
-          : `max deliveries (${adv.deliveries}) reached on consumer ${adv.consumer} without a result from any worker (crashed or hung)`,
-      note: 'max_deliveries',
-      seq: adv.stream_seq,
-    };
-    await this.publishControl(SUBJECTS.status('failed'), ev, `${id}:failed:${adv.deliveries}`);
   }
 }
 

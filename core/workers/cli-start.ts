@@ -6,6 +6,7 @@ export interface PoolLaunchOptions {
   workers?: number;
   handlers?: string;
   concurrency?: number;
+  allowRemoteControl?: boolean;
 }
 
 /**
@@ -13,10 +14,11 @@ export interface PoolLaunchOptions {
  * connected, else as soon as the first connection comes up.
  */
 export async function startPoolAtLaunch(core: Core, opts: PoolLaunchOptions): Promise<void> {
+  const svc = workersService(core);
+  svc.allowRemoteControl = opts.allowRemoteControl ?? false;
   // The module the user named on the command line is the one path API callers may then use (as `cli:<name>`).
   const handlers = opts.handlers ? hostFiles(core).allow('handlers', opts.handlers, 'cli') : undefined;
   if (!opts.workers) return;
-  const svc = workersService(core);
   const settings = { threads: opts.workers, concurrency: opts.concurrency ?? 16, handlers };
   const start = async () => {
     try {

@@ -7,9 +7,26 @@ import type { Core } from '../core';
 import { hostFiles } from '../files/host-files';
 import { setPoolMetricsSource } from '../monitor/pool-metrics';
 import type { HandlersFor } from '../router';
+import { hostname } from 'node:os';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { lanesFor } from '../../nats/topology';
+import type { MicroService } from '../../worker/service/micro';
+import { PoolMember } from '../../worker/service/pool-member';
+import { registerWorkerService } from '../../worker/service/worker-service';
+import { connectOptions } from '../../nats/connect-options';
 import { WorkerPool, type PoolConfig } from '../../worker/pool';
 
 type Settings = Pick<PoolConfig, 'threads' | 'concurrency' | 'handlers' | 'types'>;
+
+/**
+ * The pool's NATS service: its own connection (from the connect info the pool was started
+ * with), so the pool and its service follow that connection, not the app's active profile.
+ */
+interface PoolService {
+  nc: NatsConnection;
+  service: MicroService;
+  member: PoolMember;
+}
 
 /** The in-process worker pool behind the Workers screen (and `jetdeck serve --workers`). */
 export class WorkersService {
@@ -17,11 +34,22 @@ export class WorkersService {
   private settings: Settings = { threads: 1, concurrency: 16 };
   /** Removes the running pool from the monitor's and /metrics' pool source. */
   private unregisterMetrics?: () => void;
+  private svc?: PoolService;
+  /** Profile the running pool was started from (it keeps using it after a switch). */
+  private profileName?: string;
+  /** `serve --allow-remote-control`: the pool's service endpoints accept drain/pause/concurrency. */
+  allowRemoteControl = false;
 
   constructor(private readonly core: Core) {}
 
   status(): PoolStatus {
-    return this.pool ? this.named(this.pool.status()) : this.idle();
+    const st = this.pool ? this.named(this.pool.status()) : this.idle();
+    if (!this.pool) return st;
+    return {
+      ...st,
+      ...(this.profileName ? { profile: this.profileName } : {}),
+      ...(this.svc && !this.svc.service.isStopped ? { serviceId: this.svc.service.id } : {}),
+    };
   }
 
   /** The pool knows the module's path; callers know (and pass back) its name. */
@@ -39,19 +67,26 @@ export class WorkersService {
       throw new ApiError('conflict', 'the worker pool is already running; stop it or use scale/configure');
     const handlers = await this.modulePath(s.handlers);
     this.settings = { ...s };
+    const connectInfo = this.connectInfo();
+    this.profileName = this.core.connections.require().profile.name;
+    await this.stopService();
     const pool = new WorkerPool(
-      { ...s, handlers, connect: this.connectInfo(), namePrefix: 'jetdeck-pool' },
+      // The task service writes failure records from advisories for this process already.
+      { ...s, handlers, connect: connectInfo, namePrefix: 'jetdeck-pool', advisories: false },
       {
-        onStatus: (st) => this.core.bus.emit('workers.stats', this.named(st)),
+        onStatus: () => this.core.bus.emit('workers.stats', this.status()),
         onLog: (w, level, m) => level !== 'info' && console.error(`[jetdeck] ${w}: ${m}`),
       },
     );
     this.pool = pool;
     try {
-      const status = await pool.start();
+      await pool.start();
       this.unregisterMetrics?.();
       this.unregisterMetrics = setPoolMetricsSource(() => pool.metricsSnapshot());
-      return this.named(status);
+      await this.startService(pool, connectInfo).catch((err: unknown) => {
+        console.error(`[jetdeck] the pool runs but is not discoverable: ${(err as Error).message}`);
+      });
+      return this.status();
     } catch (err) {
       const message = (err as Error).message;
       throw new ApiError(
@@ -61,12 +96,54 @@ export class WorkersService {
     }
   }
 
-  async stop(graceful: boolean): Promise<PoolStatus> {
+  async stop(graceful: boolean, reason?: string): Promise<PoolStatus> {
     if (!this.pool) return this.idle();
-    const status = await this.pool.stop(graceful);
+    this.svc?.member.localChange();
+    await this.pool.stop(graceful, reason);
+    await this.stopService();
     this.unregisterMetrics?.();
     this.unregisterMetrics = undefined;
-    return this.named(status);
+    return this.status();
+  }
+
+  private async startService(pool: WorkerPool, info: ThreadConnectInfo): Promise<void> {
+    const nc = await connect(connectOptions(info, { name: 'jetdeck-pool-service' }));
+    const types = this.settings.types;
+    const member = new PoolMember(
+      pool,
+      () => ({
+        worker: 'jetdeck-pool',
+        kind: 'pool',
+        host: hostname(),
+        pid: process.pid,
+        version: this.core.version,
+        lanes: lanesFor(types).map((l) => l.subject),
+        ...(types?.length ? { types } : {}),
+        server: nc.getServer(),
+      }),
+      // Drained remotely: the threads are gone; the service goes too (the pool says why).
+      () => void this.stopService().then(() => this.core.bus.emit('workers.stats', this.status())),
+    );
+    try {
+      const service = await registerWorkerService(nc, member, {
+        allowRemoteControl: this.allowRemoteControl,
+        version: this.core.version,
+        onError: (action, err) =>
+          console.error(`[jetdeck] remote ${action} of the pool failed: ${err.message}`),
+      });
+      this.svc = { nc, service, member };
+    } catch (err) {
+      await nc.close();
+      throw err;
+    }
+  }
+
+  private async stopService(): Promise<void> {
+    const s = this.svc;
+    this.svc = undefined;
+    if (!s) return;
+    await s.service.stop();
+    await s.nc.close().catch(() => undefined);
   }
 
   async scale(threads: number): Promise<PoolStatus> {
@@ -157,11 +234,9 @@ export function registerWorkers(core: Core): void {
     'workers.handlerTypes': (input) => svc.handlerTypes(input?.handlers),
   };
   core.router.register(handlers);
-  // The pool follows the app's connection: a new profile means new threads.
-  core.connections.onDisconnected(async () => {
-    await svc.stop(true);
-  });
+  // The pool follows its own connections (made from the profile it was started with), so a
+  // profile switch or Disconnect/Connect leaves it running; only quitting stops it.
   core.onDispose(async () => {
-    await svc.stop(true);
+    await svc.stop(true, 'JetDeck quit');
   });
 }

@@ -1,5 +1,5 @@
+import { inboxFor } from '../connect-options';
 import {
-  createInbox,
   type Msg,
   type MsgHdrs,
   type NatsConnection,
@@ -32,7 +32,7 @@ export class Sent {
  * send means (settle, resend with the same Nats-Msg-Id, give up) is the publisher's call.
  */
 export abstract class PubAckTracker<P extends Sent> {
-  protected readonly inbox = createInbox();
+  protected readonly inbox: string;
   /** In send order: `resend` moves an entry to the end. */
   protected readonly pending = new Map<number, P>();
   /** Reused for every publish: nats.js reads it and keeps no reference. */
@@ -49,6 +49,7 @@ export abstract class PubAckTracker<P extends Sent> {
     protected readonly ackTimeoutMs: number,
     sweepMs: number,
   ) {
+    this.inbox = inboxFor(nc);
     this.sub = nc.subscribe(`${this.inbox}.*`, { callback: (_err, m) => this.onReply(m) });
     this.sweeper = setInterval(() => this.sweep(), sweepMs);
     this.sweeper.unref();

@@ -107,8 +107,14 @@ describe('jetdeck CLI', () => {
     const help = r.stdout();
     for (const word of ['desktop', 'serve', 'JETDECK_DATA_DIR']) expect(help).toContain(word);
     for (const flag of [
-      '--nats',
+      '-s, --server',
+      '--context',
       '--creds',
+      '--nats-token',
+      '--tlsca',
+      '--js-domain',
+      '--monitor-url',
+      '--system-creds',
       '--host',
       '--port',
       '--token',

@@ -20,7 +20,12 @@ export interface WorkerProcess {
   exited: Promise<number | null>;
 }
 
-export function spawnWorker(urls: string[], name: string, concurrency = 8): WorkerProcess {
+export function spawnWorker(
+  urls: string[],
+  name: string,
+  concurrency = 8,
+  extraArgs: string[] = [],
+): WorkerProcess {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing`);
   const proc = spawn(
     process.execPath,
@@ -35,6 +40,7 @@ export function spawnWorker(urls: string[], name: string, concurrency = 8): Work
       name,
       '--summary-every',
       '0',
+      ...extraArgs,
     ],
     {
       cwd: ROOT,

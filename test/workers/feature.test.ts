@@ -87,10 +87,22 @@ describe('workers feature (contract)', () => {
     events.stop();
   });
 
-  it('stops the pool when the app disconnects', async () => {
+  it('keeps the pool running across Disconnect/Connect: it follows its own connection', async () => {
     await tc.call('workers.start', { threads: 1, concurrency: 2 });
     await tc.call('connections.disconnect');
-    expect((await tc.call('workers.status')).state).toBe('stopped');
+    const during = await tc.call('workers.status');
+    expect(during.state).toBe('running');
+    expect(during.servers).toEqual([server.url]);
+    // Still doing work with the app disconnected.
+    const t = makeTask('echo', { n: 1 });
+    const events = new StatusCollector(nc);
+    await jetstream(nc).publish('tasks.new', JSON.stringify(t), { msgID: t.id });
+    await events.waitFor((e) => e.some((x) => x.id === t.id && x.status === 'completed'), 15_000);
+    events.stop();
+    // A new pool needs a connection; the running one says why when it stops.
+    expect(await code(tc.call('workers.start', {}))).toBe('conflict');
+    const stopped = await tc.call('workers.stop', { graceful: true });
+    expect(stopped).toMatchObject({ state: 'stopped', stopReason: 'stopped by the user' });
     expect(await code(tc.call('workers.start', {}))).toBe('not_connected');
   });
 });

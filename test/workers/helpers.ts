@@ -1,6 +1,6 @@
 import { DeliverPolicy, jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
-import { SUBJECTS, TASKS_STREAM, type StatusEvent, type Task } from '../../api/task-wire';
+import { SUBJECTS, TASKS_STREAM, type StatusEvent, type Task, type TaskStatus } from '../../api/task-wire';
 import { ensureStream, lanesFor, wantedLaneConfig } from '../../nats/topology';
 import { nanos } from '@nats-io/transport-node';
 
@@ -88,25 +88,40 @@ export async function prepareTopology(
 
 /** Counts stored completion events per task id by reading the stream with an ordered consumer. */
 export async function storedCompletions(nc: NatsConnection): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const e of await storedEvents(nc, 'completed')) counts.set(e.id, (counts.get(e.id) ?? 0) + 1);
+  return counts;
+}
+
+/**
+ * Status events of one status as the stream stores them (core subscribers also see duplicates
+ * the stream refused), optionally of one task.
+ */
+export async function storedEvents(
+  nc: NatsConnection,
+  status: TaskStatus,
+  id?: string,
+): Promise<StatusEvent[]> {
   const js = jetstream(nc);
   const c = await js.consumers.get(TASKS_STREAM, {
-    filter_subjects: SUBJECTS.status('completed'),
+    filter_subjects: SUBJECTS.status(status),
     deliver_policy: DeliverPolicy.All,
   });
   let left = (await c.info(true)).num_pending;
-  const counts = new Map<string, number>();
+  const out: StatusEvent[] = [];
   while (left > 0) {
     const batch = await c.fetch({ max_messages: Math.min(left, 5000), expires: 5000 });
     let got = 0;
     for await (const m of batch) {
       got++;
-      const id = (JSON.parse(m.string()) as StatusEvent).id;
-      counts.set(id, (counts.get(id) ?? 0) + 1);
+      const e = JSON.parse(m.string()) as StatusEvent;
+      if (id === undefined || e.id === id) out.push(e);
     }
     if (got === 0) break;
     left -= got;
   }
-  return counts;
+  await c.delete().catch(() => {});
+  return out;
 }
 
 export async function waitUntil(

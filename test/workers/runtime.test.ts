@@ -5,7 +5,7 @@ import { SUBJECTS, TASKS_STREAM } from '../../api/task-wire';
 import { builtinHandlers } from '../../worker/handlers/builtin';
 import { WorkerRuntime } from '../../worker/runtime';
 import { startServer, stopAll, type TestServer } from '../harness/nats-server';
-import { StatusCollector, connectTo, makeTask, publishTask, waitUntil } from './helpers';
+import { StatusCollector, connectTo, makeTask, publishTask, storedEvents, waitUntil } from './helpers';
 
 let server: TestServer;
 let nc: NatsConnection;
@@ -110,9 +110,14 @@ describe('worker runtime', () => {
     const t = makeTask('nosuchtype', {});
     await publishTask(js, t);
     const all = await events.waitFor((e) => e.some((x) => x.id === t.id && x.status === 'failed'));
-    const mine = all.filter((e) => e.id === t.id);
+    // The worker's own report (the advisory bridge's copy of the record carries a note).
+    const mine = all.filter((e) => e.id === t.id && e.note === undefined);
     expect(mine).toHaveLength(1);
     expect(mine[0]).toMatchObject({ status: 'failed', attempt: 1, error: 'no handler for type nosuchtype' });
+    // Stored once, whoever else (the advisory bridge) wrote the same record.
+    const stored = await storedEvents(nc, 'failed', t.id);
+    expect(stored, JSON.stringify(stored)).toHaveLength(1);
+    expect(stored[0]).toMatchObject({ worker: 'test-worker', type: 'nosuchtype' });
   });
 
   it('fails a message that is not a task (bad JSON) with its msg id', async () => {

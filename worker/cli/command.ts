@@ -2,18 +2,22 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { z } from 'zod';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { natsUrlSchema, type AuthInput } from '../../api/features/connections';
-import { splitUrlCredentials } from '../../api/nats-url';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { addNatsOptions, natsFlagsFrom } from '../../nats/cli-options';
+import { resolveNatsTarget, type NatsTarget } from '../../nats/cli-target';
 import { taskTypeSchema } from '../../api/task-wire';
 import { resolveHandlers } from '../handlers/load';
 import { WorkerRuntime } from '../runtime';
 import { lanesFor } from '../../nats/topology';
-import { connectOptions } from '../../nats/connect-options';
+import { connectTo } from '../../nats/connect-options';
 import type { PoolMetricsSnapshot } from '../../nats/metrics/inputs';
 import { WorkerPool } from '../pool';
 import type { PoolStatus, WorkerStatsSnapshot } from '../../api/features/workers';
 import { startWorkerMetrics, type WorkerMetrics } from './metrics';
+import { PoolMember } from '../service/pool-member';
+import { RuntimeMember } from '../service/runtime-member';
+import { registerWorkerService, type FleetMember } from '../service/worker-service';
+import type { MicroService } from '../service/micro';
 
 /**
  * `jetdeck worker`: the same runtime as the in-process pool, headless, so processes on many
@@ -23,16 +27,6 @@ import { startWorkerMetrics, type WorkerMetrics } from './metrics';
  */
 
 const flagsSchema = z.object({
-  nats: z
-    .string()
-    .transform((s) =>
-      s
-        .split(',')
-        .map((u) => u.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(natsUrlSchema).min(1, '--nats needs at least one server URL')),
-  creds: z.string().min(1).optional(),
   concurrency: z.coerce.number().int().min(1).max(10_000).default(16),
   threads: z.coerce.number().int().min(1).max(32).optional(),
   handlers: z.string().min(1).optional(),
@@ -58,6 +52,7 @@ const flagsSchema = z.object({
     .transform((s) => s.split(',').map((x) => Number(x.trim())))
     .pipe(z.array(z.number().int().min(0).max(3_600_000)).min(1))
     .optional(),
+  allowRemoteControl: z.boolean().default(false),
   summaryEvery: z.coerce.number().min(0).default(10),
   metricsPort: z.coerce
     .number({ error: 'must be a port number (0..65535; 0: any free port)' })
@@ -71,7 +66,7 @@ const flagsSchema = z.object({
     })
     .default('127.0.0.1'),
 });
-export type WorkerFlags = z.infer<typeof flagsSchema>;
+export type WorkerFlags = z.infer<typeof flagsSchema> & { target: NatsTarget };
 
 /** What is running, for hooks such as the monitor issue's `--metrics-port`. */
 export interface RunningWorker {
@@ -93,8 +88,6 @@ export function registerWorkerCommand(program: Command): void {
   const cmd = program
     .command('worker')
     .description('run task workers headless against a NATS server (the same runtime as the in-process pool)')
-    .addOption(new Option('--nats <urls>', 'NATS server URL(s), comma-separated').makeOptionMandatory())
-    .addOption(new Option('--creds <file>', 'NATS credentials file'))
     .addOption(new Option('--concurrency <n>', 'tasks run at once (per thread)').default('16'))
     .addOption(
       new Option('--threads <n>', 'run an in-process pool of N worker threads instead of one runtime'),
@@ -110,6 +103,13 @@ export function registerWorkerCommand(program: Command): void {
     .addOption(
       new Option('--backoff <ms,...>', 'nak delays per failed attempt in ms (default 1000,5000,25000)'),
     )
+    .addOption(
+      new Option(
+        '--allow-remote-control',
+        'let drain, pause/resume and concurrency requests on its NATS service endpoints (jetdeck.worker.<id>.*) control it; ' +
+          'protect them with NATS permissions (see the README)',
+      ),
+    )
     .addOption(new Option('--summary-every <s>', 'seconds between summary lines (0: none)').default('10'))
     .addOption(
       new Option(
@@ -121,6 +121,15 @@ export function registerWorkerCommand(program: Command): void {
     .addOption(
       new Option('--metrics-host <host>', 'address the metrics port listens on').default('127.0.0.1'),
     );
+  addNatsOptions(cmd);
+  cmd.addHelpText(
+    'after',
+    [
+      '',
+      'Connection: flags > environment (NATS_URL, NATS_CONTEXT, NATS_CREDS...) > the nats CLI context',
+      '(--context, else the selected one) > nats://127.0.0.1:4222, as the nats CLI resolves them.',
+    ].join('\n'),
+  );
   cmd.action(async (raw: Record<string, unknown>) => {
     const parsed = flagsSchema.safeParse(raw);
     if (!parsed.success) {
@@ -128,8 +137,16 @@ export function registerWorkerCommand(program: Command): void {
         console.error(`jetdeck worker: --${kebab(String(i.path[0] ?? ''))}: ${i.message}`);
       process.exit(2);
     }
+    let target: NatsTarget;
     try {
-      await runWorker(parsed.data, cmd);
+      // A worker always connects somewhere: without flags, the selected context or nats's default.
+      target = resolveNatsTarget(natsFlagsFrom(raw), { implicit: true })!;
+    } catch (err) {
+      console.error(`jetdeck worker: ${(err as Error).message}`);
+      process.exit(2);
+    }
+    try {
+      await runWorker({ ...parsed.data, target }, cmd);
     } catch (err) {
       console.error(`jetdeck worker: ${(err as Error).message}`);
       process.exit(1);
@@ -145,13 +162,15 @@ const line = (name: string, msg: string) =>
 
 export async function runWorker(flags: WorkerFlags, cmd: Command): Promise<void> {
   const name = flags.name ?? `${hostname()}-${process.pid}`;
-  // `nats://user:pass@host` or `nats://token@host`: the credentials leave the URL, so no log
-  // line, status or service info can show them.
-  const { servers, auth: urlAuth } = splitUrlCredentials(flags.nats);
-  if (urlAuth && flags.creds) throw new Error('give credentials in the --nats URL or --creds, not both');
-  const auth: AuthInput = flags.creds
-    ? { kind: 'creds', credsFile: resolve(flags.creds) }
-    : (urlAuth ?? { kind: 'none' });
+  const { target } = flags;
+  const conn = {
+    servers: target.servers,
+    auth: target.auth,
+    tls: target.tls,
+    jsDomain: target.jsDomain,
+    inboxPrefix: target.inboxPrefix,
+    timeoutMs: target.timeoutMs,
+  };
   const handlersPath = flags.handlers ? resolve(flags.handlers) : undefined;
   let snapshot: () => WorkerStatsSnapshot;
   let metrics: () => PoolMetricsSnapshot;
@@ -159,12 +178,39 @@ export async function runWorker(flags: WorkerFlags, cmd: Command): Promise<void>
   // Bound before any task is taken, so a busy port fails fast.
   const served = flags.metricsPort === undefined ? undefined : await listenForMetrics(flags);
   let metricsNc: NatsConnection | undefined;
+  let serviceNc!: NatsConnection;
+  let member!: FleetMember;
+  // Set further down; read by `finish`, which a remote drain may call once the service exists.
+  const late: { service?: MicroService; summary?: NodeJS.Timeout } = {};
+  // The program's --version (the worker floor does not read the app's package itself).
+  const version = cmd.parent?.version() ?? '0.0.0';
+  const facts = (kind: 'pool' | 'process') => ({
+    worker: name,
+    kind,
+    host: hostname(),
+    pid: process.pid,
+    version,
+    lanes: lanesFor(flags.types).map((l) => l.subject),
+    ...(flags.types ? { types: flags.types } : {}),
+    server: serviceNc?.getServer(),
+  });
+  // A drain asked through the service: the work is finished, so the process ends.
+  const onRemoteDrain = () => {
+    line(name, `drained through its service endpoint; exiting. ${summarize(snapshot())}`);
+    void finish(0);
+  };
+  const finish = async (code: number) => {
+    clearInterval(late.summary);
+    await late.service?.stop();
+    if (!serviceNc.isClosed()) await serviceNc.drain().catch(() => undefined);
+    process.exit(code);
+  };
 
   if (flags.threads) {
     let last = '';
     const pool = new WorkerPool(
       {
-        connect: { servers, auth },
+        connect: conn,
         threads: flags.threads,
         concurrency: flags.concurrency,
         types: flags.types,
@@ -184,44 +230,67 @@ export async function runWorker(flags: WorkerFlags, cmd: Command): Promise<void>
     await pool.start();
     snapshot = () => poolSnapshot(pool.status());
     metrics = () => pool.metricsSnapshot();
-    // The threads have their own connections; consumer info for /metrics needs one here.
-    if (served) metricsNc = await connect(connectOptions({ servers, auth }, { name: `${name}-metrics` }));
+    // The threads have their own connections; the service and /metrics' consumer info need one here.
+    serviceNc = await connectTo(conn, { name: `${name}-service` });
+    metricsNc = serviceNc;
+    member = new PoolMember(pool, () => facts('pool'), onRemoteDrain);
     shutdown = async (graceful) => {
       await pool.stop(graceful);
-      await metricsNc?.close();
     };
   } else {
     const handlers = await resolveHandlers(handlersPath);
-    const nc: NatsConnection = await connect(connectOptions({ servers, auth }, { name }));
-    const runtime = new WorkerRuntime({
-      nc,
-      name,
-      concurrency: flags.concurrency,
-      types: flags.types,
-      handlers,
-      backoffMs: flags.backoff,
-      log: (level, m) => line(name, level === 'info' ? m : `${level}: ${m}`),
-    });
-    runtime.onState((s) => line(name, s));
-    await runtime.start();
+    const nc: NatsConnection = await connectTo(conn, { name });
+    let runtime!: WorkerRuntime;
+    const runtimes = new RuntimeMember(
+      () => facts('process'),
+      flags.concurrency,
+      (concurrency) => {
+        runtime = new WorkerRuntime({
+          nc,
+          name,
+          concurrency,
+          types: flags.types,
+          handlers,
+          backoffMs: flags.backoff,
+          log: (level, m) => line(name, level === 'info' ? m : `${level}: ${m}`),
+        });
+        runtime.onState((s) => line(name, s));
+        return runtime;
+      },
+      onRemoteDrain,
+    );
+    await runtimes.start();
+    member = runtimes;
+    serviceNc = nc;
     line(
       name,
       `consuming ${flags.types ? `types ${flags.types.join(', ')}` : 'tasks.high, tasks.new'} with concurrency ${flags.concurrency}; handlers: ${Object.keys(handlers).join(', ')}`,
     );
-    snapshot = () => runtime.snapshot();
+    snapshot = () => runtimes.snapshot();
     metrics = () => {
-      const s = runtime.snapshot();
+      const s = runtimes.snapshot();
       const latency = runtime.stats.latency.snapshot();
       return { processed: s.processed, failed: s.failed, retried: s.retried, inFlight: s.inFlight, latency };
     };
     metricsNc = nc;
     shutdown = async (graceful) => {
-      await (graceful ? runtime.drain() : runtime.stop());
-      await nc.close();
+      const r = runtimes.current === runtime ? runtime : undefined;
+      await (graceful ? r?.drain() : r?.stop());
     };
   }
 
-  const summary =
+  const service = await registerWorkerService(serviceNc, member, {
+    allowRemoteControl: flags.allowRemoteControl,
+    version,
+    onError: (action, err) => line(name, `remote ${action} failed: ${err.message}`),
+  });
+  late.service = service;
+  line(
+    name,
+    `NATS service ${service.name} id ${service.id}; remote control ${flags.allowRemoteControl ? 'ALLOWED' : 'off'}`,
+  );
+
+  late.summary =
     flags.summaryEvery > 0
       ? setInterval(() => line(name, summarize(snapshot())), flags.summaryEvery * 1000)
       : undefined;
@@ -241,9 +310,8 @@ export async function runWorker(flags: WorkerFlags, cmd: Command): Promise<void>
     line(name, 'draining, Ctrl-C again to exit now');
     void shutdown(true).then(
       () => {
-        clearInterval(summary);
         line(name, `stopped. ${summarize(snapshot())}`);
-        process.exit(0);
+        return finish(0);
       },
       (err: unknown) => {
         line(name, `drain failed: ${(err as Error).message}`);

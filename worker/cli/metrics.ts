@@ -1,4 +1,5 @@
 import { jetstreamManager, type ConsumerInfo } from '@nats-io/jetstream';
+import { jsOptions } from '../../nats/connect-options';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { TASKS_STREAM } from '../../api/task-wire';
 import type { Lane } from '../../nats/topology';
@@ -37,7 +38,7 @@ export async function startWorkerMetrics(port: number, host: string): Promise<Wo
   const server = await createMetricsServer(() => ({ pool: source?.pool(), consumers }), port, host);
 
   const poll = async (nc: NatsConnection, lanes: Lane[]) => {
-    const jsm = await jetstreamManager(nc);
+    const jsm = await jetstreamManager(nc, jsOptions(nc));
     const infos = await Promise.all(
       lanes.map((l) => jsm.consumers.info(TASKS_STREAM, l.consumer).catch(() => undefined)),
     );

@@ -3,6 +3,7 @@ import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { builtinHandlers } from './builtin';
 import type { HandlerMap } from './types';
+import { isTaskType } from '../../api/task-wire';
 
 /**
  * Loads a user handler module: its default export maps task type → async (task, ctx) => result.
@@ -13,8 +14,6 @@ import type { HandlerMap } from './types';
 export class HandlerModuleError extends Error {
   override name = 'HandlerModuleError';
 }
-
-const TYPE_RE = /^[A-Za-z0-9_-]+$/;
 
 export async function loadHandlerModule(path: string, cwd = process.cwd()): Promise<HandlerMap> {
   const file = resolve(cwd, path);
@@ -48,7 +47,7 @@ export function validateHandlerMap(value: unknown, where = 'handlers module'): H
   const out: HandlerMap = {};
   const problems: string[] = [];
   for (const [type, fn] of Object.entries(value)) {
-    if (!TYPE_RE.test(type))
+    if (!isTaskType(type))
       problems.push(`"${type}" is not a valid task type (letters, digits, _ and - only)`);
     else if (typeof fn !== 'function') problems.push(`"${type}" is not a function (got ${describe(fn)})`);
     else out[type] = fn as HandlerMap[string];

@@ -1,6 +1,7 @@
 import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { SUBJECTS, TASKS_MAX_AGE_MS, TASKS_STREAM } from '../../api/task-wire';
+import { jsOptions } from '../../nats/connect-options';
 import { parseCancel } from './task-parse';
 
 const CANCEL_MEMORY = 100_000;
@@ -33,7 +34,7 @@ export class CancelWatch {
       },
     });
     try {
-      const js = jetstream(this.nc);
+      const js = jetstream(this.nc, jsOptions(this.nc));
       const c = await js.consumers.get(TASKS_STREAM, {
         filter_subjects: SUBJECTS.delete,
         deliver_policy: DeliverPolicy.StartTime,

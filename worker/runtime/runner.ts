@@ -1,11 +1,11 @@
-import { LANE_CONSUMER_SETTINGS, type Task } from '../../api/task-wire';
+import { LANE_CONSUMER_SETTINGS, taskRecordId, type Task } from '../../api/task-wire';
 import type { HandlerMap } from '../handlers/types';
 import type { RuntimeStats } from '../stats';
 import type { PublishFailure } from '../status-publisher';
 import type { TaskMsg } from '../task-msg';
 import type { ReportOutcome, TaskReporter } from './reporter';
 import { isoTime } from './reporter';
-import { parseTask } from './task-parse';
+import { jsonOrUndefined, parseTask } from './task-parse';
 import {
   HandlerContext,
   Running,
@@ -191,10 +191,10 @@ export class TaskRunner {
     );
   }
 
-  /** Not a task: reported `failed` under its Nats-Msg-Id (or `seq:N`) and terminated. */
+  /** Not a task: reported `failed` (under its JSON id, Nats-Msg-Id or `seq:N`) and terminated. */
   private invalid(msg: TaskMsg, attempt: number, err: Error): void {
     this.stats.failed++;
-    const id = msg.msgId ?? `seq:${msg.seq}`;
+    const id = taskRecordId(jsonOrUndefined(msg.data), msg.msgId, msg.seq);
     const error = `invalid task message: ${err.message}`;
     this.reporter.report(msg, 'failed', id, attempt, { error, seq: msg.seq }, () => {
       msg.term();

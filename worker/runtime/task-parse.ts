@@ -1,8 +1,6 @@
-import { cancelSchema, taskSchema, type Task } from '../../api/task-wire';
+import { cancelSchema, isTaskId, isTaskType, taskSchema, type Task } from '../../api/task-wire';
 
 const decoder = new TextDecoder();
-const TASK_ID = /^[A-Za-z0-9_.:-]{1,200}$/;
-const TASK_TYPE = /^[A-Za-z0-9_-]{1,128}$/;
 const PLAIN_TASK_KEYS = new Set(['id', 'type', 'payload', 'created_at', 'priority', 'max_attempts']);
 
 /**
@@ -14,8 +12,8 @@ export function plainTask(v: unknown): Task | undefined {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
   const t = v as Record<string, unknown>;
   for (const k in t) if (!PLAIN_TASK_KEYS.has(k)) return undefined;
-  if (typeof t.id !== 'string' || !TASK_ID.test(t.id)) return undefined;
-  if (typeof t.type !== 'string' || !TASK_TYPE.test(t.type)) return undefined;
+  if (typeof t.id !== 'string' || !isTaskId(t.id)) return undefined;
+  if (typeof t.type !== 'string' || !isTaskType(t.type)) return undefined;
   if (typeof t.created_at !== 'string' || !('payload' in t)) return undefined;
   if (t.priority !== undefined && t.priority !== 'normal' && t.priority !== 'high') return undefined;
   const m = t.max_attempts;
@@ -39,6 +37,15 @@ export function parseCancel(data: Uint8Array): string | undefined {
   try {
     const r = cancelSchema.safeParse(JSON.parse(decoder.decode(data)));
     return r.success ? r.data.id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The JSON in a message body, or undefined when it is not JSON. */
+export function jsonOrUndefined(data: Uint8Array): unknown {
+  try {
+    return JSON.parse(decoder.decode(data)) as unknown;
   } catch {
     return undefined;
   }

@@ -1,4 +1,5 @@
-import { createInbox, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { inboxFor } from '../../../nats/connect-options';
 
 export interface CollectOptions {
   /** Stop as soon as this many replies arrived (the servers we expect). */
@@ -21,9 +22,8 @@ export async function collectReplies(
 ): Promise<unknown[]> {
   const { expected, maxWaitMs = 1000, stallMs = 250 } = opts;
   const replies: unknown[] = [];
-  // The impl carries the connection's inbox prefix (set when permissions restrict _INBOX).
-  const prefix = (nc as unknown as { options?: { inboxPrefix?: string } }).options?.inboxPrefix;
-  const inbox = createInbox(prefix);
+  // Under the connection's inbox prefix (set when permissions restrict _INBOX).
+  const inbox = inboxFor(nc);
   const sub = nc.subscribe(inbox);
   let stall: NodeJS.Timeout | undefined;
   const deadline = setTimeout(() => sub.unsubscribe(), maxWaitMs);

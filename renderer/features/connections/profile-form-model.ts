@@ -6,6 +6,7 @@ import {
   type ProfileInput,
   type PublicAuth,
 } from '../../../api/features/connections';
+import { fieldErrors, serverIssues } from '../../ui/form-issues';
 
 /** Form state for one auth block (main or system account). Secret fields start empty. */
 export interface AuthForm {
@@ -146,17 +147,14 @@ function missingSecret(a: AuthForm, prefix: string, errors: FieldErrors): void {
 
 /** Client-side check mirroring the server's zod schema, so errors show before a round trip. */
 export function validate(f: ProfileForm): FieldErrors {
-  const errors: FieldErrors = {};
   const parsed = profileInputSchema.safeParse(toInput(f));
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const key = fieldKey(issue.path);
-      const where =
-        issue.path[0] === 'servers' || issue.path[0] === 'monitorUrls' ? issue.path[1] : undefined;
-      const msg = typeof where === 'number' ? `line ${where + 1}: ${issue.message}` : issue.message;
-      errors[key] ??= msg;
-    }
-  }
+  const errors: FieldErrors = parsed.success
+    ? {}
+    : fieldErrors(parsed.error.issues, fieldKey, (issue) => {
+        const where =
+          issue.path[0] === 'servers' || issue.path[0] === 'monitorUrls' ? issue.path[1] : undefined;
+        return typeof where === 'number' ? `line ${where + 1}: ${issue.message}` : issue.message;
+      });
   missingSecret(f.auth, 'auth', errors);
   if (f.systemEnabled) missingSecret(f.system, 'system', errors);
   if (f.tls.certFile.trim() && !f.tls.keyFile.trim())
@@ -168,8 +166,5 @@ export function validate(f: ProfileForm): FieldErrors {
 
 /** Server-side validation errors (invalid_input with zod issues) mapped onto fields. */
 export function serverFieldErrors(detail: unknown): FieldErrors {
-  const issues = (detail as { issues?: { path?: PropertyKey[]; message?: string }[] } | undefined)?.issues;
-  const errors: FieldErrors = {};
-  for (const i of issues ?? []) if (i.path && i.message) errors[fieldKey(i.path)] ??= i.message;
-  return errors;
+  return fieldErrors(serverIssues(detail), fieldKey);
 }

@@ -7,6 +7,7 @@ import { ScreenHeader } from '../../ui/ScreenHeader';
 import { EmptyState, ErrorState, Skeleton } from '../../ui/States';
 import { formatCount } from '../../ui/format';
 import { useConnections } from '../connections/store';
+import { InterruptedJobs } from '../jobs/InterruptedJobs';
 import { refresh, seek } from './browse';
 import { ImportDialog } from './ImportDialog';
 import { MessageDetail } from './MessageDetail';
@@ -138,6 +139,7 @@ export function MessagesScreen() {
           </>
         }
       />
+      <InterruptedJobs kinds={['replay', 'import']} connected={connected} />
       <div className="toolbar msg-toolbar">
         <select
           value={stream ?? ''}

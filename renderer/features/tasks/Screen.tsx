@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { api } from '../../api';
 import { ScreenHeader } from '../../ui/ScreenHeader';
 import { useConnections } from '../connections/store';
+import { InterruptedJobs } from '../jobs/InterruptedJobs';
 import { DeadLetters } from './DeadLetters';
 import { PublishForm } from './PublishForm';
 import { QueueStatusPanel } from './QueueStatusPanel';
@@ -79,6 +80,7 @@ export function TasksScreen() {
         }
       />
       {connected && topology && <TopologyBanner report={topology} />}
+      <InterruptedJobs kinds={['bulk']} connected={connected} />
       <div className="tasks-top">
         <PublishForm types={types} onOpenTask={(id) => set({ selectedId: id })} />
         <QueueStatusPanel connected={connected} />

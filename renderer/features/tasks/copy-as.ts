@@ -1,7 +1,5 @@
 import type { TaskDetail } from '../../../api/features/tasks';
-
-/** Where `jetdeck serve` listens by default, for the curl command when the app is not served over http. */
-const FALLBACK_ORIGIN = 'http://127.0.0.1:8081';
+import { DEFAULT_SERVE_ORIGIN } from '../../../api/serve-defaults';
 
 /** POSIX shell single-quoting: 'it'\''s'. */
 export function shellQuote(s: string): string {
@@ -20,7 +18,7 @@ export function asJson(t: TaskDetail): string {
 
 /** `POST /api/tasks` with the same type, payload and priority (a new id is generated server-side). */
 export function asCurl(t: TaskDetail, origin = location.origin): string {
-  const base = /^https?:/.test(origin) ? origin : FALLBACK_ORIGIN;
+  const base = /^https?:/.test(origin) ? origin : DEFAULT_SERVE_ORIGIN;
   const w = wireTask(t);
   const body: Record<string, unknown> = { type: w.type, payload: w.payload ?? null };
   if (w.priority === 'high') body.priority = 'high';
