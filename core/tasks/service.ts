@@ -360,7 +360,7 @@ export class TaskService {
     } catch (err) {
       const code = (err as { code?: string }).code;
       throw new ApiError(
-        code === 'timeout' ? 'timeout' : code === 'not_connected' ? 'not_connected' : 'nats_error',
+        code === 'timeout' || code === 'not_connected' || code === 'stream_full' ? code : 'nats_error',
         (err as Error).message,
       );
     }
