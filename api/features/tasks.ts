@@ -172,13 +172,38 @@ export interface TaskDetail extends TaskSummary {
 
 export type StatusCounts = Record<TaskStatus, number> & { total: number };
 
+/** How far the task state is behind the TASKS stream, and who writes it. */
+export interface IndexState {
+  /** 'writer': this process folds TASKS into the state; 'reader': another one does. */
+  role: 'writer' | 'reader';
+  /** Last TASKS sequence the state includes. */
+  indexed_seq: number;
+  stream_last_seq: number;
+  /** Messages in TASKS not yet in the state. */
+  lag: number;
+  /** Lagging and not moving for a while (or no writer alive): what you see may be old. */
+  stale: boolean;
+  /** Tasks in the live window (the list pages through these; any task is found by id). */
+  window: number;
+  window_from_seq: number;
+  /** Feed consumers recreated after a stall, deletion or node loss. */
+  recoveries: number;
+  last_error?: string;
+  /** Status events for ids no task record knows (forged or expired), not folded. */
+  ignored_events: number;
+  /** Stream messages this process has read for the state (start-up reads only the newest). */
+  messages_read: number;
+}
+
 export interface TaskList {
   tasks: TaskSummary[];
-  /** Cursor for the next (older) page; absent at the end. */
+  /** Cursor for the next (older) page; absent at the end of the live window. */
   next?: string;
+  /** What the TASKS stream holds, whatever is indexed. */
   counts: StatusCounts;
-  /** False while the index is still replaying the stream's history. */
+  /** False until the live window is loaded (seconds at most, whatever the history). */
   ready: boolean;
+  index?: IndexState;
 }
 
 export interface PublishResult {
@@ -221,12 +246,28 @@ export interface TopologyItem {
   error?: string;
 }
 
+/**
+ * A TASKS setting that can lose accepted work: with `discard: old` a stream at its max_bytes /
+ * max_msgs deletes its oldest messages, undelivered tasks included, while publishers are told
+ * their tasks were stored; a per-subject limit does the same on each subject.
+ */
+export interface TopologyRisk {
+  code: 'discard_old_limits' | 'per_subject_limit';
+  /** What can happen, in a sentence, and what to change. */
+  message: string;
+  /** The stream settings involved, as the server reports them. */
+  settings: Record<string, unknown>;
+}
+
 export interface TopologyReport {
-  state: 'ok' | 'created' | 'differs' | 'error' | 'unknown';
+  /** `at_risk`: as JetDeck wants it otherwise, but `risks` can drop undelivered tasks. */
+  state: 'ok' | 'created' | 'differs' | 'at_risk' | 'error' | 'unknown';
   /** Every difference, paths prefixed with `stream.` or `consumer.<name>.`. */
   diff: TopologyDiff[];
   stream: TopologyItem;
   consumers: TopologyItem[];
+  /** Settings of the stream that can delete tasks nobody has run yet. */
+  risks: TopologyRisk[];
   /** Replicas JetDeck creates TASKS with (the user's choice, or the cluster default). */
   replicas: number;
   /** How that was chosen: `auto` = 3 on a cluster of 3 or more servers, else 1. */
@@ -354,7 +395,13 @@ export const tasksMethods = {
 
 export const tasksEvents = {
   /** Batched (about every 100 ms): ids whose state changed, and the counts after the change. */
-  'tasks.changed': event<{ ids: string[]; counts: StatusCounts; ready: boolean; truncated?: boolean }>(),
+  'tasks.changed': event<{
+    ids: string[];
+    counts: StatusCounts;
+    ready: boolean;
+    truncated?: boolean;
+    index?: IndexState;
+  }>(),
   'tasks.bulkProgress': event<BulkProgress>(),
   'tasks.topology': event<TopologyReport>(),
 };

@@ -1,5 +1,5 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import { isUnavailable, msgHeaders, type PubAckReply } from '../../nats/publish/pub-ack';
+import { isStreamFull, isUnavailable, msgHeaders, type PubAckReply } from '../../nats/publish/pub-ack';
 import { PubAckTracker, Sent } from '../../nats/publish/pub-ack-tracker';
 
 /**
@@ -9,17 +9,21 @@ import { PubAckTracker, Sent } from '../../nats/publish/pub-ack-tracker';
  */
 const NO_STREAM_GRACE_MS = 5000;
 
-/** A message for JetStream: its Nats-Msg-Id makes re-sending after a timeout safe. */
+/**
+ * A message for JetStream: its Nats-Msg-Id makes re-sending after a timeout safe. Without one
+ * (KV puts of a whole state, where a second copy is harmless) no dedup entry is kept.
+ */
 export interface OutMsg {
   subject: string;
   data: string | Uint8Array;
-  msgId: string;
+  msgId?: string;
   headers?: Record<string, string>;
 }
 
 export type AckResult =
   | { ok: true; seq: number; duplicate: boolean }
-  | { ok: false; error: string; code: 'timeout' | 'nats_error' | 'not_connected' };
+  /** `stream_full`: the stream refused it for lack of room (discard new at a limit): final. */
+  | { ok: false; error: string; code: 'timeout' | 'nats_error' | 'not_connected' | 'stream_full' };
 
 class Pending extends Sent {
   constructor(
@@ -104,6 +108,12 @@ export class PubAckWindow extends PubAckTracker<Pending> {
         // After a resend, "duplicate" most likely means our own first send was stored.
         return this.settle(p, { ok: true, seq: r.seq, duplicate: r.duplicate && p.resends === 0 });
       case 'rejected':
+        if (isStreamFull(r))
+          return this.settle(p, {
+            ok: false,
+            error: `the TASKS stream is full and refuses new tasks: ${r.error}`,
+            code: 'stream_full',
+          });
         return this.settle(p, { ok: false, error: r.error, code: 'nats_error' });
       case 'status':
         return this.settle(p, {

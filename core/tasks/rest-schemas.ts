@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type {
+  IndexState,
   LaneStatus,
   QueueStatus,
   TaskDetail,
@@ -98,11 +99,28 @@ export const createdTaskSchema = taskSchema.extend({
   duplicate: z.boolean(),
 });
 
+export const indexStateSchema = z.object({
+  role: z.enum(['writer', 'reader']),
+  indexed_seq: z.number().int(),
+  stream_last_seq: z.number().int(),
+  lag: z.number().int(),
+  stale: z.boolean(),
+  window: z.number().int(),
+  window_from_seq: z.number().int(),
+  recoveries: z.number().int(),
+  last_error: z.string().optional(),
+  ignored_events: z.number().int(),
+  messages_read: z.number().int(),
+}) satisfies z.ZodType<IndexState>;
+
 export const taskListSchema = z.object({
   tasks: z.array(taskSummarySchema),
   next: z.string().optional(),
+  /** What the TASKS stream holds. */
   counts: z.record(z.string(), z.number().int()),
   ready: z.boolean(),
+  /** How far the task state is behind the stream (lag, stale) and who writes it. */
+  index: indexStateSchema.optional(),
 });
 
 export const statusResultSchema = z.object({
@@ -124,6 +142,7 @@ const laneSchema = z.object({
   ack_floor_seq: z.number().int(),
   last_active: z.string().optional(),
   error: z.string().optional(),
+  servedBy: z.number().int().optional(),
 }) satisfies z.ZodType<LaneStatus>;
 
 export const queueStatusSchema = z.object({
@@ -131,6 +150,10 @@ export const queueStatusSchema = z.object({
   backlog: z.number().int(),
   completionRatePerSec: z.number(),
   timeToDrainSec: z.number().nullable(),
+  unserved: z
+    .array(z.object({ subject: z.string(), type: z.string().optional(), pending: z.number().int() }))
+    .optional(),
+  drainNote: z.string().optional(),
   stream: z
     .object({
       messages: z.number(),
@@ -142,3 +165,31 @@ export const queueStatusSchema = z.object({
     .optional(),
   at: z.string(),
 }) satisfies z.ZodType<QueueStatus>;
+
+const natsStateSchema = z.object({
+  connected: z.boolean(),
+  server: z.string().nullable(),
+  version: z.string().nullable(),
+  jetstream: z.boolean(),
+});
+
+export const healthSchema = z.object({
+  ok: z.literal(true),
+  ready: z.boolean(),
+  nats: natsStateSchema,
+});
+
+export const readinessSchema = z.object({
+  ready: z.boolean(),
+  reason: z.string().optional(),
+  nats: natsStateSchema,
+});
+
+export const methodParams = z.strictObject({
+  method: z.string().regex(/^[a-z][A-Za-z0-9]*(\.[a-z][A-Za-z0-9]*)+$/, 'a contract method, e.g. tasks.list'),
+});
+
+/** The contract method's input; each method validates its own. */
+export const callBody = z.unknown();
+
+export const callResult = z.object({ ok: z.literal(true), result: z.unknown() });

@@ -132,7 +132,7 @@ describe('task REST API (jetdeck serve)', () => {
     const patchCancel = await api('PATCH', '/api/tasks/pg-2/status', { status: 'cancelled' });
     expect(patchCancel.status).toBe(200);
     expect(patchCancel.body).toMatchObject({ task: { id: 'pg-2', cancel_requested: true } });
-    expect((await api('PATCH', '/api/tasks/pg-3/status', { status: 'completed' })).status).toBe(400);
+    expect((await api('PATCH', '/api/tasks/pg-3/status', { status: 'completed' })).status).toBe(409);
     expect((await api('PATCH', '/api/tasks/pg-3/status', { status: 'bogus' })).status).toBe(400);
     expect((await api('PATCH', '/api/tasks/pg-3/status', {})).status).toBe(400);
     // Retry (pending) of a task that has not finished: 409.
@@ -194,7 +194,10 @@ describe('task REST API (jetdeck serve)', () => {
     expect(Object.keys(doc.paths['/api/tasks'])).toEqual(expect.arrayContaining(['get', 'post']));
     expect(doc.paths['/api/tasks/{id}']).toHaveProperty('delete');
     expect(doc.paths['/api/tasks/{id}/status']).toHaveProperty('patch');
-    const newTask = doc.components.schemas.NewTask as {
+    const post = doc.paths['/api/tasks'].post as {
+      requestBody: { content: { 'application/json': { schema: Record<string, unknown> } } };
+    };
+    const newTask = post.requestBody.content['application/json'].schema as {
       properties: Record<string, unknown>;
       required: string[];
     };
