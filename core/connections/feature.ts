@@ -1,11 +1,12 @@
 import { profileInputSchema, type AuthInput, type ConnectionProfile } from '../../api/features/connections';
 import type { connectionsMethods } from '../../api/features/connections';
 import { ApiError } from '../../api/errors';
+import { splitUrlCredentials } from '../../api/nats-url';
 import type { Core } from '../core';
 import type { HandlersFor } from '../router';
 import { ConnectionManager } from './connection-manager';
 import { importNatsContexts } from './context-import';
-import { fetchOverview } from './overview';
+import { fetchOverview, recordSetupErrors } from './overview';
 import type { ResolvedProfile } from './profile-store';
 
 export const LOCAL_PROFILE_ID = 'local';
@@ -13,6 +14,11 @@ export const LOCAL_PROFILE_ID = 'local';
 /** Connections, profiles, the managed local server and the overview. */
 export function registerConnections(core: Core): void {
   const changed = () => core.bus.emit('connections.changed', listProfiles(core));
+  // Once the queue is set up (its not-found checks done), the errors counted so far are not the user's.
+  core.bus.on('tasks.topology', (report) => {
+    const conn = core.connections.connection;
+    if (conn && report.state !== 'error') void recordSetupErrors(conn).catch(() => undefined);
+  });
   const handlers: HandlersFor<typeof connectionsMethods> = {
     'app.info': () => ({
       version: core.version,
@@ -95,15 +101,16 @@ function mergeForTest(core: Core, input: ReturnType<typeof profileInputSchema.pa
       stored = undefined;
     }
   }
+  // Credentials typed into the URL are used like the form's, and never kept in the URL.
+  const { servers, auth: urlAuth } = splitUrlCredentials(input.servers);
+  const given = urlAuth && input.auth.kind === 'none' ? urlAuth : input.auth;
   const auth = (
-    stored && stored.auth.kind === input.auth.kind
-      ? { ...stored.auth, ...stripEmpty(input.auth) }
-      : input.auth
+    stored && stored.auth.kind === given.kind ? { ...stored.auth, ...stripEmpty(given) } : given
   ) as AuthInput;
   return {
     id: input.id ?? 'test',
     name: input.name,
-    servers: input.servers,
+    servers,
     auth,
     tls: input.tls,
     source: 'user',
