@@ -273,10 +273,6 @@ export async function runWorker(flags: WorkerFlags, cmd: Command): Promise<void>
     onError: (action, err) => line(name, `remote ${action} failed: ${err.message}`),
   });
   late.service = service;
-  line(
-    name,
-    `NATS service ${service.name} id ${service.id}; remote control ${flags.allowRemoteControl ? 'ALLOWED' : 'off'}`,
-  );
 
   late.summary =
     flags.summaryEvery > 0
@@ -309,6 +305,11 @@ export async function runWorker(flags: WorkerFlags, cmd: Command): Promise<void>
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // Last: once this line is out, Ctrl-C drains (the tests wait for it too).
+  line(
+    name,
+    `NATS service ${service.name} id ${service.id}; remote control ${flags.allowRemoteControl ? 'ALLOWED' : 'off'}`,
+  );
 }
 
 async function listenForMetrics(flags: WorkerFlags, version: string): Promise<WorkerMetrics> {
