@@ -116,4 +116,28 @@ describe('interrupted bulk jobs', () => {
     const interrupted = await t.call('jobs.list', { state: 'interrupted' });
     expect(interrupted.jobs.map((j) => j.id)).not.toContain(slow.jobId);
   });
+
+  it('records replays and imports with their outcome', async () => {
+    const t = makeTestCore();
+    cores.push(t);
+    await t.connectTo(server.url);
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.add({ name: 'RSRC', subjects: ['rsrc.>'] });
+    await jsm.streams.add({ name: 'RDST', subjects: ['rdst.>'] });
+    const js = (await import('@nats-io/jetstream')).jetstream(nc);
+    for (let i = 0; i < 5; i++) await js.publish('rsrc.a', new TextEncoder().encode(String(i)));
+    const replay = await t.call('replay.start', {
+      source: { stream: 'RSRC', fromSeq: 1, toSeq: 5 },
+      target: { kind: 'subject', subject: 'rdst.copy' },
+    });
+    const r = await recordWhere((x) => x.id === replay.jobId && x.state !== 'running');
+    expect(r).toMatchObject({ kind: 'replay', state: 'done', total: 5, confirmed: 5, failed: 0 });
+    expect(r.summary).toBe('replay RSRC 1–5 → rdst.copy');
+    const imp = await t.call('messages.import', {
+      content: '{"subject":"rdst.imp","data":"aGk="}\n',
+      target: { kind: 'original' },
+    });
+    const i = await recordWhere((x) => x.id === imp.jobId && x.state !== 'running');
+    expect(i).toMatchObject({ kind: 'import', state: 'done', total: 1, confirmed: 1 });
+  });
 });
