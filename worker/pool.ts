@@ -12,6 +12,7 @@ import type {
 } from '../api/features/workers';
 import type { MainToThread, ThreadConfig, ThreadConnectInfo, ThreadToMain } from './protocol';
 import { LatencyHistogram, type LatencySnapshot } from '../nats/latency-histogram';
+import { TypeStats, type TypeSnapshot } from '../nats/metrics/type-stats';
 import type { PoolMetricsSnapshot } from '../nats/metrics/inputs';
 
 /**
@@ -98,6 +99,8 @@ class ThreadHandle {
   stats: WorkerStatsSnapshot = EMPTY_STATS;
   /** The live thread's cumulative latency buckets (sent with its stats). */
   latency?: LatencySnapshot;
+  /** The live thread's cumulative per-type counts (sent with its stats). */
+  types?: TypeSnapshot;
   restarts = 0;
   consecutiveCrashes = 0;
   lastError?: string;
@@ -108,6 +111,7 @@ class ThreadHandle {
   /** Counters of earlier incarnations, so a restart does not zero the card. */
   carried = { processed: 0, failed: 0, retried: 0, cancelled: 0 };
   readonly carriedLatency = new LatencyHistogram();
+  readonly carriedTypes = new TypeStats();
   /** Stopped for good and folded into the pool's retired totals. */
   retired = false;
   private seq = 0;
@@ -172,7 +176,13 @@ export class WorkerPool {
   private statusTimer?: NodeJS.Timeout;
   private nextIndex = 1;
   /** Stopped threads' totals, so the pool's counters never go backwards (scale down, configure). */
-  private readonly retired = { processed: 0, failed: 0, retried: 0, latency: new LatencyHistogram() };
+  private readonly retired = {
+    processed: 0,
+    failed: 0,
+    retried: 0,
+    latency: new LatencyHistogram(),
+    types: new TypeStats(),
+  };
   /** Threads draining out of the pool (scale down): still counted until they are retired. */
   private readonly leaving = new Set<ThreadHandle>();
 
@@ -218,10 +228,14 @@ export class WorkerPool {
   metricsSnapshot(): PoolMetricsSnapshot {
     const latency = new LatencyHistogram();
     latency.merge(this.retired.latency.snapshot());
+    const types = new TypeStats();
+    types.merge(this.retired.types.snapshot());
     const counted = [...new Set([...this.handles, ...this.leaving])].filter((h) => !h.retired);
     const workers = counted.map((h) => {
       latency.merge(h.carriedLatency.snapshot());
       if (h.latency) latency.merge(h.latency);
+      types.merge(h.carriedTypes.snapshot());
+      types.merge(h.types);
       const c = h.card();
       return { id: c.id, processed: c.processed, failed: c.failed, retried: c.retried, inFlight: c.inFlight };
     });
@@ -232,6 +246,7 @@ export class WorkerPool {
       retried: this.retired.retried + sum((w) => w.retried),
       inFlight: sum((w) => w.inFlight),
       latency: latency.snapshot(),
+      types: types.snapshot(),
       workers: workers.map(({ id, processed, failed, inFlight }) => ({ id, processed, failed, inFlight })),
     };
   }
@@ -324,6 +339,7 @@ export class WorkerPool {
     h.startedAt = Date.now();
     h.stats = EMPTY_STATS;
     h.latency = undefined;
+    h.types = undefined;
     h.state = 'starting';
     worker.on('message', (m: ThreadToMain) => this.onMessage(h, m));
     worker.on('error', (err) => {
@@ -358,6 +374,7 @@ export class WorkerPool {
       case 'stats':
         h.stats = m.stats;
         if (m.latency) h.latency = m.latency;
+        if (m.types) h.types = m.types;
         if (m.stats.uptimeMs > 10_000) h.consecutiveCrashes = 0;
         break;
       case 'log':
@@ -379,8 +396,10 @@ export class WorkerPool {
     c.retried += h.stats.retried;
     c.cancelled += h.stats.cancelled;
     if (h.latency) h.carriedLatency.merge(h.latency);
+    h.carriedTypes.merge(h.types);
     h.stats = EMPTY_STATS;
     h.latency = undefined;
+    h.types = undefined;
     if (!h.wanted || code === 0) {
       h.state = 'stopped';
       this.emit();
@@ -423,6 +442,8 @@ export class WorkerPool {
         this.retired.retried += c.retried;
         this.retired.latency.merge(h.carriedLatency.snapshot());
         if (h.latency) this.retired.latency.merge(h.latency);
+        this.retired.types.merge(h.carriedTypes.snapshot());
+        this.retired.types.merge(h.types);
       }
     }
   }

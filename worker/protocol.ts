@@ -1,6 +1,7 @@
 import type { AuthInput, ConnectionProfile } from '../api/features/connections';
 import type { WorkerStatsSnapshot } from '../api/features/workers';
 import type { LatencySnapshot } from '../nats/latency-histogram';
+import type { TypeSnapshot } from '../nats/metrics/type-stats';
 import type { RuntimeState } from './runtime';
 
 /**
@@ -43,6 +44,6 @@ export type ThreadToMain =
   | { kind: 'reply'; seq: number; ok: false; error: string }
   | { kind: 'state'; state: RuntimeState }
   /** `latency`: the thread's cumulative bucketed histogram, merged by the pool for /metrics. */
-  | { kind: 'stats'; stats: WorkerStatsSnapshot; latency?: LatencySnapshot }
+  | { kind: 'stats'; stats: WorkerStatsSnapshot; latency?: LatencySnapshot; types?: TypeSnapshot }
   | { kind: 'log'; level: 'info' | 'warn' | 'error'; message: string }
   | { kind: 'crashed'; error: string };

@@ -1,5 +1,6 @@
 import type { CurrentTask, WorkerStatsSnapshot } from '../api/features/workers';
 import { LatencyHistogram } from '../nats/latency-histogram';
+import { TypeStats } from '../nats/metrics/type-stats';
 
 /** What the stats need of a running task. */
 export interface RunningTask {
@@ -15,7 +16,21 @@ export class RuntimeStats {
   retried = 0;
   cancelled = 0;
   readonly latency = new LatencyHistogram();
+  /** The same counts and latency per task type (bounded), for /metrics. */
+  readonly types = new TypeStats();
   private readonly startedAt = Date.now();
+
+  /** One task's outcome, in the totals and under its type. */
+  count(type: string, kind: 'processed' | 'failed' | 'retried'): void {
+    this[kind]++;
+    this.types.count(type, kind);
+  }
+
+  /** Handler latency of a completed task. */
+  observe(type: string, ms: number): void {
+    this.latency.observe(ms);
+    this.types.observe(type, ms);
+  }
 
   constructor(private readonly running: () => ReadonlySet<RunningTask>) {}
   private readonly samples: { at: number; processed: number }[] = [];

@@ -19,7 +19,12 @@ let statsTimer: NodeJS.Timeout | undefined;
 
 const post = (m: ThreadToMain) => port.postMessage(m);
 const postStats = (r: WorkerRuntime) =>
-  post({ kind: 'stats', stats: r.snapshot(), latency: r.stats.latency.snapshot() });
+  post({
+    kind: 'stats',
+    stats: r.snapshot(),
+    latency: r.stats.latency.snapshot(),
+    types: r.stats.types.snapshot(),
+  });
 
 async function start(config: ThreadConfig): Promise<string[]> {
   const handlers = await resolveHandlers(config.handlers);

@@ -30,15 +30,18 @@ export class MonitorRuntime {
   constructor(private readonly core: Core) {
     this.config = new MonitorConfigStore(core.dataDir);
     this.advisories = new AdvisoryFeed(core.bus);
-    this.registry = createMetricsRegistry(() => {
-      const st = this.session?.sampler.state;
-      return {
-        pool: readPoolMetrics(),
-        consumers: st?.consumers,
-        streams: st?.streams,
-        servers: this.session?.registry.list(),
-      };
-    });
+    this.registry = createMetricsRegistry(
+      () => {
+        const st = this.session?.sampler.state;
+        return {
+          pool: readPoolMetrics(),
+          consumers: st?.consumers,
+          streams: st?.streams,
+          servers: this.session?.registry.list(),
+        };
+      },
+      { version: core.version, component: core.mode },
+    );
     this.config.onChange((c) => this.session?.sampler.setInterval(c.intervalMs));
     core.connections.onConnected((conn) => {
       void this.open(conn);

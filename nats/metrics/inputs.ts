@@ -1,5 +1,6 @@
 import type { MonitorServer } from '../../api/features/monitor';
 import type { LatencySnapshot } from '../latency-histogram';
+import type { TypeSnapshot } from './type-stats';
 
 /** The numbers `/metrics` formats: plain data, read at scrape time from whoever owns them. */
 
@@ -43,6 +44,8 @@ export interface PoolMetricsSnapshot {
   inFlight: number;
   /** Handler latency; p50/p95/p99 are derived from it (see latency-histogram.ts). */
   latency: LatencySnapshot;
+  /** The same per task type (bounded: the first MAX_TYPE_LABELS types, the rest as `other`). */
+  types?: TypeSnapshot;
   /** Optional per-worker numbers for labelled series. */
   workers?: { id: string; processed: number; failed: number; inFlight: number }[];
 }

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Registry } from 'prom-client';
 import type { MetricsReader } from './inputs';
-import { createMetricsRegistry } from './prometheus';
+import { createMetricsRegistry, type BuildInfo } from './prometheus';
 
 export interface MetricsServer {
   port: number;
@@ -20,8 +20,9 @@ export async function createMetricsServer(
   target: Registry | MetricsReader,
   port: number,
   host = '127.0.0.1',
+  build?: BuildInfo,
 ): Promise<MetricsServer> {
-  const registry = target instanceof Registry ? target : createMetricsRegistry(target);
+  const registry = target instanceof Registry ? target : createMetricsRegistry(target, build);
   const server = createServer((req, res) => {
     if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found; try GET /metrics\n');

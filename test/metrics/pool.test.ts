@@ -79,7 +79,9 @@ describe('in-process pool → monitor and /metrics', () => {
     );
     // Both threads' buckets merged: one observation per processed task.
     expect(sampleValue(text, 'jetdeck_task_handler_latency_seconds_count')).toBe(50);
-    expect(sampleValue(text, 'jetdeck_task_handler_latency_seconds_bucket', { le: '+Inf' })).toBe(50);
+    expect(
+      sampleValue(text, 'jetdeck_task_handler_latency_seconds_bucket', { type: 'echo', le: '+Inf' }),
+    ).toBe(50);
     expect(sampleValue(text, 'jetdeck_tasks_failed_total')).toBe(0);
     expect(sampleValue(text, 'jetdeck_tasks_retried_total')).toBe(0);
     const snap = readPoolMetrics();

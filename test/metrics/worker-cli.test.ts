@@ -44,7 +44,9 @@ async function fiftyEchoTasks(extraArgs: string[], name: string): Promise<string
     'jetdeck_tasks_processed_total 50',
   );
   expect(sampleValue(text, 'jetdeck_task_handler_latency_seconds_count')).toBe(50);
-  expect(sampleValue(text, 'jetdeck_task_handler_latency_seconds_bucket', { le: '+Inf' })).toBe(50);
+  expect(sampleValue(text, 'jetdeck_task_handler_latency_seconds_bucket', { type: 'echo', le: '+Inf' })).toBe(
+    50,
+  );
   expect(sampleValue(text, 'jetdeck_task_handler_latency_seconds_sum')).toBeGreaterThanOrEqual(0);
   expect(sampleValue(text, 'jetdeck_tasks_failed_total')).toBe(0);
   expect(sampleValue(text, 'jetdeck_tasks_retried_total')).toBe(0);

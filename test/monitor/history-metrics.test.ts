@@ -129,7 +129,7 @@ describe('Prometheus', () => {
       expect(text).toContain('jetdeck_consumer_pending{stream="HIST",consumer="c1"} 7');
       expect(text).toContain('jetdeck_consumer_ack_pending{stream="HIST",consumer="c1"} 0');
       expect(text).toMatch(/jetdeck_server_up\{server="[^"]+"\} 1/);
-      expect(text).not.toMatch(/^(?!#)(?!jetdeck_)\S+/m);
+      expect(text).not.toMatch(/^(?!#)(?!jetdeck_|process_|nodejs_)\S+/m);
     } finally {
       off();
       await app.close();

@@ -82,7 +82,8 @@ describe('jetdeck serve: GET /metrics', () => {
     for (const l of samples) {
       const m = SAMPLE_LINE.exec(l);
       expect(m, `not a Prometheus sample line: ${l}`).not.toBeNull();
-      expect(m![1]).toMatch(/^jetdeck_/);
+      // JetDeck's own families, plus prom-client's default process metrics.
+      expect(m![1]).toMatch(/^(jetdeck|process|nodejs)_/);
     }
     // Every metric family is announced with HELP and TYPE before its samples.
     const families = new Set(lines.filter((l) => l.startsWith('# TYPE ')).map((l) => l.split(' ')[2]));

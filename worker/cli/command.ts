@@ -176,7 +176,10 @@ export async function runWorker(flags: WorkerFlags, cmd: Command): Promise<void>
   let metrics: () => PoolMetricsSnapshot;
   let shutdown: (graceful: boolean) => Promise<void>;
   // Bound before any task is taken, so a busy port fails fast.
-  const served = flags.metricsPort === undefined ? undefined : await listenForMetrics(flags);
+  const served =
+    flags.metricsPort === undefined
+      ? undefined
+      : await listenForMetrics(flags, cmd.parent?.version() ?? 'unknown');
   let metricsNc: NatsConnection | undefined;
   let serviceNc!: NatsConnection;
   let member!: FleetMember;
@@ -270,7 +273,14 @@ export async function runWorker(flags: WorkerFlags, cmd: Command): Promise<void>
     metrics = () => {
       const s = runtimes.snapshot();
       const latency = runtime.stats.latency.snapshot();
-      return { processed: s.processed, failed: s.failed, retried: s.retried, inFlight: s.inFlight, latency };
+      return {
+        processed: s.processed,
+        failed: s.failed,
+        retried: s.retried,
+        inFlight: s.inFlight,
+        latency,
+        types: runtime.stats.types.snapshot(),
+      };
     };
     metricsNc = nc;
     shutdown = async (graceful) => {
@@ -323,9 +333,9 @@ export async function runWorker(flags: WorkerFlags, cmd: Command): Promise<void>
   process.on('SIGTERM', onSignal);
 }
 
-async function listenForMetrics(flags: WorkerFlags): Promise<WorkerMetrics> {
+async function listenForMetrics(flags: WorkerFlags, version: string): Promise<WorkerMetrics> {
   try {
-    return await startWorkerMetrics(flags.metricsPort ?? 0, flags.metricsHost);
+    return await startWorkerMetrics(flags.metricsPort ?? 0, flags.metricsHost, version);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     const why = e.code === 'EADDRINUSE' ? 'the port is in use' : e.message;

@@ -31,11 +31,18 @@ export interface WorkerMetrics {
  * at scrape time; consumer info is polled every 5 s in the background so a scrape never waits
  * on NATS, and a failed poll keeps the last good values.
  */
-export async function startWorkerMetrics(port: number, host: string): Promise<WorkerMetrics> {
+export async function startWorkerMetrics(
+  port: number,
+  host: string,
+  version: string,
+): Promise<WorkerMetrics> {
   let source: WorkerMetricsSource | undefined;
   let consumers: RawConsumerInfo[] = [];
   let timer: NodeJS.Timeout | undefined;
-  const server = await createMetricsServer(() => ({ pool: source?.pool(), consumers }), port, host);
+  const server = await createMetricsServer(() => ({ pool: source?.pool(), consumers }), port, host, {
+    version,
+    component: 'worker',
+  });
 
   const poll = async (nc: NatsConnection, lanes: Lane[]) => {
     const jsm = await jetstreamManager(nc, jsOptions(nc));
@@ -68,7 +75,11 @@ function toRaw(i: ConsumerInfo): RawConsumerInfo {
   return {
     stream_name: i.stream_name,
     name: i.name,
-    config: { max_ack_pending: i.config.max_ack_pending, max_deliver: i.config.max_deliver },
+    config: {
+      durable_name: i.config.durable_name,
+      max_ack_pending: i.config.max_ack_pending,
+      max_deliver: i.config.max_deliver,
+    },
     delivered: { consumer_seq: i.delivered.consumer_seq, stream_seq: i.delivered.stream_seq },
     ack_floor: { consumer_seq: i.ack_floor.consumer_seq, stream_seq: i.ack_floor.stream_seq },
     num_ack_pending: i.num_ack_pending,

@@ -141,7 +141,7 @@ export class TaskRunner {
     const maxAttempts = Math.min(task.max_attempts ?? this.limits.maxDeliver, this.limits.maxDeliver);
     const handler = this.opts.handlers[task.type];
     if (!handler) {
-      this.stats.failed++;
+      this.stats.count(task.type, 'failed');
       this.reporter.report(
         msg,
         'failed',
@@ -193,7 +193,7 @@ export class TaskRunner {
 
   /** Not a task: reported `failed` (under its JSON id, Nats-Msg-Id or `seq:N`) and terminated. */
   private invalid(msg: TaskMsg, attempt: number, err: Error): void {
-    this.stats.failed++;
+    this.stats.count('invalid', 'failed');
     const id = taskRecordId(jsonOrUndefined(msg.data), msg.msgId, msg.seq);
     const error = `invalid task message: ${err.message}`;
     this.reporter.report(msg, 'failed', id, attempt, { error, seq: msg.seq }, () => {
@@ -209,7 +209,7 @@ export class TaskRunner {
       : 'its handler has not returned';
     const error = `attempt ${earlier.attempt} of this task is still running on ${this.reporter.worker}: ${why}`;
     if (attempt < maxAttempts) {
-      this.stats.retried++;
+      this.stats.count(task.type, 'retried');
       const delay = this.delay(attempt);
       this.reporter.report(msg, 'retrying', task.id, attempt, { seq: msg.seq, error }, (outcome) => {
         if (outcome === 'stored') msg.nak(delay);
@@ -217,7 +217,7 @@ export class TaskRunner {
         this.done();
       });
     } else {
-      this.stats.failed++;
+      this.stats.count(task.type, 'failed');
       this.reporter.report(
         msg,
         'failed',
@@ -263,7 +263,7 @@ export class TaskRunner {
   private failure(r: Running, error: string, now: number): void {
     const { msg, task, attempt } = r;
     if (!r.lastAttempt) {
-      this.stats.retried++;
+      this.stats.count(task.type, 'retried');
       const delay = this.delay(attempt);
       this.reporter.report(
         msg,
@@ -278,7 +278,7 @@ export class TaskRunner {
         },
       );
     } else {
-      this.stats.failed++;
+      this.stats.count(task.type, 'failed');
       const extra = { ...this.reporter.timing(r, now), error, type: task.type };
       this.reporter.report(msg, 'failed', task.id, attempt, extra, (o) => {
         if (o !== 'lost') msg.term();
@@ -297,8 +297,8 @@ export class TaskRunner {
     this.reporter.completed(r, result, now, (outcome, err) => {
       if (outcome === 'stored') {
         msg.ack();
-        this.stats.processed++;
-        this.stats.latency.observe(Date.now() - startedAt);
+        this.stats.count(type, 'processed');
+        this.stats.observe(type, Date.now() - startedAt);
         this.done();
       } else if (outcome === 'final') {
         this.refused(msg, id, type, attempt, startedAt, err!);
@@ -321,7 +321,7 @@ export class TaskRunner {
     startedAt: number,
     err: PublishFailure,
   ) {
-    this.stats.failed++;
+    this.stats.count(type, 'failed');
     const error =
       err.kind === 'too_large'
         ? `result too large to report: ${err.message}`
