@@ -64,7 +64,7 @@ export const taskSummarySchema = z.object({
   duration_ms: z.number().optional(),
 }) satisfies z.ZodType<TaskSummary>;
 
-const timelineEntrySchema = z.object({
+export const timelineEntrySchema = z.object({
   kind: z.enum(['published', 'status', 'cancel-request', 'advisory', 'retried-as']),
   at: z.string(),
   seq: z.number().int().optional(),
@@ -112,7 +112,7 @@ export const statusResultSchema = z.object({
     .optional(),
 });
 
-const laneSchema = z.object({
+export const laneSchema = z.object({
   consumer: z.string(),
   filter: z.string().optional(),
   exists: z.boolean(),
@@ -124,6 +124,7 @@ const laneSchema = z.object({
   ack_floor_seq: z.number().int(),
   last_active: z.string().optional(),
   error: z.string().optional(),
+  servedBy: z.number().int().optional(),
 }) satisfies z.ZodType<LaneStatus>;
 
 export const queueStatusSchema = z.object({
@@ -131,6 +132,10 @@ export const queueStatusSchema = z.object({
   backlog: z.number().int(),
   completionRatePerSec: z.number(),
   timeToDrainSec: z.number().nullable(),
+  unserved: z
+    .array(z.object({ subject: z.string(), type: z.string().optional(), pending: z.number().int() }))
+    .optional(),
+  drainNote: z.string().optional(),
   stream: z
     .object({
       messages: z.number(),
