@@ -49,8 +49,29 @@ export function lanesFor(types?: string[]): Lane[] {
   return types && types.length > 0 ? types.map(typedLane) : [HIGH_LANE, NORMAL_LANE];
 }
 
-export function wantedStreamConfig(replicas = 1): Partial<StreamConfig> & { name: string } {
+/** Where TASKS lives: chosen when it is created (`--replicas`, `--placement-tags`, the UI), then the operator's. */
+export interface Placement {
+  cluster?: string;
+  tags?: string[];
+}
+
+/**
+ * Replicas for a new TASKS when nobody chose: 3 on a cluster of 3 or more servers (survives a
+ * node loss), else 1. The cluster's size is what the server advertises in INFO (`connect_urls`
+ * lists every server's client URL, its own included).
+ */
+export function autoReplicas(info?: { cluster?: string; connect_urls?: string[] }): number {
+  if (!info?.cluster) return 1;
+  return new Set(info.connect_urls ?? []).size >= 3 ? 3 : 1;
+}
+
+export function wantedStreamConfig(
+  replicas = 1,
+  placement?: Placement,
+): Partial<StreamConfig> & { name: string } {
+  const p = placement && (placement.cluster || placement.tags?.length) ? placement : undefined;
   return {
+    ...(p ? { placement: { cluster: p.cluster ?? '', tags: p.tags ?? [] } } : {}),
     name: TASKS_STREAM,
     subjects: [...TASKS_STREAM_SUBJECTS],
     storage: StorageType.File,
@@ -114,7 +135,8 @@ function streamFields(replicas: number): Field<StreamConfig>[] {
       updatable: true,
       show: showDuration,
     },
-    { path: 'num_replicas', wanted: w.num_replicas, current: (c) => c.num_replicas, updatable: true },
+    // No num_replicas nor placement: they are chosen when TASKS is created and are the
+    // operator's after that (R1 → R3 changes durability, not the queue's semantics).
     { path: 'discard', wanted: w.discard, current: (c) => c.discard, updatable: true },
   ];
 }
@@ -216,6 +238,27 @@ function showDuration(v: unknown): unknown {
   return `${ms}ms`;
 }
 
+/** The replicas / placement change an explicit choice asks for (only what differs). */
+function layoutPatch(
+  current: StreamConfig,
+  layout?: { replicas?: number; placement?: Placement },
+): { patch: Partial<StreamConfig>; paths: string[] } {
+  const patch: Partial<StreamConfig> = {};
+  const paths: string[] = [];
+  if (layout?.replicas !== undefined && layout.replicas !== current.num_replicas) {
+    patch.num_replicas = layout.replicas;
+    paths.push('stream.num_replicas');
+  }
+  if (layout?.placement) {
+    const want = wantedStreamConfig(1, layout.placement).placement;
+    if (want && JSON.stringify(want) !== JSON.stringify(current.placement ?? null)) {
+      patch.placement = want;
+      paths.push('stream.placement');
+    }
+  }
+  return { patch, paths };
+}
+
 /** The stream or consumer asked about does not exist (the one test for it, core and worker alike). */
 export function isNotFound(err: unknown): boolean {
   return (
@@ -243,7 +286,7 @@ async function laneSpecs(jsm: JetStreamManager, streamExists: boolean): Promise<
 export async function inspectTopology(
   jsm: JetStreamManager,
   replicas: number,
-  opts: { create: boolean },
+  opts: { create: boolean; placement?: Placement },
 ): Promise<TopologyReport> {
   const report: TopologyReport = {
     state: 'ok',
@@ -257,15 +300,19 @@ export async function inspectTopology(
   try {
     const si = await jsm.streams.info(TASKS_STREAM);
     streamExists = true;
+    report.streamReplicas = si.config.num_replicas;
+    if (si.config.placement) report.placement = si.config.placement;
     report.stream.diff = stripWhy(diffStream(si.config, replicas));
     if (report.stream.diff.length) report.stream.state = 'differs';
   } catch (err) {
     if (!isNotFound(err)) return failed(report, err);
     if (opts.create) {
       try {
-        await jsm.streams.add(wantedStreamConfig(replicas));
+        const created = await jsm.streams.add(wantedStreamConfig(replicas, opts.placement));
         streamExists = true;
         report.stream.state = 'created';
+        report.streamReplicas = created.config.num_replicas;
+        if (created.config.placement) report.placement = created.config.placement;
       } catch (e) {
         // Another JetDeck or a worker may have created it meanwhile: look again.
         if (
@@ -333,7 +380,11 @@ const warningsOf = (diff: TopologyDiff[]) =>
   );
 
 /** Creates the stream if missing; returns differences of an existing one. */
-export async function ensureStream(jsm: JetStreamManager, replicas = 1): Promise<string[]> {
+export async function ensureStream(
+  jsm: JetStreamManager,
+  replicas = 1,
+  placement?: Placement,
+): Promise<string[]> {
   try {
     const info = await jsm.streams.info(TASKS_STREAM);
     return warningsOf(diffStream(info.config, replicas));
@@ -341,7 +392,7 @@ export async function ensureStream(jsm: JetStreamManager, replicas = 1): Promise
     if (!isNotFound(err)) throw err;
   }
   try {
-    await jsm.streams.add(wantedStreamConfig(replicas));
+    await jsm.streams.add(wantedStreamConfig(replicas, placement));
   } catch (err) {
     // Another process created it between our info and add: use theirs.
     const exists = await jsm.streams.info(TASKS_STREAM).catch(() => undefined);
@@ -383,9 +434,9 @@ export async function ensureLaneConsumer(
 /** Stream plus every lane consumer `lanes` needs. Safe to call from many workers at once. */
 export async function ensureTopology(
   jsm: JetStreamManager,
-  opts: { lanes?: Lane[]; replicas?: number } = {},
+  opts: { lanes?: Lane[]; replicas?: number; placement?: Placement } = {},
 ): Promise<TopologyResult> {
-  const warnings = await ensureStream(jsm, opts.replicas);
+  const warnings = await ensureStream(jsm, opts.replicas, opts.placement);
   const consumers: Record<string, ConsumerInfo> = {};
   for (const lane of opts.lanes ?? lanesFor()) {
     const r = await ensureLaneConsumer(jsm, lane);
@@ -399,13 +450,37 @@ export async function ensureTopology(
  * Applies what can be applied in place: stream subjects, ages, windows, replicas, discard;
  * consumer max_deliver / ack_wait / max_ack_pending. Creates missing pieces. Lists the rest.
  */
-export async function applyTopology(jsm: JetStreamManager, replicas: number): Promise<ApplyTopologyResult> {
+export async function applyTopology(
+  jsm: JetStreamManager,
+  replicas: number,
+  /** Asked explicitly (the user chose them now): change the existing stream's replicas / placement too. */
+  layout?: { replicas?: number; placement?: Placement },
+): Promise<ApplyTopologyResult> {
   const updated: string[] = [];
   const notApplied: { path: string; reason: string }[] = [];
   let streamExists = true;
   try {
     const si = await jsm.streams.info(TASKS_STREAM);
     const diff = diffStream(si.config, replicas);
+    const asked = layoutPatch(si.config, layout);
+    if (asked.paths.length) {
+      try {
+        const after = await jsm.streams.update(TASKS_STREAM, asked.patch);
+        for (const path of asked.paths) {
+          const key = path.slice('stream.'.length) as 'num_replicas' | 'placement';
+          if (JSON.stringify(after.config[key] ?? null) === JSON.stringify(asked.patch[key] ?? null))
+            updated.push(path);
+          else
+            notApplied.push({
+              path,
+              reason: `the server accepted the update but kept ${JSON.stringify(after.config[key])}${key === 'num_replicas' ? ' (more replicas than the servers it has?)' : ''}`,
+            });
+        }
+      } catch (err) {
+        for (const path of asked.paths)
+          notApplied.push({ path, reason: `the server refused the update: ${errMessage(err)}` });
+      }
+    }
     for (const d of diff.filter((d) => !d.updatable))
       notApplied.push({ path: d.path, reason: d.why ?? RECREATE_STREAM });
     const fixable = diff.filter((d) => d.updatable);
@@ -456,7 +531,7 @@ export async function applyTopology(jsm: JetStreamManager, replicas: number): Pr
       }
     }
   }
-  const report = await inspectTopology(jsm, replicas, { create: true });
+  const report = await inspectTopology(jsm, replicas, { create: true, placement: layout?.placement });
   // The server may accept an update yet keep the old value (e.g. replicas on a single server).
   for (const d of report.diff) {
     const i = updated.indexOf(d.path);

@@ -9,7 +9,7 @@ import { TaskReporter } from './runtime/reporter';
 import { TaskRunner } from './runtime/runner';
 import { RuntimeStats } from './stats';
 import { StatusPublisher } from './status-publisher';
-import { ensureTopology, lanesFor } from '../nats/topology';
+import { autoReplicas, ensureTopology, lanesFor, type Placement } from '../nats/topology';
 import { jsOptions } from '../nats/connect-options';
 
 export { plainTask } from './runtime/task-parse';
@@ -49,8 +49,10 @@ export interface WorkerRuntimeOptions {
   taskTimeoutMs?: number;
   /** Extra tasks requested beyond `concurrency` to hide the pull round trip. Default = concurrency (≤ 256). */
   prefetch?: number;
-  /** Replicas for the TASKS stream if this worker creates it. */
+  /** Replicas for the TASKS stream if this worker creates it (default: 3 on a cluster of 3+, else 1). */
   replicas?: number;
+  /** Placement for the TASKS stream if this worker creates it. */
+  placement?: Placement;
   /** Long-poll length of pull requests. */
   pullExpiresMs?: number;
   /**
@@ -107,7 +109,11 @@ export class WorkerRuntime {
     const opts = this.opts;
     const lanes = lanesFor(opts.types);
     const jsm = await jetstreamManager(this.nc, jsOptions(this.nc));
-    const topo = await ensureTopology(jsm, { lanes, replicas: opts.replicas });
+    const topo = await ensureTopology(jsm, {
+      lanes,
+      replicas: opts.replicas ?? autoReplicas(this.nc.info),
+      placement: opts.placement,
+    });
     this.warnings = topo.warnings;
     for (const w of topo.warnings) this.log('warn', `${w} (using the existing config)`);
 

@@ -227,7 +227,15 @@ export interface TopologyReport {
   diff: TopologyDiff[];
   stream: TopologyItem;
   consumers: TopologyItem[];
+  /** Replicas JetDeck creates TASKS with (the user's choice, or the cluster default). */
   replicas: number;
+  /** How that was chosen: `auto` = 3 on a cluster of 3 or more servers, else 1. */
+  replicasChoice?: 'auto' | 'chosen';
+  /** Placement tags JetDeck creates TASKS with. */
+  placementTags?: string[];
+  /** What the existing stream has (the operator's to change; never flagged). */
+  streamReplicas?: number;
+  placement?: { cluster?: string; tags?: string[] };
   checkedAt: string;
   error?: string;
 }
@@ -293,6 +301,17 @@ export interface QueueStatus {
   at: string;
 }
 
+export const placementTagsSchema = z
+  .array(
+    z
+      .string()
+      .trim()
+      .min(1, 'a placement tag is empty')
+      .max(64)
+      .regex(/^[A-Za-z0-9_.:=-]+$/, 'placement tags use letters, digits and _ . : = -'),
+  )
+  .max(16, 'at most 16 placement tags');
+
 const idInput = z.strictObject({ id: taskIdSchema });
 const none = z.strictObject({}).optional();
 
@@ -301,7 +320,10 @@ export const tasksMethods = {
   'tasks.applyTopology': method(
     z.strictObject({
       confirm: z.literal(true, { message: 'confirm: true is required to change the stream or consumers' }),
+      /** Also changes the existing stream's replicas (and the choice for creating it). */
       replicas: z.number().int().min(1).max(5).optional(),
+      /** Also changes the existing stream's placement tags; [] clears them. */
+      placementTags: placementTagsSchema.optional(),
     }),
   ).returns<ApplyTopologyResult>(),
   'tasks.publish': method(publishInputSchema).returns<PublishResult>(),

@@ -20,6 +20,24 @@ export interface ServeFlags extends Record<string, unknown> {
   uiDir?: string;
   open: boolean;
   allowRemoteControl?: boolean;
+  replicas?: number;
+  placementTags?: string[];
+}
+
+function parseReplicas(value: string): number {
+  const n = Number(value);
+  if (!/^[1-5]$/.test(value.trim())) throw new InvalidArgumentError('expected 1..5');
+  return n;
+}
+
+function parseTags(value: string): string[] {
+  const tags = value
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
+  if (!tags.length || tags.some((t) => !/^[A-Za-z0-9_.:=-]{1,64}$/.test(t)))
+    throw new InvalidArgumentError('expected tags a,b (letters, digits and _ . : = -)');
+  return tags;
 }
 
 function parsePort(value: string): number {
@@ -58,6 +76,18 @@ export function addServeOptions(cmd: Command): Command {
         .env('JETDECK_PORT')
         .default(DEFAULT_PORT)
         .argParser(parsePort),
+    )
+    .addOption(
+      new Option(
+        '--replicas <n>',
+        'replicas of the TASKS stream when JetDeck creates it (saved; default: 3 on a cluster of 3 or more servers, else 1)',
+      ).argParser(parseReplicas),
+    )
+    .addOption(
+      new Option(
+        '--placement-tags <a,b>',
+        'placement tags of the TASKS stream when JetDeck creates it (saved)',
+      ).argParser(parseTags),
     )
     .addOption(
       new Option(
@@ -193,6 +223,10 @@ export async function runServe(flags: ServeFlags): Promise<void> {
   process.on('SIGINT', (s) => void stop(s));
   process.on('SIGTERM', (s) => void stop(s));
 
+  if (flags.replicas !== undefined || flags.placementTags) {
+    const { taskService } = await import('../tasks/feature');
+    taskService(core).choose({ replicas: flags.replicas, placementTags: flags.placementTags });
+  }
   await autoConnect(core, { target });
   await startPoolAtLaunch(core, {
     allowRemoteControl: flags.allowRemoteControl,

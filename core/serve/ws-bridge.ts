@@ -30,7 +30,7 @@ export interface WsBridgeOptions {
 export const DEFAULT_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 export const DEFAULT_STALL_MS = 5_000;
 export const DEFAULT_MAX_SOCKET_BYTES = 16 * 1024 * 1024;
-export const DEFAULT_MAX_IN_FLIGHT = 64;
+export const DEFAULT_MAX_IN_FLIGHT = 32;
 export const DEFAULT_CLOSE_GRACE_MS = 5_000;
 const PING_INTERVAL_MS = 30_000;
 /** 1013 "try again later": the client's reconnect logic treats it like any drop. */

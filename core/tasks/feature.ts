@@ -18,7 +18,7 @@ export function registerTasks(core: Core): void {
   services.set(core, svc);
   const handlers: HandlersFor<typeof tasksMethods> = {
     'tasks.topology': () => svc.topology(),
-    'tasks.applyTopology': (i) => svc.applyTopology(i.replicas),
+    'tasks.applyTopology': (i) => svc.applyTopology(i.replicas, i.placementTags),
     'tasks.publish': (i) => svc.publish(i),
     'tasks.publishBulk': async (i) => {
       const { jobId, done } = await svc.publishBulk(i);

@@ -1,56 +1,238 @@
-import type { FastifyInstance } from 'fastify';
-import type { z } from 'zod';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
 import { capDepth } from '../../api/depth';
 import { ApiError } from '../../api/errors';
 import type { Core } from '../core';
 import { toApiError } from '../errors';
 import { taskService } from './feature';
+import type { TaskService } from './service';
 import { openApiDocument } from './openapi';
-import { createTaskBody, idParams, listQuery, statusBody } from './rest-schemas';
+import {
+  callBody,
+  callResult,
+  createdTaskSchema,
+  createTaskBody,
+  healthSchema,
+  idParams,
+  listQuery,
+  methodParams,
+  queueStatusSchema,
+  readinessSchema,
+  statusBody,
+  statusResultSchema,
+  taskDetailSchema,
+  taskListSchema,
+  taskSummarySchema,
+} from './rest-schemas';
 
 /**
- * REST task endpoints of `jetdeck serve` (the auth hooks are already on `app`). Every input is
- * validated with zod before anything is published. Errors are thrown: the server's one error
- * handler turns them into `{ ok: false, error: { name, code, message } }` with the code's HTTP status (400, 404,
- * 409, 413, 503 when NATS is down).
+ * The REST API of `jetdeck serve` as one table: each operation's path, id, schemas and answers.
+ * The task operations are registered on fastify from it, and the OpenAPI document is generated
+ * from it (openapi.ts), so the two cannot drift. Operations served elsewhere (health and the
+ * contract bridge in core/serve, /metrics in core/monitor) are described here without a handler;
+ * a test checks every one against the live server.
  */
+export interface RestResponse {
+  description: string;
+  /** JSON body schema; omitted for non-JSON bodies. */
+  schema?: z.ZodType;
+  /** Content type of a non-JSON body. */
+  contentType?: string;
+}
+
+export interface RestInput {
+  params: Record<string, string>;
+  query: Record<string, unknown>;
+  body: unknown;
+}
+
+export interface RestOperation {
+  method: 'get' | 'post' | 'patch' | 'delete';
+  /** OpenAPI form: /api/tasks/{id}. */
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  /** Status code → answer. 401 (wrong token) and 503 (NATS down) are added to every operation. */
+  responses: Record<string, RestResponse>;
+  handler?: (svc: TaskService, input: RestInput, reply: FastifyReply) => Promise<unknown> | unknown;
+}
+
+const err = (description: string): RestResponse => ({ description });
+
+export const REST_OPERATIONS: RestOperation[] = [
+  {
+    method: 'post',
+    path: '/api/tasks',
+    operationId: 'publishTask',
+    summary: 'Publish a task',
+    description:
+      "Publishes to tasks.new (tasks.high for priority high, tasks.typed.<type> for route typed) with Nats-Msg-Id = id. A duplicate id within the stream's 1 h duplicate window stores nothing and answers 200 with duplicate: true.",
+    body: createTaskBody,
+    responses: {
+      '201': { description: 'Published', schema: createdTaskSchema },
+      '200': { description: 'Duplicate id: nothing new stored', schema: createdTaskSchema },
+      '400': err('Invalid body (nothing is published)'),
+      '413': err('Task larger than the server max_payload'),
+    },
+    handler: async (svc, { body }, reply) => {
+      const r = await svc.publish(body as z.output<typeof createTaskBody>);
+      reply.code(r.duplicate ? 200 : 201);
+      if (!r.duplicate) reply.header('location', `/api/tasks/${encodeURIComponent(r.task.id)}`);
+      return { ...r.task, status: 'pending', seq: r.seq, subject: r.subject, duplicate: r.duplicate };
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/tasks',
+    operationId: 'listTasks',
+    summary: 'List tasks, newest first',
+    query: listQuery,
+    responses: {
+      '200': { description: 'A page', schema: taskListSchema },
+      '400': err('Invalid query'),
+    },
+    handler: (svc, { query }) => {
+      const { tasks, next, counts, ready } = svc.list(query as z.output<typeof listQuery>);
+      return { tasks, next, counts, ready };
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/tasks/{id}',
+    operationId: 'getTask',
+    summary: 'One task with its timeline',
+    params: idParams,
+    responses: {
+      '200': { description: 'The task', schema: taskDetailSchema },
+      '400': err('Invalid id'),
+      '404': err('Unknown id'),
+    },
+    // A task another client published may be nested too deep to serialize: capped, not a 500.
+    handler: (svc, { params }) => capDepth(svc.get(params.id)),
+  },
+  {
+    method: 'patch',
+    path: '/api/tasks/{id}/status',
+    operationId: 'setTaskStatus',
+    summary: "Change a task's status by hand",
+    description:
+      'Allowed: cancelled (= cancel; 409 when already finished) and pending (= retry as a new task linked by metadata.retry_of; 409 while not finished). Statuses only workers report: 409.',
+    params: idParams,
+    body: statusBody,
+    responses: {
+      '200': { description: 'Done', schema: statusResultSchema },
+      '400': err('Invalid body'),
+      '404': err('Unknown id'),
+      '409': err("Not allowed in the task's current state, or a status only workers report"),
+    },
+    handler: (svc, { params, body }) =>
+      svc.setStatus(params.id, (body as z.output<typeof statusBody>).status),
+  },
+  {
+    method: 'delete',
+    path: '/api/tasks/{id}',
+    operationId: 'cancelTask',
+    summary: 'Cancel a task',
+    description:
+      'Publishes tasks.delete {id}: a worker that has not started it skips it, a running one gets an abort signal; both report cancelled.',
+    params: idParams,
+    responses: {
+      '202': { description: 'Cancel requested', schema: taskSummarySchema },
+      '400': err('Invalid id'),
+      '404': err('Unknown id'),
+      '409': err('Already completed, failed or cancelled'),
+    },
+    handler: async (svc, { params }, reply) => {
+      const task = await svc.cancel(params.id);
+      reply.code(202);
+      return task;
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/queue/status',
+    operationId: 'getQueueStatus',
+    summary: 'Lane consumers: backlog, in flight, redelivered, waiting; time-to-drain estimate',
+    responses: { '200': { description: 'Queue status', schema: queueStatusSchema } },
+    handler: (svc) => svc.queueStatus(),
+  },
+  {
+    method: 'get',
+    path: '/api/health',
+    operationId: 'getHealth',
+    summary: 'Liveness: the server answers, with the state of its NATS connection',
+    responses: { '200': { description: 'Alive', schema: healthSchema } },
+  },
+  {
+    method: 'get',
+    path: '/api/health/ready',
+    operationId: 'getReadiness',
+    summary: 'Readiness: NATS is connected with JetStream',
+    responses: {
+      '200': { description: 'Ready', schema: readinessSchema },
+      '503': { description: 'Not ready, with the reason', schema: readinessSchema },
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/call/{method}',
+    operationId: 'callContractMethod',
+    summary: 'Call any method of the typed contract (the same one the UI uses)',
+    description:
+      "The body is the method's input (see the contract in api/features/); unknown methods are 404, invalid input 400.",
+    params: methodParams,
+    body: callBody,
+    responses: {
+      '200': { description: "The method's result", schema: callResult },
+      '400': err('Invalid input'),
+      '404': err('Unknown method or object'),
+      '409': err('Not allowed in the current state'),
+    },
+  },
+  {
+    method: 'get',
+    path: '/metrics',
+    operationId: 'getMetrics',
+    summary: 'Prometheus metrics (text exposition format)',
+    responses: { '200': { description: 'Metrics', contentType: 'text/plain' } },
+  },
+  {
+    method: 'get',
+    path: '/api/openapi.json',
+    operationId: 'getOpenApiDocument',
+    summary: 'This document',
+    responses: { '200': { description: 'OpenAPI 3.1 document', schema: z.record(z.string(), z.unknown()) } },
+  },
+];
+
+/** Registers the operations that have handlers; errors go to the server's one error handler. */
 export async function registerTaskRoutes(app: FastifyInstance, core: Core): Promise<void> {
   const svc = taskService(core);
+  for (const op of REST_OPERATIONS) {
+    if (!op.handler) continue;
+    const handler = op.handler;
+    app.route({
+      method: op.method.toUpperCase() as 'GET',
+      url: op.path.replace(/\{(\w+)\}/g, ':$1'),
+      handler: async (req, reply) =>
+        handler(
+          svc,
+          {
+            params: op.params ? (parse(op.params, req.params, 'path') as Record<string, string>) : {},
+            query: op.query ? parse(op.query, req.query, 'query') : {},
+            body: op.body ? parse(op.body, req.body ?? undefined, 'body') : undefined,
+          },
+          reply,
+        ),
+    });
+  }
   let openapi: unknown;
-
-  app.post('/api/tasks', async (req, reply) => {
-    const body = parse(createTaskBody, req.body ?? undefined, 'body');
-    const r = await svc.publish(body);
-    reply.code(r.duplicate ? 200 : 201);
-    if (!r.duplicate) reply.header('location', `/api/tasks/${encodeURIComponent(r.task.id)}`);
-    return { ...r.task, status: 'pending', seq: r.seq, subject: r.subject, duplicate: r.duplicate };
-  });
-
-  app.get('/api/tasks', async (req) => {
-    const q = parse(listQuery, req.query, 'query');
-    const { tasks, next, counts, ready } = svc.list(q);
-    return { tasks, next, counts, ready };
-  });
-
-  // A task another client published may be nested too deep to serialize: capped, not a 500.
-  app.get('/api/tasks/:id', async (req) => capDepth(svc.get(parse(idParams, req.params, 'path').id)));
-
-  app.patch('/api/tasks/:id/status', async (req) => {
-    const { id } = parse(idParams, req.params, 'path');
-    const { status } = parse(statusBody, req.body ?? undefined, 'body');
-    return svc.setStatus(id, status);
-  });
-
-  app.delete('/api/tasks/:id', async (req, reply) => {
-    const task = await svc.cancel(parse(idParams, req.params, 'path').id);
-    reply.code(202);
-    return task;
-  });
-
-  app.get('/api/queue/status', () => svc.queueStatus());
-
   app.get('/api/openapi.json', async (_req, reply) => {
-    openapi ??= openApiDocument(core.version);
+    openapi ??= openApiDocument(core.version, REST_OPERATIONS);
     return reply.type('application/json; charset=utf-8').send(openapi);
   });
 }

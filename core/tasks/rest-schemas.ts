@@ -147,3 +147,31 @@ export const queueStatusSchema = z.object({
     .optional(),
   at: z.string(),
 }) satisfies z.ZodType<QueueStatus>;
+
+const natsStateSchema = z.object({
+  connected: z.boolean(),
+  server: z.string().nullable(),
+  version: z.string().nullable(),
+  jetstream: z.boolean(),
+});
+
+export const healthSchema = z.object({
+  ok: z.literal(true),
+  ready: z.boolean(),
+  nats: natsStateSchema,
+});
+
+export const readinessSchema = z.object({
+  ready: z.boolean(),
+  reason: z.string().optional(),
+  nats: natsStateSchema,
+});
+
+export const methodParams = z.strictObject({
+  method: z.string().regex(/^[a-z][A-Za-z0-9]*(\.[a-z][A-Za-z0-9]*)+$/, 'a contract method, e.g. tasks.list'),
+});
+
+/** The contract method's input; each method validates its own. */
+export const callBody = z.unknown();
+
+export const callResult = z.object({ ok: z.literal(true), result: z.unknown() });

@@ -28,6 +28,8 @@ import type { z } from 'zod';
 import { laneCoverage } from '../fleet/coverage';
 import { jobLogFor } from '../jobs/feature';
 import { BulkJob } from './bulk';
+import { layoutFor, type TasksLayout } from './settings';
+import { withLayout } from './session';
 import { isDeadLetter, toDeadLetter, type DeadLetterFilter } from './dead-letters';
 import { taskIds } from './ids';
 import { queueStatus } from './queue-status';
@@ -106,7 +108,7 @@ export class TaskService {
     this.unavailable = undefined;
     const s = new TaskSession(conn, jsm, this.core.bus, this.opts.indexCap);
     this.session = s;
-    await s.start(this.settings.get().replicas);
+    await s.start(this.layout(conn));
   }
 
   private detach(): void {
@@ -121,15 +123,36 @@ export class TaskService {
 
   async topology(): Promise<TopologyReport> {
     const s = this.current();
-    const report = await inspectTopology(s.jsm, this.settings.get().replicas, { create: false });
+    const layout = this.layout(s.conn);
+    const report = withLayout(
+      await inspectTopology(s.jsm, layout.replicas, { create: false, placement: layout.placement }),
+      layout,
+    );
     s.topology = report;
     return report;
   }
 
-  async applyTopology(replicas?: number): Promise<ApplyTopologyResult> {
+  /** Replicas and placement TASKS is created with: the saved choice, else the cluster default. */
+  layout(conn: ActiveConnection): TasksLayout {
+    return layoutFor(this.settings.get(), conn.nc.info);
+  }
+
+  /** `--replicas` / `--placement-tags` (serve): the choice for creating TASKS, saved. */
+  choose(choice: { replicas?: number; placementTags?: string[] }): void {
+    if (choice.replicas !== undefined) this.settings.update({ replicas: choice.replicas });
+    if (choice.placementTags !== undefined) this.settings.update({ placementTags: choice.placementTags });
+  }
+
+  async applyTopology(replicas?: number, placementTags?: string[]): Promise<ApplyTopologyResult> {
     const s = this.current();
     if (replicas !== undefined) this.settings.update({ replicas });
-    const result = await applyTopology(s.jsm, this.settings.get().replicas);
+    if (placementTags !== undefined) this.settings.update({ placementTags });
+    const layout = this.layout(s.conn);
+    const result = await applyTopology(s.jsm, layout.replicas, {
+      replicas,
+      ...(placementTags !== undefined ? { placement: { tags: placementTags } } : {}),
+    });
+    result.report = withLayout(result.report, layout);
     s.topology = result.report;
     this.core.bus.emit('tasks.topology', result.report);
     await s.startFeed();

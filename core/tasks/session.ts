@@ -1,5 +1,6 @@
 import type { JetStreamManager } from '@nats-io/jetstream';
 import type { TopologyReport } from '../../api/features/tasks';
+import type { TasksLayout } from './settings';
 import type { ActiveConnection } from '../connections/connection-manager';
 import type { EventBus } from '../events';
 import { AdvisoryBridge } from '../../nats/advisory-bridge';
@@ -40,10 +41,10 @@ export class TaskSession {
   }
 
   /** Ensures the topology (creating only what is missing), then starts the index and advisories. */
-  async start(replicas: number): Promise<void> {
-    await this.ensureTopology(replicas);
+  async start(layout: TasksLayout): Promise<void> {
+    await this.ensureTopology(layout);
     // A cluster that just started may have no JetStream meta leader yet: retry in the background.
-    if (this.topology?.state === 'error') this.retryTopology(replicas, 0);
+    if (this.topology?.state === 'error') this.retryTopology(layout, 0);
     if (!this.advisories) {
       this.advisories = new AdvisoryBridge({
         nc: this.conn.nc,
@@ -73,21 +74,24 @@ export class TaskSession {
     await this.startFeed();
   }
 
-  private async ensureTopology(replicas: number): Promise<void> {
-    this.topology = await inspectTopology(this.jsm, replicas, { create: true }).catch((err: unknown) =>
-      errorReport(err, replicas),
+  private async ensureTopology(layout: TasksLayout): Promise<void> {
+    this.topology = withLayout(
+      await inspectTopology(this.jsm, layout.replicas, { create: true, placement: layout.placement }).catch(
+        (err: unknown) => errorReport(err, layout.replicas),
+      ),
+      layout,
     );
     if (!this.disposed) this.bus.emit('tasks.topology', this.topology);
   }
 
-  private retryTopology(replicas: number, attempt: number): void {
+  private retryTopology(layout: TasksLayout, attempt: number): void {
     if (attempt >= TOPOLOGY_RETRIES) return;
     this.retryTimer = setTimeout(
       () =>
         void (async () => {
           if (this.disposed) return;
-          await this.ensureTopology(replicas);
-          if (this.topology?.state === 'error') this.retryTopology(replicas, attempt + 1);
+          await this.ensureTopology(layout);
+          if (this.topology?.state === 'error') this.retryTopology(layout, attempt + 1);
           else await this.startFeed();
         })(),
       Math.min(8000, 500 * 2 ** attempt),
@@ -145,6 +149,16 @@ export class TaskSession {
     this.advisories?.stop();
     this.window.close();
   }
+}
+
+/** The report says what JetDeck creates TASKS with and how that was chosen. */
+export function withLayout(r: TopologyReport, layout: TasksLayout): TopologyReport {
+  return {
+    ...r,
+    replicas: layout.replicas,
+    replicasChoice: layout.choice,
+    ...(layout.placement?.tags ? { placementTags: layout.placement.tags } : {}),
+  };
 }
 
 function errorReport(err: unknown, replicas: number): TopologyReport {

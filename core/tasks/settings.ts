@@ -1,13 +1,35 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { placementTagsSchema } from '../../api/features/tasks';
+import { autoReplicas, type Placement } from '../../nats/topology';
 import { writeFileAtomic } from '../util/fs';
 
 const settingsSchema = z.object({
-  /** TASKS stream replicas when JetDeck creates or updates it (3 on clusters when asked). */
-  replicas: z.number().int().min(1).max(5).default(1),
+  /** TASKS replicas when JetDeck creates it; absent: auto (3 on a cluster of 3 or more, else 1). */
+  replicas: z.number().int().min(1).max(5).optional(),
+  /** Placement tags TASKS is created with (servers tagged so, e.g. a region). */
+  placementTags: placementTagsSchema.optional(),
 });
 export type TaskSettings = z.infer<typeof settingsSchema>;
+
+/** What TASKS is created with, and how the replicas were chosen. */
+export interface TasksLayout {
+  replicas: number;
+  choice: 'auto' | 'chosen';
+  placement?: Placement;
+}
+
+export function layoutFor(
+  s: TaskSettings,
+  info?: { cluster?: string; connect_urls?: string[] },
+): TasksLayout {
+  return {
+    replicas: s.replicas ?? autoReplicas(info),
+    choice: s.replicas === undefined ? 'auto' : 'chosen',
+    ...(s.placementTags?.length ? { placement: { tags: s.placementTags } } : {}),
+  };
+}
 
 /** The task service's settings, in `<dataDir>/tasks.json`. A broken file falls back to defaults. */
 export class TaskSettingsStore {

@@ -194,7 +194,10 @@ describe('task REST API (jetdeck serve)', () => {
     expect(Object.keys(doc.paths['/api/tasks'])).toEqual(expect.arrayContaining(['get', 'post']));
     expect(doc.paths['/api/tasks/{id}']).toHaveProperty('delete');
     expect(doc.paths['/api/tasks/{id}/status']).toHaveProperty('patch');
-    const newTask = doc.components.schemas.NewTask as {
+    const post = doc.paths['/api/tasks'].post as {
+      requestBody: { content: { 'application/json': { schema: Record<string, unknown> } } };
+    };
+    const newTask = post.requestBody.content['application/json'].schema as {
       properties: Record<string, unknown>;
       required: string[];
     };

@@ -8,8 +8,10 @@ import { resolveNatsTarget, type NatsTarget } from '../../nats/cli-target';
 import { taskTypeSchema } from '../../api/task-wire';
 import { resolveHandlers } from '../handlers/load';
 import { WorkerRuntime } from '../runtime';
-import { lanesFor } from '../../nats/topology';
-import { connectTo } from '../../nats/connect-options';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { placementTagsSchema } from '../../api/features/tasks';
+import { autoReplicas, ensureStream, lanesFor } from '../../nats/topology';
+import { connectTo, jsOptions } from '../../nats/connect-options';
 import type { PoolMetricsSnapshot } from '../../nats/metrics/inputs';
 import { WorkerPool } from '../pool';
 import type { PoolStatus, WorkerStatsSnapshot } from '../../api/features/workers';
@@ -53,6 +55,22 @@ const flagsSchema = z.object({
     .pipe(z.array(z.number().int().min(0).max(3_600_000)).min(1))
     .optional(),
   allowRemoteControl: z.boolean().default(false),
+  replicas: z.coerce
+    .number({ error: 'must be a number 1..5' })
+    .int('must be a whole number')
+    .min(1, 'must be 1..5')
+    .max(5, 'must be 1..5')
+    .optional(),
+  placementTags: z
+    .string()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean),
+    )
+    .pipe(placementTagsSchema.min(1, '--placement-tags needs at least one tag'))
+    .optional(),
   summaryEvery: z.coerce.number().min(0).default(10),
   metricsPort: z.coerce
     .number({ error: 'must be a port number (0..65535; 0: any free port)' })
@@ -102,6 +120,15 @@ export function registerWorkerCommand(program: Command): void {
     .addOption(new Option('--name <name>', 'worker name in status events (default <host>-<pid>)'))
     .addOption(
       new Option('--backoff <ms,...>', 'nak delays per failed attempt in ms (default 1000,5000,25000)'),
+    )
+    .addOption(
+      new Option(
+        '--replicas <n>',
+        'replicas of the TASKS stream if this worker creates it (default: 3 on a cluster of 3 or more servers, else 1); an existing stream is left as it is',
+      ),
+    )
+    .addOption(
+      new Option('--placement-tags <a,b>', 'placement tags of the TASKS stream if this worker creates it'),
     )
     .addOption(
       new Option(
@@ -209,6 +236,17 @@ export async function runWorker(flags: WorkerFlags, cmd: Command): Promise<void>
     process.exit(code);
   };
 
+  // TASKS is created with the chosen replicas and placement (or the cluster default) before any
+  // runtime looks for it; an existing one is used as it is.
+  const layoutNc = await connectTo(conn, { name: flags.threads ? `${name}-service` : name });
+  const replicas = flags.replicas ?? autoReplicas(layoutNc.info);
+  const placement = flags.placementTags ? { tags: flags.placementTags } : undefined;
+  for (const w of await ensureStream(
+    await jetstreamManager(layoutNc, jsOptions(layoutNc)),
+    replicas,
+    placement,
+  ))
+    line(name, `${w} (using the existing config)`);
   if (flags.threads) {
     let last = '';
     const pool = new WorkerPool(
@@ -234,7 +272,7 @@ export async function runWorker(flags: WorkerFlags, cmd: Command): Promise<void>
     snapshot = () => poolSnapshot(pool.status());
     metrics = () => pool.metricsSnapshot();
     // The threads have their own connections; the service and /metrics' consumer info need one here.
-    serviceNc = await connectTo(conn, { name: `${name}-service` });
+    serviceNc = layoutNc;
     metricsNc = serviceNc;
     member = new PoolMember(pool, () => facts('pool'), onRemoteDrain);
     shutdown = async (graceful) => {
@@ -242,7 +280,8 @@ export async function runWorker(flags: WorkerFlags, cmd: Command): Promise<void>
     };
   } else {
     const handlers = await resolveHandlers(handlersPath);
-    const nc: NatsConnection = await connectTo(conn, { name });
+    // One connection for the runtime and its service.
+    const nc: NatsConnection = layoutNc;
     let runtime!: WorkerRuntime;
     const runtimes = new RuntimeMember(
       () => facts('process'),
