@@ -98,12 +98,12 @@ const serviceId = z
 
 export const fleetMethods = {
   /** Sweeps `$SRV.STATS.jetdeck-worker` and returns every worker seen (recently silent ones marked). */
-  'fleet.list': method(z.object({}).optional()).returns<FleetList>(),
+  'fleet.list': method(z.strictObject({}).optional()).returns<FleetList>(),
   /** Drain, pause, resume or set the concurrency of a worker through its service endpoint. */
   'fleet.control': method(
     z.discriminatedUnion('action', [
-      z.object({ id: serviceId, action: z.enum(['drain', 'pause', 'resume']) }),
-      z.object({ id: serviceId, action: z.literal('concurrency'), concurrency: concurrencyInput }),
+      z.strictObject({ id: serviceId, action: z.enum(['drain', 'pause', 'resume']) }),
+      z.strictObject({ id: serviceId, action: z.literal('concurrency'), concurrency: concurrencyInput }),
     ]),
   ).returns<FleetMemberStatus>(),
 };

@@ -127,7 +127,7 @@ export const replaySourceSchema = z.union([
     seqs: z.array(z.number().int().positive()).min(1, 'select at least one message').max(1_000_000),
   }),
   z
-    .object({
+    .strictObject({
       stream: jsNameSchema,
       fromSeq: z.number().int().positive().optional(),
       toSeq: z.number().int().positive().optional(),

@@ -178,7 +178,7 @@ export interface MonitorClient {
 }
 
 export const connzInputSchema = z
-  .object({
+  .strictObject({
     sort: z.enum(CONNZ_SORT_FIELDS).default('cid'),
     order: z.enum(['asc', 'desc']).default('desc'),
     limit: z.number().int().positive().max(10_000).default(500),
@@ -279,7 +279,7 @@ export type HealthStatus = 'OK' | 'WARN' | 'CRIT';
 
 /** A warn/crit pair; null disables that level. */
 const levelSchema = z
-  .object({ warn: z.number().nonnegative().nullable(), crit: z.number().nonnegative().nullable() })
+  .strictObject({ warn: z.number().nonnegative().nullable(), crit: z.number().nonnegative().nullable() })
   .refine((l) => l.warn === null || l.crit === null || l.warn <= l.crit, { message: 'warn must be ≤ crit' });
 export type ThresholdLevel = z.infer<typeof levelSchema>;
 
@@ -333,7 +333,7 @@ export interface MonitorConfig {
 export const configSetSchema = z.strictObject({
   intervalMs: z.number().int().min(250).max(60_000).optional(),
   thresholds: z
-    .object({
+    .strictObject({
       consumer: consumerThresholdsSchema.partial().optional(),
       stream: streamThresholdsSchema.partial().optional(),
       overrides: thresholdsSchema.shape.overrides.optional(),
@@ -418,7 +418,7 @@ export interface Advisory {
 }
 
 export const advisoryFilterSchema = z
-  .object({
+  .strictObject({
     kinds: z.array(z.enum(ADVISORY_KINDS)).optional(),
     stream: z.string().min(1).optional(),
     consumer: z.string().min(1).optional(),
@@ -430,7 +430,7 @@ export const advisoryFilterSchema = z
   .default({});
 
 export const advisoriesListSchema = z
-  .object({
+  .strictObject({
     filter: advisoryFilterSchema,
     /** Case-insensitive substring of subject, summary or JSON body. */
     q: z.string().max(500).optional(),

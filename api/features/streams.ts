@@ -67,7 +67,7 @@ const nanos = z.number().int().nonnegative();
 const limit = z.number().int().min(-1);
 
 const streamSourceSchema = z
-  .object({
+  .strictObject({
     name: jsNameSchema,
     opt_start_seq: z.number().int().nonnegative().optional(),
     opt_start_time: z.string().optional(),
@@ -83,7 +83,7 @@ const streamSourceSchema = z
  * against the server's version by the core before sending.
  */
 export const streamConfigSchema = z
-  .object({
+  .strictObject({
     name: jsNameSchema,
     description: z.string().max(4096).optional(),
     subjects: z.array(subjectSchema).optional(),
@@ -114,11 +114,11 @@ export const streamConfigSchema = z
     mirror: streamSourceSchema.optional(),
     sources: z.array(streamSourceSchema).optional(),
     placement: z
-      .object({ cluster: z.string().optional(), tags: z.array(z.string()).optional() })
+      .strictObject({ cluster: z.string().optional(), tags: z.array(z.string()).optional() })
       .loose()
       .optional(),
     republish: z
-      .object({ src: z.string().optional(), dest: z.string(), headers_only: z.boolean().optional() })
+      .strictObject({ src: z.string().optional(), dest: z.string(), headers_only: z.boolean().optional() })
       .loose()
       .optional(),
     // 2.10+
@@ -127,7 +127,7 @@ export const streamConfigSchema = z
     first_seq: z.number().int().nonnegative().optional(),
     subject_transform: z.strictObject({ src: z.string().optional(), dest: z.string() }).loose().optional(),
     consumer_limits: z
-      .object({ inactive_threshold: nanos.optional(), max_ack_pending: z.number().int().optional() })
+      .strictObject({ inactive_threshold: nanos.optional(), max_ack_pending: z.number().int().optional() })
       .optional(),
     // 2.11+
     allow_msg_ttl: z.boolean().optional(),
@@ -257,7 +257,7 @@ export type PurgeInput = z.input<typeof purgeSchema>;
 // ---------- consumers ----------
 
 export const consumerConfigSchema = z
-  .object({
+  .strictObject({
     name: jsNameSchema.optional(),
     durable_name: jsNameSchema.optional(),
     description: z.string().max(4096).optional(),
@@ -380,7 +380,7 @@ export const streamsMethods = {
   /** All streams of the account (read in server pages of 256), searched, sorted and sliced. */
   'streams.list': method(
     z
-      .object({
+      .strictObject({
         /** Case-insensitive substring of the name or of a subject. */
         search: z.string().max(256).optional(),
         sort: z.enum(STREAM_SORT_KEYS).optional(),
@@ -416,7 +416,10 @@ export const streamsMethods = {
    */
   'streams.watch': method(
     z
-      .object({ watchId: z.string().optional(), ttlMs: z.number().int().min(5_000).max(600_000).optional() })
+      .strictObject({
+        watchId: z.string().optional(),
+        ttlMs: z.number().int().min(5_000).max(600_000).optional(),
+      })
       .optional(),
   ).returns<{ watchId: string; expiresAt: number; intervalMs: number }>(),
   'streams.unwatch': method(z.strictObject({ watchId: z.string() })).returns<{ stopped: boolean }>(),
@@ -424,7 +427,7 @@ export const streamsMethods = {
   /** Consumers of one stream, or of every stream when `stream` is omitted. */
   'consumers.list': method(
     z
-      .object({
+      .strictObject({
         stream: jsNameSchema.optional(),
         search: z.string().max(256).optional(),
         sort: z.enum(CONSUMER_SORT_KEYS).optional(),

@@ -98,7 +98,7 @@ export const workersMethods = {
   /** Restarts the threads with new settings (graceful drain first); null clears an option. */
   'workers.configure': method(
     z
-      .object({
+      .strictObject({
         concurrency: concurrency.optional(),
         handlers: handlersPath.nullable().optional(),
         types: types.nullable().optional(),

@@ -29,10 +29,11 @@ import { createWsBridge, type WsBridge } from './ws-bridge';
 export const DEFAULT_UI_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'out', 'renderer');
 const BODY_LIMIT_BYTES = 4 * 1024 * 1024;
 /**
- * Longer than any path parameter the schemas allow (task ids ≤ 200, method names ≤ 200), so a
- * too-long id reaches its schema and gets the same 400 as any bad id, never "no route".
+ * As long as a request line can be (node caps headers at 16 KiB): every path parameter reaches
+ * its schema (task ids ≤ 200, method names ≤ 200), so a too-long id is the same 400 as any bad
+ * id, never "no route".
  */
-const MAX_PARAM_LENGTH = 1024;
+const MAX_PARAM_LENGTH = 16 * 1024;
 
 export interface ServeHandle {
   /** http://HOST:PORT (the real port when 0 was asked). */
@@ -62,7 +63,7 @@ export async function startServe(core: Core, options: ServeOptions = {}): Promis
     logger: false,
     bodyLimit: BODY_LIMIT_BYTES,
     forceCloseConnections: true,
-    maxParamLength: MAX_PARAM_LENGTH,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
   });
   let port = opts.port;
   const selfOrigin = () => originFor(opts.host, port);
