@@ -6,6 +6,7 @@ import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jet
 import type { NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TASKS_STREAM } from '../../api/task-wire';
+import { makeTestCore } from '../harness/core';
 import { startServer, stopAll, type TestServer } from '../harness/nats-server';
 import { connectTo, makeTask, prepareTopology, publishMany } from '../workers/helpers';
 
@@ -113,5 +114,36 @@ describe('jetdeck stream backup / restore', () => {
     const missing = await cli(['stream', 'backup', 'NOPE', join(dir, 'nope'), '-s', server.url]);
     expect(missing.code).toBe(1);
     expect(missing.err).toMatch(/stream not found/i);
+  });
+
+  it('streams.backup / backups / restore: only under the data folder, with progress events', async () => {
+    const t = makeTestCore();
+    try {
+      await t.connectTo(server.url);
+      const progress: { op: string; name: string; done: boolean }[] = [];
+      t.core.bus.on('streams.backupProgress', (p) => progress.push(p));
+      const before = await jsm.streams.info(TASKS_STREAM);
+      const b = await t.call('streams.backup', { stream: TASKS_STREAM, name: 'nightly' });
+      expect(b).toMatchObject({ name: 'nightly', stream: TASKS_STREAM, messages: before.state.messages });
+      expect(existsSync(join(t.dataDir, 'backups', 'nightly', 'backup.json'))).toBe(true);
+      expect(progress.some((p) => p.op === 'backup' && p.name === 'nightly' && p.done)).toBe(true);
+      const list = await t.call('streams.backups');
+      expect(list.dir).toBe(join(t.dataDir, 'backups'));
+      expect(list.backups.map((x) => x.name)).toEqual(['nightly']);
+      await expect(t.call('streams.backup', { stream: TASKS_STREAM, name: 'nightly' })).rejects.toThrow(
+        /already exists/,
+      );
+      // No paths: a name is one folder under backups/.
+      for (const name of ['../../etc', '/tmp/x', '.hidden'])
+        await expect(t.call('streams.restore', { name })).rejects.toMatchObject({ code: 'invalid_input' });
+
+      await jsm.streams.delete(TASKS_STREAM);
+      const r = await t.call('streams.restore', { name: 'nightly' });
+      expect(r).toMatchObject({ stream: TASKS_STREAM, lastSeq: before.state.last_seq });
+      expect(progress.some((p) => p.op === 'restore' && p.done)).toBe(true);
+      expect((await jsm.streams.info(TASKS_STREAM)).state.last_seq).toBe(before.state.last_seq);
+    } finally {
+      await t.dispose();
+    }
   });
 });
