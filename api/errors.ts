@@ -14,6 +14,8 @@ export const ERROR_CODES = [
   'nats_error',
   'unsupported',
   'payload_too_large',
+  /** A stream at its limits with discard new refused the message: final until room is made. */
+  'stream_full',
   'unauthorized',
   'forbidden',
   'internal',
@@ -70,6 +72,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   nats_error: 502,
   unsupported: 501,
   payload_too_large: 413,
+  stream_full: 507,
   unauthorized: 401,
   forbidden: 403,
   internal: 500,

@@ -12,7 +12,13 @@ import {
   type StreamConfig,
 } from '@nats-io/jetstream';
 import { millis, nanos } from '@nats-io/transport-node';
-import type { ApplyTopologyResult, TopologyDiff, TopologyItem, TopologyReport } from '../api/features/tasks';
+import type {
+  ApplyTopologyResult,
+  TopologyDiff,
+  TopologyItem,
+  TopologyReport,
+  TopologyRisk,
+} from '../api/features/tasks';
 import {
   LANE_CONSUMER_SETTINGS,
   SUBJECTS,
@@ -80,8 +86,53 @@ export function wantedStreamConfig(
     max_age: nanos(TASKS_MAX_AGE_MS),
     duplicate_window: nanos(TASKS_DUPLICATE_WINDOW_MS),
     num_replicas: replicas,
-    discard: DiscardPolicy.Old,
+    // Matters only once someone adds max_bytes / max_msgs: then a full stream refuses new tasks
+    // (publishers are told) instead of deleting the oldest, undelivered ones (nobody is told).
+    discard: DiscardPolicy.New,
   };
+}
+
+/** max_bytes / max_msgs / max_msgs_per_subject set (0 and -1 mean unlimited). */
+const limited = (v: number | undefined) => typeof v === 'number' && v > 0;
+const hasSizeLimits = (c: StreamConfig) => limited(c.max_bytes) || limited(c.max_msgs);
+
+/**
+ * Stream settings that can delete tasks no worker has run yet, explained. `discard: old` with
+ * max_bytes or max_msgs removes the oldest messages to make room; a per-subject limit removes
+ * the oldest message of a subject (all waiting tasks share `tasks.new`) unless the stream
+ * refuses instead (`discard: new` with `discard_new_per_subject`).
+ */
+export function topologyRisks(c: StreamConfig): TopologyRisk[] {
+  const risks: TopologyRisk[] = [];
+  if (c.discard !== DiscardPolicy.New && hasSizeLimits(c)) {
+    const limits = [limited(c.max_bytes) && 'max_bytes', limited(c.max_msgs) && 'max_msgs'].filter(Boolean);
+    risks.push({
+      code: 'discard_old_limits',
+      message:
+        `TASKS has ${limits.join(' and ')} with discard: old. When it is full the server deletes its oldest ` +
+        'messages to store new ones, tasks no worker has run yet included, and publishers are told their ' +
+        'tasks were stored. Use discard: new (a full stream then refuses new tasks and JetDeck reports ' +
+        'it), or remove the limit.',
+      settings: { discard: c.discard, max_bytes: c.max_bytes, max_msgs: c.max_msgs },
+    });
+  }
+  const perSubjectRefuses = c.discard === DiscardPolicy.New && c.discard_new_per_subject === true;
+  if (limited(c.max_msgs_per_subject) && !perSubjectRefuses) {
+    risks.push({
+      code: 'per_subject_limit',
+      message:
+        `TASKS keeps at most ${c.max_msgs_per_subject} message(s) per subject: every waiting task shares ` +
+        'tasks.new (or tasks.high, tasks.typed.<type>), so each new task past the limit deletes the oldest ' +
+        'waiting one. Remove max_msgs_per_subject, or set discard: new with discard_new_per_subject so the ' +
+        'stream refuses new tasks instead.',
+      settings: {
+        discard: c.discard,
+        max_msgs_per_subject: c.max_msgs_per_subject,
+        discard_new_per_subject: c.discard_new_per_subject ?? false,
+      },
+    });
+  }
+  return risks;
 }
 
 export function wantedLaneConfig(lane: Lane): Partial<ConsumerConfig> & { durable_name: string } {
@@ -137,7 +188,13 @@ function streamFields(replicas: number): Field<StreamConfig>[] {
     },
     // No num_replicas nor placement: they are chosen when TASKS is created and are the
     // operator's after that (R1 → R3 changes durability, not the queue's semantics).
-    { path: 'discard', wanted: w.discard, current: (c) => c.discard, updatable: true },
+    {
+      // Only a difference where a size limit makes it matter (see topologyRisks).
+      path: 'discard',
+      wanted: w.discard,
+      current: (c) => (hasSizeLimits(c) ? c.discard : w.discard),
+      updatable: true,
+    },
   ];
 }
 
@@ -293,6 +350,7 @@ export async function inspectTopology(
     diff: [],
     stream: { kind: 'stream', name: TASKS_STREAM, state: 'ok', diff: [] },
     consumers: [],
+    risks: [],
     replicas,
     checkedAt: new Date().toISOString(),
   };
@@ -303,6 +361,7 @@ export async function inspectTopology(
     report.streamReplicas = si.config.num_replicas;
     if (si.config.placement) report.placement = si.config.placement;
     report.stream.diff = stripWhy(diffStream(si.config, replicas));
+    report.risks = topologyRisks(si.config);
     if (report.stream.diff.length) report.stream.state = 'differs';
   } catch (err) {
     if (!isNotFound(err)) return failed(report, err);
@@ -560,6 +619,7 @@ function summarize(report: TopologyReport): TopologyReport {
     report.state = 'error';
     report.error = items.find((i) => i.error)?.error;
   } else if (items.some((i) => i.state === 'differs' || i.state === 'missing')) report.state = 'differs';
+  else if (report.risks.length) report.state = 'at_risk';
   else if (items.some((i) => i.state === 'created')) report.state = 'created';
   else report.state = 'ok';
   return report;

@@ -140,7 +140,12 @@ export interface ServerOverview {
   clusterPeers: string[];
   jetstream: null | {
     domain?: string;
-    api: { total: number; errors: number };
+    /**
+     * `errorsAtSetup`: the account's error count once JetDeck had set up its queue on this
+     * connection. Its own checks for a stream or consumer that did not exist yet count as errors
+     * on the server; the UI shows the errors since then.
+     */
+    api: { total: number; errors: number; errorsAtSetup?: number };
     usage: { memory: number; storage: number; streams: number; consumers: number };
     limits: { memory: number; storage: number; streams: number; consumers: number };
   };

@@ -221,12 +221,28 @@ export interface TopologyItem {
   error?: string;
 }
 
+/**
+ * A TASKS setting that can lose accepted work: with `discard: old` a stream at its max_bytes /
+ * max_msgs deletes its oldest messages, undelivered tasks included, while publishers are told
+ * their tasks were stored; a per-subject limit does the same on each subject.
+ */
+export interface TopologyRisk {
+  code: 'discard_old_limits' | 'per_subject_limit';
+  /** What can happen, in a sentence, and what to change. */
+  message: string;
+  /** The stream settings involved, as the server reports them. */
+  settings: Record<string, unknown>;
+}
+
 export interface TopologyReport {
-  state: 'ok' | 'created' | 'differs' | 'error' | 'unknown';
+  /** `at_risk`: as JetDeck wants it otherwise, but `risks` can drop undelivered tasks. */
+  state: 'ok' | 'created' | 'differs' | 'at_risk' | 'error' | 'unknown';
   /** Every difference, paths prefixed with `stream.` or `consumer.<name>.`. */
   diff: TopologyDiff[];
   stream: TopologyItem;
   consumers: TopologyItem[];
+  /** Settings of the stream that can delete tasks nobody has run yet. */
+  risks: TopologyRisk[];
   /** Replicas JetDeck creates TASKS with (the user's choice, or the cluster default). */
   replicas: number;
   /** How that was chosen: `auto` = 3 on a cluster of 3 or more servers, else 1. */

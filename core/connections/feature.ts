@@ -5,7 +5,7 @@ import type { Core } from '../core';
 import type { HandlersFor } from '../router';
 import { ConnectionManager } from './connection-manager';
 import { importNatsContexts } from './context-import';
-import { fetchOverview } from './overview';
+import { fetchOverview, recordSetupErrors } from './overview';
 import type { ResolvedProfile } from './profile-store';
 
 export const LOCAL_PROFILE_ID = 'local';
@@ -13,6 +13,11 @@ export const LOCAL_PROFILE_ID = 'local';
 /** Connections, profiles, the managed local server and the overview. */
 export function registerConnections(core: Core): void {
   const changed = () => core.bus.emit('connections.changed', listProfiles(core));
+  // Once the queue is set up (its not-found checks done), the errors counted so far are not the user's.
+  core.bus.on('tasks.topology', (report) => {
+    const conn = core.connections.connection;
+    if (conn && report.state !== 'error') void recordSetupErrors(conn).catch(() => undefined);
+  });
   const handlers: HandlersFor<typeof connectionsMethods> = {
     'app.info': () => ({
       version: core.version,

@@ -1,6 +1,16 @@
 import type { ServerOverview } from '../../api/features/connections';
 import type { ActiveConnection } from './connection-manager';
 
+/** Per connection: the account's API error count right after JetDeck's own setup (see errorsAtSetup). */
+const setupErrors = new WeakMap<ActiveConnection, number>();
+
+/** Called once JetDeck's topology checks are done on this connection. */
+export async function recordSetupErrors(conn: ActiveConnection): Promise<void> {
+  if (setupErrors.has(conn)) return;
+  const ai = await (await conn.jsm()).getAccountInfo();
+  setupErrors.set(conn, ai.api.errors);
+}
+
 /** Server INFO plus the account's JetStream usage against its limits. */
 export async function fetchOverview(conn: ActiveConnection): Promise<ServerOverview> {
   const info = conn.nc.info;
@@ -30,7 +40,7 @@ export async function fetchOverview(conn: ActiveConnection): Promise<ServerOverv
     const ai = await (await conn.jsm()).getAccountInfo();
     ov.jetstream = {
       domain: ai.domain,
-      api: { total: ai.api.total, errors: ai.api.errors },
+      api: { total: ai.api.total, errors: ai.api.errors, errorsAtSetup: setupErrors.get(conn) },
       usage: { memory: ai.memory, storage: ai.storage, streams: ai.streams, consumers: ai.consumers },
       limits: {
         memory: ai.limits.max_memory,

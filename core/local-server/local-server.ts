@@ -290,11 +290,16 @@ export class LocalServer {
         } else if (this.state === 'error') {
           // Already failed (ready timeout) and killed by us: keep that reason.
           this.emitStatus();
-        } else {
+        } else if (this.lastLines().includes('Server Exiting')) {
+          // A clean shutdown someone else asked for (a signal, `nats-server --signal stop`, the OS):
+          // stopped, said in one sentence; the log is one click away in the UI.
           this.setState(
-            'error',
-            `nats-server exited unexpectedly (${how}). Last log lines:\n${this.lastLines()}`,
+            'stopped',
+            `nats-server was stopped outside JetDeck and shut down cleanly (${how}); start it again to reconnect.`,
           );
+          reject(new Error(this.error));
+        } else {
+          this.setState('error', `nats-server exited unexpectedly (${how}); its log says why.`);
           reject(new Error(this.error));
         }
       });

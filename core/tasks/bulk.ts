@@ -29,6 +29,8 @@ export class BulkJob {
   private startedAt = 0;
   private endedAt = 0;
   private cancelled = false;
+  /** Why sending stopped early (a full stream refuses every further task too). */
+  private stoppedBy?: string;
   private timer?: NodeJS.Timeout;
   private readonly settledAll: Promise<void>;
   private resolveSettled!: () => void;
@@ -54,8 +56,12 @@ export class BulkJob {
       await this.sendAll();
       if (this.sent === this.acked + this.failed) this.resolveSettled();
       await this.settledAll;
-      this.state = this.cancelled ? 'cancelled' : this.failed > 0 && this.acked === 0 ? 'error' : 'done';
-      if (this.state === 'error') this.error ??= this.errors[0];
+      this.state = this.cancelled
+        ? 'cancelled'
+        : this.stoppedBy || (this.failed > 0 && this.acked === 0)
+          ? 'error'
+          : 'done';
+      if (this.state === 'error') this.error ??= this.stoppedBy ?? this.errors[0];
     } catch (err) {
       this.state = 'error';
       this.error = (err as Error).message;
@@ -93,7 +99,7 @@ export class BulkJob {
     const { count, ratePerSec, idPrefix } = this.opts;
     let createdAt = new Date().toISOString();
     let stampMs = Date.now();
-    for (let i = 0; i < count && !this.cancelled; i++) {
+    for (let i = 0; i < count && !this.cancelled && !this.stoppedBy; i++) {
       if (ratePerSec) {
         const due = this.startedAt + (i * 1000) / ratePerSec;
         const wait = due - Date.now();
@@ -122,8 +128,12 @@ export class BulkJob {
     } else {
       this.failed++;
       if (this.errors.length < MAX_REPORTED_ERRORS) this.errors.push(r.error);
+      if (r.code === 'stream_full') this.stoppedBy ??= `stopped after ${this.sent} sent: ${r.error}`;
     }
-    if (this.acked + this.failed === this.sent && (this.sent === this.opts.count || this.cancelled))
+    if (
+      this.acked + this.failed === this.sent &&
+      (this.sent === this.opts.count || this.cancelled || this.stoppedBy)
+    )
       this.resolveSettled();
   }
 }

@@ -1,5 +1,5 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import { isUnavailable, msgHeaders, type PubAckReply } from '../../nats/publish/pub-ack';
+import { isStreamFull, isUnavailable, msgHeaders, type PubAckReply } from '../../nats/publish/pub-ack';
 import { PubAckTracker, Sent } from '../../nats/publish/pub-ack-tracker';
 
 /**
@@ -19,7 +19,8 @@ export interface OutMsg {
 
 export type AckResult =
   | { ok: true; seq: number; duplicate: boolean }
-  | { ok: false; error: string; code: 'timeout' | 'nats_error' | 'not_connected' };
+  /** `stream_full`: the stream refused it for lack of room (discard new at a limit): final. */
+  | { ok: false; error: string; code: 'timeout' | 'nats_error' | 'not_connected' | 'stream_full' };
 
 class Pending extends Sent {
   constructor(
@@ -104,6 +105,12 @@ export class PubAckWindow extends PubAckTracker<Pending> {
         // After a resend, "duplicate" most likely means our own first send was stored.
         return this.settle(p, { ok: true, seq: r.seq, duplicate: r.duplicate && p.resends === 0 });
       case 'rejected':
+        if (isStreamFull(r))
+          return this.settle(p, {
+            ok: false,
+            error: `the TASKS stream is full and refuses new tasks: ${r.error}`,
+            code: 'stream_full',
+          });
         return this.settle(p, { ok: false, error: r.error, code: 'nats_error' });
       case 'status':
         return this.settle(p, {

@@ -77,6 +77,9 @@ export const REST_OPERATIONS: RestOperation[] = [
       '200': { description: 'Duplicate id: nothing new stored', schema: createdTaskSchema },
       '400': err('Invalid body (nothing is published)'),
       '413': err('Task larger than the server max_payload'),
+      '507': err(
+        'The TASKS stream is full (discard new at max_bytes / max_msgs): nothing was stored; the message gives the server words',
+      ),
     },
     handler: async (svc, { body }, reply) => {
       const r = await svc.publish(body as z.output<typeof createTaskBody>);

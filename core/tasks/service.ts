@@ -51,7 +51,7 @@ const ATTACH_RETRIES = 8;
  * - retry: only for finished tasks (409 while pending/processing/retrying): re-publishes the
  *   task to the same lane with a new id and `metadata.retry_of`; the index links both ways.
  * - setStatus: `cancelled` = cancel, `pending` = retry; any other status is the workers' to
- *   report and is refused with 400.
+ *   report and is refused with 409 (conflict).
  */
 export class TaskService {
   private session?: TaskSession;
@@ -282,8 +282,9 @@ export class TaskService {
       return { task: summary(this.entry(id)), retry };
     }
     this.entry(id); // 404 first
+    // A valid status the task cannot be put in by hand: a conflict with its state, not bad input.
     throw new ApiError(
-      'invalid_input',
+      'conflict',
       `status ${status} is reported by workers and cannot be set by hand; allowed: cancelled (cancels the task), pending (re-runs it as a new task)`,
     );
   }
@@ -359,7 +360,7 @@ export class TaskService {
     } catch (err) {
       const code = (err as { code?: string }).code;
       throw new ApiError(
-        code === 'timeout' ? 'timeout' : code === 'not_connected' ? 'not_connected' : 'nats_error',
+        code === 'timeout' || code === 'not_connected' || code === 'stream_full' ? code : 'nats_error',
         (err as Error).message,
       );
     }

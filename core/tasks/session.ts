@@ -168,6 +168,7 @@ function errorReport(err: unknown, replicas: number): TopologyReport {
     diff: [],
     stream: { kind: 'stream', name: 'TASKS', state: 'error', diff: [], error },
     consumers: [],
+    risks: [],
     replicas,
     checkedAt: new Date().toISOString(),
     error,

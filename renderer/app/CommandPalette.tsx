@@ -1,6 +1,7 @@
-import { useMemo, useState, type KeyboardEvent } from 'react';
+import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { connectProfile, disconnect } from '../features/connections/actions';
 import { useConnections } from '../features/connections/store';
+import { useFocusTrap } from '../ui/focus-trap';
 import { useEscape } from '../ui/Modal';
 import { MOD } from './keyboard';
 import { navigate } from '../navigation';
@@ -58,6 +59,8 @@ export function CommandPalette() {
   const setUi = useUi((s) => s.set);
   const close = () => setUi({ paletteOpen: false });
   useEscape(close);
+  const ref = useRef<HTMLDivElement>(null);
+  useFocusTrap(ref);
   const all = useCommands();
   const [query, setQuery] = useState('');
   const [cursor, setCursor] = useState(0);
@@ -81,6 +84,7 @@ export function CommandPalette() {
   return (
     <div className="overlay top" onMouseDown={(e) => e.target === e.currentTarget && close()}>
       <div
+        ref={ref}
         className="palette"
         role="dialog"
         aria-modal="true"

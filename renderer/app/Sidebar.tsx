@@ -1,3 +1,4 @@
+import { SidebarHealthBadge } from '../features/monitor/HealthAlert';
 import { Icon } from '../ui/Icon';
 import { MOD } from './keyboard';
 import { useRoute } from '../navigation';
@@ -27,6 +28,7 @@ export function Sidebar() {
             >
               <Icon name={s.icon} />
               <span>{s.label}</span>
+              {s.id === 'monitor' && <SidebarHealthBadge />}
             </a>
           </li>
         ))}

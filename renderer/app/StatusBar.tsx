@@ -1,5 +1,6 @@
 import { describeStatus } from '../features/connections/describe-status';
 import { useConnections } from '../features/connections/store';
+import { StatusHealth } from '../features/monitor/HealthAlert';
 import { Icon } from '../ui/Icon';
 import { useApp } from './app-store';
 import { useTheme } from './theme';
@@ -29,6 +30,7 @@ export function StatusBar() {
         </span>
       )}
       <span className="spacer" />
+      <StatusHealth />
       <button
         className="status-btn"
         onClick={() => setUi({ shortcutsOpen: true })}

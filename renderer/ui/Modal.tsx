@@ -1,4 +1,5 @@
 import { useEffect, useRef, type ReactNode } from 'react';
+import { useFocusTrap } from './focus-trap';
 import { Icon } from './Icon';
 
 /** Open dialogs, newest last: Esc closes only the top one. */
@@ -40,9 +41,13 @@ interface ModalProps {
 
 export function Modal({ title, onClose, children, footer, variant = 'dialog', wide, testId }: ModalProps) {
   useEscape(onClose);
+  const ref = useRef<HTMLDivElement>(null);
+  useFocusTrap(ref);
   return (
     <div className="overlay" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
       <div
+        ref={ref}
+        tabIndex={-1}
         className={`modal ${variant}${wide ? ' wide' : ''}`}
         role="dialog"
         aria-modal="true"

@@ -46,7 +46,23 @@ function fmtValue(v: number | null | undefined, unit?: string): string {
   return unit ? `${n} ${unit}` : n;
 }
 
-function buildOptions(series: TimeSeries[], width: number, height: number): Options {
+/** Axis width from its longest label, so labels like "1.2 s" or "12k /s" are never clipped. */
+function axisSize(self: uPlot, values: string[] | null, axisIdx: number, cycleNum: number): number {
+  const axis = self.axes[axisIdx] as uPlot.Axis & { _size?: number };
+  if (cycleNum > 1 && axis._size) return axis._size;
+  const longest = (values ?? []).reduce((a, v) => (String(v).length > a.length ? String(v) : a), '');
+  const font = Array.isArray(axis.font) ? axis.font[0] : undefined;
+  if (typeof font === 'string') self.ctx.font = font;
+  const textWidth = longest ? self.ctx.measureText(longest).width / (window.devicePixelRatio || 1) : 0;
+  return Math.max(40, Math.ceil(textWidth + 24));
+}
+
+function buildOptions(
+  series: TimeSeries[],
+  width: number,
+  height: number,
+  xRange: React.RefObject<[number, number] | undefined>,
+): Options {
   const text = cssColor('--text-muted');
   const grid = cssColor('--border');
   const units = [...new Set(series.map((s) => s.unit ?? ''))].slice(0, 2);
@@ -56,7 +72,7 @@ function buildOptions(series: TimeSeries[], width: number, height: number): Opti
     stroke: text,
     grid: { stroke: grid, width: 1, show: side === 3 },
     ticks: { stroke: grid, width: 1 },
-    size: side === 1 ? 64 : 56,
+    size: axisSize,
     values: (_u, ticks) => ticks.map((t) => fmtValue(t, unit || undefined)),
   });
   return {
@@ -64,9 +80,24 @@ function buildOptions(series: TimeSeries[], width: number, height: number): Opti
     height,
     cursor: { drag: { x: false, y: false } },
     legend: { show: true, live: true },
-    scales: Object.fromEntries(
-      units.map((u) => [u || 'y', { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] }]),
-    ),
+    scales: {
+      // A fixed window (seconds) when given, so the axis says "the last N minutes" from the start.
+      x: {
+        time: true,
+        range: (_u, min, max) => {
+          const r = xRange.current;
+          return r ? [r[0] / 1000, r[1] / 1000] : [min, max];
+        },
+      },
+      ...Object.fromEntries(
+        units.map((u) => [
+          u || 'y',
+          {
+            range: (_u: uPlot, _min: number, max: number) => [0, max > 0 ? max * 1.1 : 1] as [number, number],
+          },
+        ]),
+      ),
+    },
     axes: [
       { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } },
       ...units.map((u, i) => axis(u, i === 0 ? 3 : 1)),
@@ -99,7 +130,10 @@ export function TimeChart({
   height = 160,
   emptyText = 'Collecting data…',
   testId = 'time-chart',
+  xRange,
 }: {
+  /** Fixed x window in epoch ms; default: the data's own extent. */
+  xRange?: [number, number];
   x: number[];
   series: TimeSeries[];
   height?: number;
@@ -117,6 +151,8 @@ export function TimeChart({
   dataRef.current = data;
   const seriesRef = useRef(series);
   seriesRef.current = series;
+  const xRangeRef = useRef(xRange);
+  xRangeRef.current = xRange;
 
   useEffect(() => {
     const el = box.current;
@@ -129,7 +165,7 @@ export function TimeChart({
   useEffect(() => {
     const el = box.current;
     if (!el || width <= 0) return;
-    const u = new uPlot(buildOptions(seriesRef.current, width, height), dataRef.current, el);
+    const u = new uPlot(buildOptions(seriesRef.current, width, height, xRangeRef), dataRef.current, el);
     plot.current = u;
     return () => {
       u.destroy();

@@ -137,14 +137,26 @@ describe('LocalServer lifecycle', () => {
     }
   });
 
-  it('reports a crash as error with the last log lines, and starts again', async () => {
+  it('reports a crash as an error in one sentence (the log kept apart), and starts again', async () => {
     const { server, statuses } = makeServer();
     const st = await server.start();
     process.kill(st.pid!, 'SIGKILL');
     const crashed = await until('error state', () => statuses.find((s) => s.state === 'error'));
-    expect(crashed.error).toMatch(/exited unexpectedly \(signal SIGKILL\)/);
-    expect(crashed.error).toMatch(/Server is ready/);
+    expect(crashed.error).toBe('nats-server exited unexpectedly (signal SIGKILL); its log says why.');
+    expect(server.log().join('\n')).toMatch(/Server is ready/);
     expect(server.status().state).toBe('error');
+    expect((await server.start()).state).toBe('running');
+  });
+
+  it('reports a clean stop from outside as stopped, not as a crash', async () => {
+    const { server, statuses } = makeServer();
+    const st = await server.start();
+    process.kill(st.pid!, 'SIGINT');
+    const stopped = await until('stopped state', () =>
+      statuses.find((s) => s.state === 'stopped' && s.error),
+    );
+    expect(stopped.error).toMatch(/^nats-server was stopped outside JetDeck and shut down cleanly \(/);
+    expect(statuses.some((s) => s.state === 'error')).toBe(false);
     expect((await server.start()).state).toBe('running');
   });
 

@@ -132,7 +132,7 @@ describe('task REST API (jetdeck serve)', () => {
     const patchCancel = await api('PATCH', '/api/tasks/pg-2/status', { status: 'cancelled' });
     expect(patchCancel.status).toBe(200);
     expect(patchCancel.body).toMatchObject({ task: { id: 'pg-2', cancel_requested: true } });
-    expect((await api('PATCH', '/api/tasks/pg-3/status', { status: 'completed' })).status).toBe(400);
+    expect((await api('PATCH', '/api/tasks/pg-3/status', { status: 'completed' })).status).toBe(409);
     expect((await api('PATCH', '/api/tasks/pg-3/status', { status: 'bogus' })).status).toBe(400);
     expect((await api('PATCH', '/api/tasks/pg-3/status', {})).status).toBe(400);
     // Retry (pending) of a task that has not finished: 409.

@@ -88,6 +88,11 @@ export function LocalServerCard() {
           <dd className="mono">{local.storeDir}</dd>
         </dl>
       )}
+      {local.state === 'stopped' && local.error && (
+        <p className="muted" data-testid="local-server-note">
+          {local.error}
+        </p>
+      )}
       {local.state === 'stopped' && (
         <p className="muted">
           Not running. It starts when you connect to “Local (embedded)”; data is kept in{' '}

@@ -30,7 +30,7 @@ export const MessageRow = memo(function MessageRow({
       data-testid="message-row"
       data-seq={m.seq}
     >
-      <span className="msg-check" onClick={(e) => e.stopPropagation()}>
+      <span className="msg-check" role="gridcell" onClick={(e) => e.stopPropagation()}>
         {onCheck && m.seq !== undefined && (
           <input
             type="checkbox"
@@ -41,16 +41,24 @@ export const MessageRow = memo(function MessageRow({
           />
         )}
       </span>
-      <span className="msg-seq mono" data-testid="message-seq">
+      <span role="gridcell" className="msg-seq mono" data-testid="message-seq">
         {m.seq ?? '—'}
       </span>
-      <span className="msg-time mono">{formatTime(m.time).slice(5)}</span>
-      <span className="msg-subject mono ellipsis" title={m.subject}>
+      <span role="gridcell" className="msg-time mono">
+        {formatTime(m.time).slice(5)}
+      </span>
+      <span role="gridcell" className="msg-subject mono ellipsis" title={m.subject}>
         {m.subject}
       </span>
-      <span className="msg-size">{formatBytes(m.size)}</span>
-      <span className={`msg-type t-${m.contentType}`}>{m.contentType}</span>
-      <span className="msg-preview mono ellipsis">{previewLine(m.data, m.contentType)}</span>
+      <span role="gridcell" className="msg-size">
+        {formatBytes(m.size)}
+      </span>
+      <span role="gridcell" className={`msg-type t-${m.contentType}`}>
+        {m.contentType}
+      </span>
+      <span role="gridcell" className="msg-preview mono ellipsis">
+        {previewLine(m.data, m.contentType)}
+      </span>
     </div>
   );
 });

@@ -9,6 +9,8 @@ import { useConnections } from '../connections/store';
 import { HealthSummaryCard } from '../monitor/HealthSummaryCard';
 import { toEnvelope } from '../toasts/store';
 import { usePolling } from '../../ui/usePolling';
+import { QueueCard } from './QueueCard';
+import '../tasks/tasks.css';
 
 const POLL_MS = 2500;
 const NOT_CONNECTED_TITLE: Partial<Record<string, string>> = {
@@ -84,6 +86,7 @@ function OverviewBody({ ov }: { ov: ServerOverview }) {
   const s = ov.server;
   return (
     <div className="grid">
+      <QueueCard />
       <section className="card" data-testid="overview-server">
         <h2>Server</h2>
         <dl className="kv">
@@ -149,7 +152,7 @@ function OverviewBody({ ov }: { ov: ServerOverview }) {
               <dd>{ov.jetstream.domain || <span className="muted">none</span>}</dd>
               <dt>API calls</dt>
               <dd>
-                {formatCount(ov.jetstream.api.total)} total · {formatCount(ov.jetstream.api.errors)} errors
+                <ApiCalls api={ov.jetstream.api} />
               </dd>
             </dl>
             <div className="usage">
@@ -225,5 +228,20 @@ function UsageBar({
         )}
       </div>
     </div>
+  );
+}
+
+/** Errors since JetDeck set up its queue: its own "does TASKS exist yet?" checks are not the user's errors. */
+function ApiCalls({ api }: { api: { total: number; errors: number; errorsAtSetup?: number } }) {
+  const base = api.errorsAtSetup ?? 0;
+  const since = Math.max(0, api.errors - base);
+  return (
+    <span
+      data-testid="overview-api-calls"
+      title={`The server counts ${formatCount(api.errors)} errors on this account in all; ${formatCount(base)} came before JetDeck finished setting up (its checks for a stream or consumer not created yet count as errors).`}
+    >
+      {formatCount(api.total)} total · {since === 0 ? 'no errors' : `${formatCount(since)} errors`} since
+      JetDeck connected
+    </span>
   );
 }

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { ApplyTopologyResult, TopologyReport } from '../../../api/features/tasks';
+import type { ApplyTopologyResult, TopologyReport, TopologyRisk } from '../../../api/features/tasks';
 import { api } from '../../api';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { DiffTable } from '../../ui/DiffTable';
@@ -7,11 +7,38 @@ import { toastError, toastInfo } from '../toasts/store';
 import { useTasks } from './store';
 
 /**
- * Shown when the TASKS stream or its consumers exist with another config than JetDeck wants
- * ('differs': the diff and an Apply with confirmation — never applied silently) or could not
- * be checked ('error').
+ * Shown when the TASKS stream has settings that can delete tasks nobody has run yet (risks,
+ * explained), and when the stream or its consumers exist with another config than JetDeck
+ * wants ('differs': the diff and an Apply with confirmation — never applied silently) or could
+ * not be checked ('error').
  */
 export function TopologyBanner({ report }: { report: TopologyReport }) {
+  return (
+    <>
+      {report.risks.length > 0 && <RiskBanner risks={report.risks} />}
+      <DiffBanner report={report} />
+    </>
+  );
+}
+
+function RiskBanner({ risks }: { risks: TopologyRisk[] }) {
+  return (
+    <div className="banner error" role="alert" data-testid="topology-risk" data-state="at_risk">
+      <div className="banner-main">
+        <strong>The TASKS stream can delete tasks before any worker runs them.</strong>
+        <ul className="small">
+          {risks.map((r) => (
+            <li key={r.code} data-risk={r.code}>
+              {r.message}
+            </li>
+          ))}
+        </ul>
+      </div>
+    </div>
+  );
+}
+
+function DiffBanner({ report }: { report: TopologyReport }) {
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<ApplyTopologyResult>();

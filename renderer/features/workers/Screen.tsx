@@ -6,7 +6,7 @@ import { TimeChart } from '../../ui/TimeChart';
 import { useConnections } from '../connections/store';
 import { toEnvelope } from '../toasts/store';
 import { RunningControls, StartForm } from './PoolControls';
-import { useWorkers } from './store';
+import { POOL_HISTORY_MS, useWorkers, type PoolPoint } from './store';
 import { WorkerCard } from './WorkerCard';
 import '../tasks/tasks.css';
 import './workers.css';
@@ -26,6 +26,28 @@ export function WorkersScreen() {
       (err: unknown) => setError(err),
     );
   }, [connected]);
+
+  // The chart shows the last 10 minutes from the monitor's persisted samples, not from when the page opened.
+  useEffect(() => {
+    if (!connected) return;
+    const keys = ['pool:pool:throughput', 'pool:pool:p95_ms', 'pool:pool:in_flight'];
+    api.call('monitor.history', { range: '1h', series: keys }).then(
+      (h) => {
+        const [tp, p95, inflight] = keys.map((k) => h.series[k] ?? []);
+        const points: PoolPoint[] = h.t.map((at, i) => ({
+          at,
+          throughput: tp[i] ?? 0,
+          p95: (tp[i] ?? 0) > 0 || (inflight[i] ?? 0) > 0 ? (p95[i] ?? null) : null,
+          inFlight: inflight[i] ?? 0,
+        }));
+        useWorkers.getState().seedHistory(points);
+      },
+      () => {
+        // No history (monitor off for this connection): the chart fills from live stats.
+      },
+    );
+  }, [connected]);
+  const now = useWorkers((s) => s.receivedAt);
 
   const stopped = !pool || pool.state === 'stopped';
   return (
@@ -63,8 +85,8 @@ export function WorkersScreen() {
         <>
           <EmptyState title="No workers running — start a pool" testId="workers-empty">
             <p>
-              Workers on other machines run with <code>jetdeck worker --nats URL</code>; they share the same
-              consumers and show in the Tasks screen's queue status, not as cards here.
+              Workers on other machines run with <code className="nowrap">jetdeck worker --nats URL</code>;
+              they share the same consumers and show in the Tasks screen's queue status, not as cards here.
             </p>
           </EmptyState>
           <StartForm pool={pool} />
@@ -87,7 +109,9 @@ export function WorkersScreen() {
           <div className="card">
             <div className="card-head">
               <h2>Throughput and latency</h2>
-              <span className="muted small">last 10 minutes · p95 of the slowest worker</span>
+              <span className="muted small">
+                last 10 minutes · p95 of the slowest worker, shown while tasks run
+              </span>
             </div>
             <TimeChart
               x={history.map((h) => h.at)}
@@ -101,6 +125,7 @@ export function WorkersScreen() {
                 { label: 'p95', unit: 'ms', values: history.map((h) => h.p95), color: '--warn' },
               ]}
               height={170}
+              xRange={[now - POOL_HISTORY_MS, now]}
               testId="pool-chart"
             />
           </div>
@@ -110,8 +135,8 @@ export function WorkersScreen() {
             ))}
           </div>
           <p className="muted small">
-            Workers on other machines: <code>jetdeck worker --nats URL</code> joins the same consumers; their
-            work shows in the Tasks screen's queue status.
+            Workers on other machines: <code className="nowrap">jetdeck worker --nats URL</code> joins the
+            same consumers; their work shows in the Tasks screen's queue status.
           </p>
         </>
       )}

@@ -9,8 +9,11 @@ const MIN_POINT_GAP_MS = 1000;
 export interface PoolPoint {
   at: number;
   throughput: number;
-  /** The slowest running worker's p95 (ms): what a task waits in the worst case that matters. */
-  p95: number;
+  /**
+   * The slowest running worker's p95 (ms): what a task waits in the worst case that matters.
+   * null while nothing runs: an old p95 would otherwise stay on the chart at throughput 0.
+   */
+  p95: number | null;
   inFlight: number;
 }
 
@@ -20,6 +23,8 @@ interface WorkersState {
   receivedAt: number;
   history: PoolPoint[];
   setPool: (p: PoolStatus) => void;
+  /** Points from the monitor's persisted pool history, so the chart shows the window, not since the page opened. */
+  seedHistory: (points: PoolPoint[]) => void;
 }
 
 function point(p: PoolStatus, at: number): PoolPoint {
@@ -27,7 +32,10 @@ function point(p: PoolStatus, at: number): PoolPoint {
   return {
     at,
     throughput: p.totals.throughput,
-    p95: running.reduce((m, w) => Math.max(m, w.p95), 0),
+    p95:
+      p.totals.throughput > 0 || p.totals.inFlight > 0
+        ? running.reduce((m, w) => Math.max(m, w.p95), 0)
+        : null,
     inFlight: p.totals.inFlight,
   };
 }
@@ -45,6 +53,15 @@ export const useWorkers = create<WorkersState>()((set, get) => ({
     }
     set({ pool, receivedAt: now, history });
   },
+  seedHistory: (points) => {
+    const now = Date.now();
+    const live = get().history;
+    const firstLive = live[0]?.at ?? Infinity;
+    const older = points.filter((p) => p.at >= now - HISTORY_MS && p.at < firstLive);
+    set({ history: [...older, ...live] });
+  },
 }));
+
+export const POOL_HISTORY_MS = HISTORY_MS;
 
 api.on('workers.stats', (p) => useWorkers.getState().setPool(p));
