@@ -39,6 +39,36 @@ export interface ServerCapabilities {
   features: Record<CapabilityName, Capability>;
 }
 
+// ---------- backups ----------
+
+/** A backup folder's name under `<data folder>/backups`: one path segment, no traversal. */
+export const backupNameSchema = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/, 'a backup name uses letters, digits, _ . - (and no leading dot)');
+
+export interface BackupInfo {
+  name: string;
+  stream: string;
+  messages: number;
+  lastSeq: number;
+  consumers: number;
+  bytes: number;
+  /** ISO time the backup folder was written. */
+  at: string;
+}
+
+export interface BackupProgressEvent {
+  op: 'backup' | 'restore';
+  stream: string;
+  name: string;
+  bytes: number;
+  totalBytes: number;
+  chunks: number;
+  done: boolean;
+}
+
 // ---------- names, subjects ----------
 
 /** Stream/consumer names: no whitespace, `.`, `*`, `>`, path separators (server rules). */
@@ -403,6 +433,18 @@ export const streamsMethods = {
   /** Merges the edit onto the current config and sends the whole config. */
   'streams.update': method(z.strictObject({ config: streamConfigSchema })).returns<StreamDetail>(),
   'streams.purge': method(purgeSchema).returns<{ purged: number }>(),
+  /**
+   * Backs the stream up (messages and consumers, via the server's snapshot API) into
+   * `<data folder>/backups/<name>` in the layout `nats stream backup` writes. Progress on
+   * 'streams.backupProgress'. Only inside the data folder: the API takes no file paths.
+   */
+  'streams.backup': method(
+    z.strictObject({ stream: jsNameSchema, name: backupNameSchema.optional() }),
+  ).returns<BackupInfo>(),
+  /** Restores `<data folder>/backups/<name>` as the stream it was taken from (which must not exist). */
+  'streams.restore': method(z.strictObject({ name: backupNameSchema })).returns<BackupInfo>(),
+  /** The backups in `<data folder>/backups`, newest first. */
+  'streams.backups': method(z.strictObject({}).optional()).returns<{ dir: string; backups: BackupInfo[] }>(),
   'streams.delete': method(
     z.strictObject({ name: jsNameSchema, confirmName: z.string() }).refine((v) => v.name === v.confirmName, {
       message: 'confirmName must equal the stream name exactly',
@@ -458,6 +500,8 @@ export const streamsMethods = {
 };
 
 export const streamsEvents = {
+  /** Progress of a backup or restore (batched: about every 16 chunks, and at the end). */
+  'streams.backupProgress': event<BackupProgressEvent>(),
   /** Emitted each sampling tick while a watch is alive. */
   'streams.rates': event<RatesEvent>(),
   /** A stream was created, updated, purged or deleted through JetDeck. */

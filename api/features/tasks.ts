@@ -172,13 +172,38 @@ export interface TaskDetail extends TaskSummary {
 
 export type StatusCounts = Record<TaskStatus, number> & { total: number };
 
+/** How far the task state is behind the TASKS stream, and who writes it. */
+export interface IndexState {
+  /** 'writer': this process folds TASKS into the state; 'reader': another one does. */
+  role: 'writer' | 'reader';
+  /** Last TASKS sequence the state includes. */
+  indexed_seq: number;
+  stream_last_seq: number;
+  /** Messages in TASKS not yet in the state. */
+  lag: number;
+  /** Lagging and not moving for a while (or no writer alive): what you see may be old. */
+  stale: boolean;
+  /** Tasks in the live window (the list pages through these; any task is found by id). */
+  window: number;
+  window_from_seq: number;
+  /** Feed consumers recreated after a stall, deletion or node loss. */
+  recoveries: number;
+  last_error?: string;
+  /** Status events for ids no task record knows (forged or expired), not folded. */
+  ignored_events: number;
+  /** Stream messages this process has read for the state (start-up reads only the newest). */
+  messages_read: number;
+}
+
 export interface TaskList {
   tasks: TaskSummary[];
-  /** Cursor for the next (older) page; absent at the end. */
+  /** Cursor for the next (older) page; absent at the end of the live window. */
   next?: string;
+  /** What the TASKS stream holds, whatever is indexed. */
   counts: StatusCounts;
-  /** False while the index is still replaying the stream's history. */
+  /** False until the live window is loaded (seconds at most, whatever the history). */
   ready: boolean;
+  index?: IndexState;
 }
 
 export interface PublishResult {
@@ -370,7 +395,13 @@ export const tasksMethods = {
 
 export const tasksEvents = {
   /** Batched (about every 100 ms): ids whose state changed, and the counts after the change. */
-  'tasks.changed': event<{ ids: string[]; counts: StatusCounts; ready: boolean; truncated?: boolean }>(),
+  'tasks.changed': event<{
+    ids: string[];
+    counts: StatusCounts;
+    ready: boolean;
+    truncated?: boolean;
+    index?: IndexState;
+  }>(),
   'tasks.bulkProgress': event<BulkProgress>(),
   'tasks.topology': event<TopologyReport>(),
 };

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { APP_VERSION } from '../version';
 import { ensureBuilt, fallbackLine, launchElectron, probeElectron } from './electron-launch';
 import { addServeOptions, registerServeCommand, runServe, type ServeFlags } from './serve-command';
+import { registerStreamCommand } from './stream-command';
 import { registerWorkerCommand } from '../../worker/cli/command';
 
 /** The `jetdeck` command line: desktop (default), serve, worker. */
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
 
   registerServeCommand(program);
   registerWorkerCommand(program);
+  registerStreamCommand(program);
   program.addHelpText('after', () => commandSummary(program));
   return program;
 }

@@ -1,6 +1,7 @@
 import { profileInputSchema, type AuthInput, type ConnectionProfile } from '../../api/features/connections';
 import type { connectionsMethods } from '../../api/features/connections';
 import { ApiError } from '../../api/errors';
+import { splitUrlCredentials } from '../../api/nats-url';
 import type { Core } from '../core';
 import type { HandlersFor } from '../router';
 import { ConnectionManager } from './connection-manager';
@@ -100,15 +101,16 @@ function mergeForTest(core: Core, input: ReturnType<typeof profileInputSchema.pa
       stored = undefined;
     }
   }
+  // Credentials typed into the URL are used like the form's, and never kept in the URL.
+  const { servers, auth: urlAuth } = splitUrlCredentials(input.servers);
+  const given = urlAuth && input.auth.kind === 'none' ? urlAuth : input.auth;
   const auth = (
-    stored && stored.auth.kind === input.auth.kind
-      ? { ...stored.auth, ...stripEmpty(input.auth) }
-      : input.auth
+    stored && stored.auth.kind === given.kind ? { ...stored.auth, ...stripEmpty(given) } : given
   ) as AuthInput;
   return {
     id: input.id ?? 'test',
     name: input.name,
-    servers: input.servers,
+    servers,
     auth,
     tls: input.tls,
     source: 'user',

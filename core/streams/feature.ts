@@ -1,5 +1,8 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ConsumerConfig, JetStreamManager, StreamConfig, StreamInfo } from '@nats-io/jetstream';
 import type {
+  BackupInfo,
   CapabilityName,
   streamsMethods,
   StreamConfigJson,
@@ -12,6 +15,14 @@ import type { ActiveConnection } from '../connections/connection-manager';
 import type { Core } from '../core';
 import type { HandlersFor } from '../router';
 import { withApiErrors } from './api-errors';
+import {
+  BACKUP_DATA,
+  BACKUP_META,
+  backupStream,
+  readBackupMeta,
+  restoreStream,
+  type BackupResult,
+} from './backup';
 import {
   CONSUMER_FIELD_CAPABILITY,
   STREAM_FIELD_CAPABILITY,
@@ -201,6 +212,52 @@ export function registerStreams(core: Core): void {
       return { purged: res.purged };
     },
 
+    'streams.backup': async ({ stream, name }) => {
+      const { conn } = await ctx();
+      const folder = name ?? `${stream}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+      const dir = join(backupsDir(core), folder);
+      if (existsSync(dir)) throw new ApiError('conflict', `a backup named "${folder}" already exists`);
+      const r = await backupStream(conn.nc, stream, dir, (p) =>
+        core.bus.emit('streams.backupProgress', { ...p, name: folder }),
+      );
+      return backupInfo(folder, r);
+    },
+    'streams.restore': async ({ name }) => {
+      const { conn, jsm } = await ctx();
+      const dir = join(backupsDir(core), name);
+      if (!existsSync(dir)) throw new ApiError('not_found', `no backup named "${name}"`);
+      const r = await restoreStream(conn.nc, dir, (p) =>
+        core.bus.emit('streams.backupProgress', { ...p, name }),
+      );
+      await jsm.streams.info(r.stream); // the restored stream is there before we say so
+      core.bus.emit('streams.changed', { name: r.stream, change: 'created' });
+      return backupInfo(name, r);
+    },
+    'streams.backups': () => {
+      const dir = backupsDir(core);
+      const backups = (existsSync(dir) ? readdirSync(dir) : []).flatMap((name) => {
+        try {
+          const meta = readBackupMeta(join(dir, name));
+          const at = statSync(join(dir, name, BACKUP_META)).mtime;
+          return [
+            {
+              name,
+              stream: meta.config.name,
+              messages: meta.state.messages,
+              lastSeq: meta.state.last_seq,
+              consumers: meta.state.consumer_count,
+              bytes: statSync(join(dir, name, BACKUP_DATA)).size,
+              at: at.toISOString(),
+            },
+          ];
+        } catch {
+          return []; // not a backup (or an unfinished one): not listed
+        }
+      });
+      backups.sort((a, b) => b.at.localeCompare(a.at));
+      return { dir, backups };
+    },
+
     'streams.delete': async ({ name }) => {
       const { jsm } = await ctx();
       const deleted = await jsm.streams.delete(name);
@@ -291,4 +348,21 @@ function requireCapability(conn: ActiveConnection, name: 'consumerPause' | 'cons
       capability: name,
       minVersion: c.minVersion,
     });
+}
+
+/** Backups the API may read and write: `<data folder>/backups` only (no caller-given paths). */
+function backupsDir(core: Core): string {
+  return join(core.dataDir, 'backups');
+}
+
+function backupInfo(name: string, r: BackupResult): BackupInfo {
+  return {
+    name,
+    stream: r.stream,
+    messages: r.messages,
+    lastSeq: r.lastSeq,
+    consumers: r.consumers,
+    bytes: r.bytes,
+    at: new Date().toISOString(),
+  };
 }

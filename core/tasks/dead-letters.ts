@@ -1,5 +1,5 @@
 import type { DeadLetter, DeadLetterAttempt } from '../../api/features/tasks';
-import type { IndexEntry } from './task-index';
+import type { TaskRecord } from './state/record';
 
 /**
  * Dead letters = tasks that ended `failed`: the worker of the last attempt reports `failed` and
@@ -19,7 +19,7 @@ export interface DeadLetterFilter {
   includeResolved?: boolean;
 }
 
-export function isDeadLetter(e: IndexEntry, f: DeadLetterFilter = {}): boolean {
+export function isDeadLetter(e: TaskRecord, f: DeadLetterFilter = {}): boolean {
   if (e.status !== 'failed') return false;
   if (!f.includeResolved && (e.discarded || e.retried_as?.length)) return false;
   if (f.type && e.type !== f.type) return false;
@@ -27,7 +27,7 @@ export function isDeadLetter(e: IndexEntry, f: DeadLetterFilter = {}): boolean {
   return true;
 }
 
-export function toDeadLetter(e: IndexEntry): DeadLetter {
+export function toDeadLetter(e: TaskRecord): DeadLetter {
   const errors: DeadLetterAttempt[] = [];
   for (const t of e.timeline) {
     if (t.kind === 'status' && t.error)

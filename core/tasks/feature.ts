@@ -32,7 +32,7 @@ export function registerTasks(core: Core): void {
     'tasks.cancel': (i) => svc.cancel(i.id),
     'tasks.retry': (i) => svc.retry(i.id),
     'tasks.setStatus': (i) => svc.setStatus(i.id, i.status),
-    'tasks.deadLetters.list': (i) => ({ deadLetters: svc.deadLetters(i ?? {}) }),
+    'tasks.deadLetters.list': async (i) => ({ deadLetters: await svc.deadLetters(i ?? {}) }),
     'tasks.deadLetters.retry': (i) => svc.retryDeadLetter(i.id),
     'tasks.deadLetters.retryAll': (i) => svc.retryAllDeadLetters(i ?? {}),
     'tasks.deadLetters.discard': (i) => svc.discardDeadLetter(i.id),

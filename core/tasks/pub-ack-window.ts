@@ -9,11 +9,14 @@ import { PubAckTracker, Sent } from '../../nats/publish/pub-ack-tracker';
  */
 const NO_STREAM_GRACE_MS = 5000;
 
-/** A message for JetStream: its Nats-Msg-Id makes re-sending after a timeout safe. */
+/**
+ * A message for JetStream: its Nats-Msg-Id makes re-sending after a timeout safe. Without one
+ * (KV puts of a whole state, where a second copy is harmless) no dedup entry is kept.
+ */
 export interface OutMsg {
   subject: string;
   data: string | Uint8Array;
-  msgId: string;
+  msgId?: string;
   headers?: Record<string, string>;
 }
 

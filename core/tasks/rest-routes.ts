@@ -99,8 +99,8 @@ export const REST_OPERATIONS: RestOperation[] = [
       '400': err('Invalid query'),
     },
     handler: (svc, { query }) => {
-      const { tasks, next, counts, ready } = svc.list(query as z.output<typeof listQuery>);
-      return { tasks, next, counts, ready };
+      const { tasks, next, counts, ready, index } = svc.list(query as z.output<typeof listQuery>);
+      return { tasks, next, counts, ready, index };
     },
   },
   {
@@ -115,7 +115,7 @@ export const REST_OPERATIONS: RestOperation[] = [
       '404': err('Unknown id'),
     },
     // A task another client published may be nested too deep to serialize: capped, not a 500.
-    handler: (svc, { params }) => capDepth(svc.get(params.id)),
+    handler: async (svc, { params }) => capDepth(await svc.get(params.id)),
   },
   {
     method: 'patch',

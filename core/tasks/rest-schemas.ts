@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type {
+  IndexState,
   LaneStatus,
   QueueStatus,
   TaskDetail,
@@ -98,11 +99,28 @@ export const createdTaskSchema = taskSchema.extend({
   duplicate: z.boolean(),
 });
 
+export const indexStateSchema = z.object({
+  role: z.enum(['writer', 'reader']),
+  indexed_seq: z.number().int(),
+  stream_last_seq: z.number().int(),
+  lag: z.number().int(),
+  stale: z.boolean(),
+  window: z.number().int(),
+  window_from_seq: z.number().int(),
+  recoveries: z.number().int(),
+  last_error: z.string().optional(),
+  ignored_events: z.number().int(),
+  messages_read: z.number().int(),
+}) satisfies z.ZodType<IndexState>;
+
 export const taskListSchema = z.object({
   tasks: z.array(taskSummarySchema),
   next: z.string().optional(),
+  /** What the TASKS stream holds. */
   counts: z.record(z.string(), z.number().int()),
   ready: z.boolean(),
+  /** How far the task state is behind the stream (lag, stale) and who writes it. */
+  index: indexStateSchema.optional(),
 });
 
 export const statusResultSchema = z.object({

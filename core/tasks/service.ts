@@ -36,7 +36,8 @@ import { queueStatus } from './queue-status';
 import { TaskSession } from './session';
 import { TaskSettingsStore } from './settings';
 import { TaskEncoder } from './task-builder';
-import { detail, summary, type IndexEntry } from './task-index';
+import { detail, summary, type TaskRecord } from './state/record';
+import type { TaskStateOptions } from './state/task-state';
 import { applyTopology, inspectTopology } from '../../nats/topology';
 
 const SINGLE_PUBLISH_GIVE_UP_MS = 10_000;
@@ -63,11 +64,11 @@ export class TaskService {
 
   constructor(
     private readonly core: Core,
-    private readonly opts: { indexCap?: number } = {},
+    private readonly opts: TaskStateOptions = {},
   ) {
     this.settings = new TaskSettingsStore(core.dataDir);
     core.connections.onConnected((conn) => this.attach(conn));
-    core.connections.onDisconnected(() => this.detach());
+    core.connections.onDisconnected(() => void this.detach());
     core.onDispose(() => this.detach());
   }
 
@@ -88,7 +89,7 @@ export class TaskService {
   }
 
   private async attach(conn: ActiveConnection, attempt = 0): Promise<void> {
-    if (attempt === 0) this.detach();
+    if (attempt === 0) await this.detach();
     if (conn !== this.core.connections.connection) return;
     let jsm: JetStreamManager;
     try {
@@ -106,17 +107,18 @@ export class TaskService {
       return;
     }
     this.unavailable = undefined;
-    const s = new TaskSession(conn, jsm, this.core.bus, this.opts.indexCap);
+    const s = new TaskSession(conn, jsm, this.core.bus, this.opts);
     this.session = s;
     await s.start(this.layout(conn));
   }
 
-  private detach(): void {
+  private async detach(): Promise<void> {
     this.unavailable = undefined;
     clearTimeout(this.attachTimer);
     for (const j of this.jobs.values()) j.cancel();
-    this.session?.dispose();
+    const s = this.session;
     this.session = undefined;
+    await s?.dispose();
   }
 
   // ---- topology
@@ -220,38 +222,39 @@ export class TaskService {
   // ---- reading
 
   list(input: z.infer<typeof listInputSchema>): TaskList {
-    const s = this.current();
-    const page = s.index.list(
+    const st = this.current().state;
+    if (!st) return { tasks: [], counts: emptyCounts(), ready: false };
+    const page = st.window.list(
       { status: input.status, type: input.type, q: input.q },
       input.limit,
       input.cursor,
     );
-    return { ...page, ready: s.feed?.ready ?? false };
+    return { ...page, counts: st.counts(), ready: st.ready, index: st.index() };
   }
 
-  get(id: string): TaskDetail {
-    return detail(this.entry(id));
+  async get(id: string): Promise<TaskDetail> {
+    return detail(await this.entry(id));
   }
 
   types(): string[] {
-    return this.current().index.types();
+    return this.current().state?.window.types() ?? [];
   }
 
   // ---- cancel / retry / status
 
   async cancel(id: string): Promise<TaskSummary> {
     const s = this.current();
-    const e = this.entry(id);
+    const e = await this.entry(id);
     if (TERMINAL_STATUSES.includes(e.status))
       throw new ApiError('conflict', `task ${id} is already ${e.status}`);
     const { seq } = await this.control(s, SUBJECTS.delete, { id }, `cancel:${id}`);
     await s.caughtUp(seq);
-    return summary(this.entry(id));
+    return summary(await this.entry(id));
   }
 
   async retry(id: string): Promise<PublishResult> {
     const s = this.current();
-    const e = this.entry(id);
+    const e = await this.entry(id);
     if (!TERMINAL_STATUSES.includes(e.status)) {
       throw new ApiError(
         'conflict',
@@ -279,9 +282,9 @@ export class TaskService {
     if (status === 'cancelled') return { task: await this.cancel(id) };
     if (status === 'pending') {
       const retry = await this.retry(id);
-      return { task: summary(this.entry(id)), retry };
+      return { task: summary(await this.entry(id)), retry };
     }
-    this.entry(id); // 404 first
+    await this.entry(id); // 404 first
     // A valid status the task cannot be put in by hand: a conflict with its state, not bad input.
     throw new ApiError(
       'conflict',
@@ -291,14 +294,15 @@ export class TaskService {
 
   // ---- dead letters
 
-  deadLetters(filter: DeadLetterFilter = {}): DeadLetter[] {
-    return this.current()
-      .index.select((e) => isDeadLetter(e, filter))
-      .map(toDeadLetter);
+  /** Dead letters from the `jetdeck_dead` bucket: the same list whichever JetDeck was online. */
+  async deadLetters(filter: DeadLetterFilter = {}): Promise<DeadLetter[]> {
+    const st = this.current().state;
+    if (!st) return [];
+    return (await st.deadLetters()).filter((e) => isDeadLetter(e, filter)).map(toDeadLetter);
   }
 
   async retryDeadLetter(id: string): Promise<PublishResult> {
-    const e = this.entry(id);
+    const e = await this.entry(id);
     if (e.status !== 'failed') throw new ApiError('conflict', `task ${id} is ${e.status}, not a dead letter`);
     return this.retry(id);
   }
@@ -306,7 +310,7 @@ export class TaskService {
   async retryAllDeadLetters(filter: Omit<DeadLetterFilter, 'includeResolved'> = {}) {
     const retried: PublishResult[] = [];
     const failed: { id: string; error: string }[] = [];
-    const letters = this.deadLetters({ ...filter, includeResolved: false });
+    const letters = await this.deadLetters({ ...filter, includeResolved: false });
     await Promise.all(
       letters.map(async (d) => {
         try {
@@ -321,7 +325,7 @@ export class TaskService {
 
   async discardDeadLetter(id: string): Promise<{ discarded: boolean }> {
     const s = this.current();
-    const e = this.entry(id);
+    const e = await this.entry(id);
     if (e.status !== 'failed') throw new ApiError('conflict', `task ${id} is ${e.status}, not a dead letter`);
     if (e.discarded) return { discarded: true };
     const ev: StatusEvent = {
@@ -341,14 +345,16 @@ export class TaskService {
 
   async queueStatus(): Promise<QueueStatus> {
     const s = this.current();
-    return queueStatus(s.jsm, s.index.completionRate(), await laneCoverage(this.core));
+    return queueStatus(s.jsm, s.state?.completionRate() ?? 0, await laneCoverage(this.core));
   }
 
-  private entry(id: string): IndexEntry {
+  private async entry(id: string): Promise<TaskRecord> {
     const s = this.current();
-    const e = s.index.get(id);
+    if (!s.state) throw new ApiError('not_found', `no task ${id} (the task state is not available yet)`);
+    const e = await s.state.get(id);
     if (!e) {
-      const hint = s.feed?.ready === false ? ' (the task index is still loading the stream history)' : '';
+      const lag = s.state.index().lag;
+      const hint = lag > 0 ? ` (the task state is ${lag} stream messages behind)` : '';
       throw new ApiError('not_found', `no task ${id}${hint}`);
     }
     return e;
@@ -371,4 +377,8 @@ export class TaskService {
     for (const [id] of finished.slice(0, Math.max(0, finished.length - KEEP_FINISHED_JOBS)))
       this.jobs.delete(id);
   }
+}
+
+function emptyCounts(): TaskList['counts'] {
+  return { total: 0, pending: 0, processing: 0, retrying: 0, completed: 0, failed: 0, cancelled: 0 };
 }

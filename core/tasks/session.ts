@@ -4,9 +4,8 @@ import type { TasksLayout } from './settings';
 import type { ActiveConnection } from '../connections/connection-manager';
 import type { EventBus } from '../events';
 import { AdvisoryBridge } from '../../nats/advisory-bridge';
-import { TaskIndexFeed } from './index-feed';
 import { PubAckWindow } from './pub-ack-window';
-import { TaskIndex } from './task-index';
+import { TaskState, type TaskStateOptions } from './state/task-state';
 import { ensureTypedLane, errMessage, inspectTopology } from '../../nats/topology';
 
 const TOPOLOGY_RETRIES = 8;
@@ -18,8 +17,10 @@ const TOPOLOGY_RETRIES = 8;
  */
 export class TaskSession {
   readonly window: PubAckWindow;
-  readonly index: TaskIndex;
-  feed?: TaskIndexFeed;
+  /** The indexer's own window: its bulk writes never hold up a user's publish. */
+  private readonly stateWindow: PubAckWindow;
+  /** Task state (records, window, counts); set once the topology allows it. */
+  state?: TaskState;
   topology?: TopologyReport;
   private advisories?: AdvisoryBridge;
   private readonly typedLanes = new Set<string>();
@@ -30,10 +31,10 @@ export class TaskSession {
     readonly conn: ActiveConnection,
     readonly jsm: JetStreamManager,
     private readonly bus: EventBus,
-    indexCap?: number,
+    private readonly stateOpts: TaskStateOptions = {},
   ) {
     this.window = new PubAckWindow(conn.nc);
-    this.index = new TaskIndex(indexCap);
+    this.stateWindow = new PubAckWindow(conn.nc);
   }
 
   get maxPayload(): number {
@@ -55,19 +56,22 @@ export class TaskSession {
           if (!r.ok) throw new Error(r.error);
         },
         log: (level, m) => level !== 'info' && console.error(`[jetdeck] ${m}`),
+        // The state's writer adds it to the task's timeline (readers skip it: the writer hears it too).
         onAdvisory: (adv, task) =>
-          this.index.note(
-            task.id,
-            {
-              kind: 'advisory',
-              at: adv.timestamp,
-              seq: adv.stream_seq,
-              reason: adv.kind,
-              deliveries: adv.deliveries,
-              note: `consumer ${adv.consumer}`,
-            },
-            adv.kind === 'max_deliveries' ? { dead_reason: 'max_deliveries' } : {},
-          ),
+          void this.state
+            ?.note(
+              task.id,
+              {
+                kind: 'advisory',
+                at: adv.timestamp,
+                seq: adv.stream_seq,
+                reason: adv.kind,
+                deliveries: adv.deliveries,
+                note: `consumer ${adv.consumer}`,
+              },
+              adv.kind === 'max_deliveries' ? { dead_reason: 'max_deliveries' } : {},
+            )
+            .catch(() => undefined),
       });
       this.advisories.start();
     }
@@ -101,22 +105,26 @@ export class TaskSession {
 
   async startFeed(): Promise<void> {
     if (
-      this.feed ||
+      this.state ||
       this.disposed ||
       this.topology?.stream.state === 'error' ||
       this.topology?.stream.state === 'missing'
     )
       return;
-    const feed = new TaskIndexFeed(this.conn.js, this.jsm, this.index, (p) =>
-      this.bus.emit('tasks.changed', p),
+    const state = new TaskState(
+      this.conn.js,
+      this.jsm,
+      this.stateWindow,
+      (p) => this.bus.emit('tasks.changed', p),
+      this.stateOpts,
     );
-    this.feed = feed;
+    this.state = state;
     try {
-      await feed.start();
+      await state.start();
     } catch (err) {
-      this.feed = undefined;
-      feed.stop();
-      console.error(`[jetdeck] task index not started: ${errMessage(err)}`);
+      this.state = undefined;
+      void state.stop();
+      console.error(`[jetdeck] task state not started: ${errMessage(err)}`);
     }
   }
 
@@ -139,15 +147,18 @@ export class TaskSession {
 
   /** Waits (bounded) until the index has read `seq`, so a read right after a write sees it. */
   async caughtUp(seq: number, timeoutMs = 2000): Promise<void> {
-    await this.feed?.waitForSeq(seq, timeoutMs);
+    await this.state?.waitForSeq(seq, timeoutMs);
   }
 
-  dispose(): void {
+  /** Stops everything; the state's writer hands its lease back (bounded wait) before the windows close. */
+  async dispose(): Promise<void> {
     this.disposed = true;
     clearTimeout(this.retryTimer);
-    this.feed?.stop();
     this.advisories?.stop();
+    const stopped = this.state?.stop();
+    if (stopped) await Promise.race([stopped, new Promise((r) => setTimeout(r, 3000).unref())]);
     this.window.close();
+    this.stateWindow.close();
   }
 }
 

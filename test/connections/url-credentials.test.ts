@@ -116,6 +116,13 @@ describe('--nats with a password (serve)', () => {
     expect(readFileSync(join(t.dataDir, 'profiles.json'), 'utf8')).not.toContain('tok-Very-Secret-123');
     await t.call('connections.connect', { id: p.id });
     expect((await t.call('connections.status')).state).toBe('connected');
+    // Testing an unsaved profile uses the URL's credentials too.
+    const tested = await t.call('connections.test', {
+      name: 'try',
+      servers: [`nats://tok-Very-Secret-123@127.0.0.1:${tokenServer.port}`],
+    });
+    expect(tested).toMatchObject({ ok: true });
+    expect(JSON.stringify(tested)).not.toContain('tok-Very-Secret-123');
     await expect(
       t.call('connections.save', {
         name: 'both',

@@ -151,7 +151,10 @@ describe('task lifecycle: complete, cancel, retry, dead letters, queue status', 
     expect(all.find((d) => d.id === b.task.id)?.discarded).toBe(true);
     expect(all.find((d) => d.id === a.task.id)?.retried_as).toEqual([retried.task.id]);
     expect(await status(b.task.id)).toBe('failed'); // discarding keeps the state
-    expect(await codeOf(t.call('tasks.deadLetters.discard', { id: retried.task.id }))).toBe('conflict');
+    // Only failed tasks can be discarded: one that no worker takes stays pending (the retry
+    // itself may fail again within milliseconds here, so it cannot show this).
+    const parked = await t.call('tasks.publish', { type: 'parked-dl', route: 'typed', payload: 1 });
+    expect(await codeOf(t.call('tasks.deadLetters.discard', { id: parked.task.id }))).toBe('conflict');
     await until(async () => (await status(retried.task.id)) === 'failed', 'the retry fails again');
   });
 

@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { api } from '../../api';
+import { api, onTransportReopen } from '../../api';
 import { toastError } from '../toasts/store';
 import { useMessages } from './store';
 
@@ -19,19 +19,28 @@ export function useTail(stream: string | undefined, subject: string, on: boolean
     const offState = api.on('messages.tail.state', (info) => {
       if (info.tailId === tailId) useMessages.getState().set({ tail: info });
     });
-    api
-      .call('messages.tail.start', { stream, subject: subject.trim() || undefined })
-      .then((info) => {
-        tailId = info.tailId;
-        if (stopped) void api.call('messages.tail.stop', { tailId }).catch(() => {});
-        else useMessages.getState().set({ tail: info });
-      })
-      .catch((err: unknown) => {
-        toastError('Could not start the live tail', err);
-        useMessages.getState().set({ tail: undefined });
-      });
+    const start = () =>
+      api
+        .call('messages.tail.start', { stream, subject: subject.trim() || undefined })
+        .then((info) => {
+          tailId = info.tailId;
+          if (stopped) void api.call('messages.tail.stop', { tailId }).catch(() => {});
+          else useMessages.getState().set({ tail: info });
+        })
+        .catch((err: unknown) => {
+          toastError('Could not start the live tail', err);
+          useMessages.getState().set({ tail: undefined });
+        });
+    void start();
+    // The server stops a socket's tails when the socket drops: start a new one on the new socket.
+    const offReopen = onTransportReopen(() => {
+      if (stopped) return;
+      tailId = undefined;
+      void start();
+    });
     return () => {
       stopped = true;
+      offReopen();
       offBatch();
       offState();
       if (tailId) void api.call('messages.tail.stop', { tailId }).catch(() => {});

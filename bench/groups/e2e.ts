@@ -1,0 +1,169 @@
+/**
+ * `e2e`: 1,000,000 echo tasks (BENCH_SCALE shrinks it) from a producer through the pool, first
+ * with the pool alone (`jetdeck worker --threads 2`), then through `jetdeck serve --workers 2`
+ * with the task list live (GET /api/tasks polled every second) on a fresh TASKS stream: tasks/s
+ * end to end for both and their ratio, serve's RSS over the run, and whether the counts serve
+ * reports equal what the stream holds (and how long its state takes to catch up after the flow).
+ *
+ * End to end = from the first publish until the stream holds N `completed` events; the
+ * producer publishes all N with the fast publisher while the pool drains.
+ */
+import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { TaskList } from '../../api/features/tasks';
+import { msgHeaders } from '../../nats/publish/pub-ack';
+import { FastPublisher } from '../../core/replay/publisher';
+import { startServer } from '../../test/harness/nats-server';
+import { ensureTopology } from '../../nats/topology';
+import { ratio, report, type BenchGroup } from '../lib';
+import { JetdeckProcess } from '../state/processes';
+
+const SCALE = Number(process.env.BENCH_SCALE ?? '1') || 1;
+const N = Math.max(2000, Math.round(1_000_000 * SCALE));
+
+export const group: BenchGroup = {
+  name: 'e2e',
+  description: `${N} tasks from a producer: pool alone vs serve --workers 2 with the task list live`,
+  async run() {
+    const server = await startServer();
+    const nc = await connect({ servers: server.url, noAsyncTraces: true });
+    const jsm = await jetstreamManager(nc);
+
+    await fresh(jsm);
+    const worker = new JetdeckProcess([
+      'worker',
+      '--nats',
+      server.url,
+      '--threads',
+      '2',
+      '--summary-every',
+      '0',
+    ]);
+    await worker.start(/worker \S+: /);
+    await pullersWaiting(jsm);
+    const aloneRss: number[] = [];
+    const sampleAlone = setInterval(() => aloneRss.push(worker.rss()), 1000);
+    const alone = await flow(nc, jsm, 'pool alone');
+    clearInterval(sampleAlone);
+    await worker.stop();
+    report('e2e_pool_alone_tasks_per_s', alone.rate, 'tasks/s');
+    // The same pool in its own process, for scale: how much of serve's RSS is the pool's.
+    report('e2e_pool_alone_rss_max_mb', Math.max(0, ...aloneRss) / 1048576, 'MB');
+
+    await fresh(jsm);
+    const serve = new JetdeckProcess([
+      'serve',
+      '--nats',
+      server.url,
+      '--port',
+      '0',
+      '--no-open',
+      '--workers',
+      '2',
+    ]);
+    await serve.start(/worker pool started/);
+    await pullersWaiting(jsm);
+    const rss: number[] = [];
+    let last: TaskList | undefined;
+    let polls = 0;
+    const live = setInterval(() => {
+      rss.push(serve.rss());
+      void serve
+        .api<TaskList>('/api/tasks?limit=100')
+        .then((l) => {
+          last = l;
+          polls++;
+        })
+        .catch(() => undefined);
+    }, 1000);
+    const e2e = await flow(nc, jsm, 'serve --workers 2');
+    const t0 = performance.now();
+    let caughtUp = -1;
+    while (performance.now() - t0 < 120_000) {
+      last = await serve.api<TaskList>('/api/tasks?limit=100');
+      if (last.counts.completed === N && last.index?.lag === 0) {
+        caughtUp = performance.now() - t0;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    rss.push(serve.rss());
+    clearInterval(live);
+    const completed = await subjectCount(jsm, 'tasks.status.completed');
+    const tasks = await subjectCount(jsm, 'tasks.new');
+    report('e2e_serve_tasks_per_s', e2e.rate, 'tasks/s');
+    ratio('e2e_serve_vs_pool_alone_ratio', e2e.rate, alone.rate);
+    report('e2e_serve_rss_start_mb', (rss[0] ?? 0) / 1048576, 'MB');
+    report('e2e_serve_rss_max_mb', Math.max(...rss) / 1048576, 'MB');
+    report('e2e_serve_rss_end_mb', rss[rss.length - 1] / 1048576, 'MB');
+    report('e2e_state_caught_up_after_flow_ms', caughtUp, 'ms');
+    report('e2e_list_polls', polls, 'polls');
+    const ok = last && last.counts.total === tasks && last.counts.completed === completed && completed === N;
+    report('e2e_counts_equal_stream', ok ? 1 : 0, 'bool');
+    if (!ok)
+      console.log(
+        `# counts ${JSON.stringify(last?.counts)} vs stream tasks ${tasks}, completed ${completed}`,
+      );
+    console.log(`# rss curve MB: ${rss.map((b) => Math.round(b / 1048576)).join(' ')}`);
+    const probe = await serve.api<{ id: string; status: string }>(
+      `/api/tasks/e2e-${String(0).padStart(8, '0')}`,
+    );
+    report('e2e_oldest_found_by_id', probe.status === 'completed' ? 1 : 0, 'bool');
+    await serve.stop();
+    await nc.close();
+  },
+};
+
+/** A new, empty TASKS stream and task state. */
+async function fresh(jsm: JetStreamManager): Promise<void> {
+  for (const s of ['TASKS', 'KV_jetdeck_tasks', 'KV_jetdeck_dead'])
+    await jsm.streams.delete(s).catch(() => false);
+  await ensureTopology(jsm);
+}
+
+async function pullersWaiting(jsm: JetStreamManager): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    const ci = await jsm.consumers.info('TASKS', 'task-workers').catch(() => undefined);
+    if (ci && ci.num_waiting > 0) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('no worker pulls from task-workers');
+}
+
+async function subjectCount(jsm: JetStreamManager, subject: string): Promise<number> {
+  const si = await jsm.streams.info('TASKS', { subjects_filter: subject });
+  return si.state.subjects?.[subject] ?? 0;
+}
+
+/** Publishes N tasks and waits until all are completed in the stream. */
+async function flow(nc: NatsConnection, jsm: JetStreamManager, label: string): Promise<{ rate: number }> {
+  const encoder = new TextEncoder();
+  let failed = 0;
+  const pub = new FastPublisher(nc, (ok) => ok || failed++, 8192, 60_000);
+  const at = new Date().toISOString();
+  const t0 = performance.now();
+  const producing = (async () => {
+    for (let i = 0; i < N; i++) {
+      const id = `e2e-${String(i).padStart(8, '0')}`;
+      for (let room = pub.ready(); room; room = pub.ready()) await room;
+      pub.send(
+        'tasks.new',
+        encoder.encode(`{"id":"${id}","type":"echo","payload":{"n":${i}},"created_at":"${at}"}`),
+        msgHeaders(id),
+      );
+    }
+    await pub.drain();
+    pub.close();
+  })();
+  let done = 0;
+  while (done < N) {
+    await new Promise((r) => setTimeout(r, 250));
+    done = await subjectCount(jsm, 'tasks.status.completed');
+    if (performance.now() - t0 > 30 * 60_000) throw new Error(`${label}: ${done}/${N} after 30 min`);
+  }
+  await producing;
+  if (failed) throw new Error(`${label}: ${failed} publishes failed`);
+  const rate = (N * 1000) / (performance.now() - t0);
+  process.stderr.write(`  ${label}: ${N} tasks in ${Math.round(performance.now() - t0)} ms\n`);
+  return { rate };
+}

@@ -1,0 +1,50 @@
+import type { JetStreamManager } from '@nats-io/jetstream';
+import type { StatusCounts } from '../../../api/features/tasks';
+import { TASKS_STREAM, TASK_STATUSES } from '../../../api/task-wire';
+import { isTaskSubject } from './record';
+
+const LANE_PREFIX = 'task-workers';
+
+export interface StreamCounts {
+  counts: StatusCounts;
+  lastSeq: number;
+  at: number;
+}
+
+/**
+ * Task counts as the server holds them, whoever indexed what: tasks = messages on the task
+ * subjects, completed/failed/cancelled = status events on their subjects (one per task: they
+ * carry Nats-Msg-Ids), in flight = the lane consumers' ack-pending (redelivered ones count as
+ * retrying), pending = the rest. Two server requests, whatever the history length.
+ */
+export async function streamCounts(jsm: JetStreamManager): Promise<StreamCounts> {
+  const [si, lanes] = await Promise.all([
+    jsm.streams.info(TASKS_STREAM, { subjects_filter: 'tasks.>' }),
+    laneNumbers(jsm),
+  ]);
+  const subjects = si.state.subjects ?? {};
+  let total = 0;
+  for (const [s, n] of Object.entries(subjects)) if (isTaskSubject(s)) total += n;
+  const c = { total } as StatusCounts;
+  for (const s of TASK_STATUSES) c[s] = 0;
+  c.completed = subjects['tasks.status.completed'] ?? 0;
+  c.failed = subjects['tasks.status.failed'] ?? 0;
+  c.cancelled = subjects['tasks.status.cancelled'] ?? 0;
+  const open = Math.max(0, total - c.completed - c.failed - c.cancelled);
+  c.retrying = Math.min(open, lanes.redelivered);
+  c.processing = Math.min(open - c.retrying, Math.max(0, lanes.ackPending - lanes.redelivered));
+  c.pending = open - c.retrying - c.processing;
+  return { counts: c, lastSeq: si.state.last_seq, at: Date.now() };
+}
+
+async function laneNumbers(jsm: JetStreamManager): Promise<{ ackPending: number; redelivered: number }> {
+  let ackPending = 0;
+  let redelivered = 0;
+  for await (const ci of jsm.consumers.list(TASKS_STREAM)) {
+    const name = ci.config.durable_name ?? ci.name;
+    if (!name.startsWith(LANE_PREFIX)) continue;
+    ackPending += ci.num_ack_pending;
+    redelivered += ci.num_redelivered;
+  }
+  return { ackPending, redelivered };
+}

@@ -1,0 +1,284 @@
+import type { TaskDetail, TaskSummary, TimelineEntry } from '../../../api/features/tasks';
+import {
+  SUBJECTS,
+  TASK_STATUSES,
+  taskSchema,
+  type StatusEvent,
+  type Task,
+  type TaskStatus,
+} from '../../../api/task-wire';
+
+/**
+ * One task's state as the indexer folds it from the TASKS stream and stores it in the
+ * `jetdeck_tasks` KV bucket (key = task id). Pure functions, no NATS.
+ */
+export interface TaskRecord extends TaskDetail {
+  /** For dead letters: why it ended failed, and when. */
+  dead_reason?: 'max_deliveries' | 'terminated' | 'failed';
+  failed_at?: string;
+  /** Last TASKS sequence folded into this record: replaying a message is a no-op. */
+  lseq: number;
+  /** The task body was too large to keep in the record: read it from the stream at `seq`. */
+  task_in_stream?: boolean;
+}
+
+/** One stream message as the fold reads it. */
+export interface StreamRecord {
+  subject: string;
+  seq: number;
+  /** ISO time the stream stored it. */
+  time: string;
+  data: Uint8Array;
+  /** Header lookup (Nats-Msg-Id and user headers); NATS MsgHdrs fits. */
+  headers?: HeaderLookup;
+}
+
+export interface HeaderLookup {
+  get(name: string): string;
+  keys(): string[];
+}
+
+/** Per-record timeline cap: stored records stay small (the stream keeps every event). */
+export const TIMELINE_CAP = 24;
+/** Bodies and results above this many JSON characters stay in the stream only. */
+const INLINE_CAP = 2048;
+
+const decoder = new TextDecoder();
+const STATUS_PREFIX = 'tasks.status.';
+const TYPED_PREFIX = 'tasks.typed.';
+const TASK_ID = /^[A-Za-z0-9_.:-]{1,200}$/;
+const TASK_TYPE = /^[A-Za-z0-9_-]{1,128}$/;
+const PLAIN_KEYS = new Set(['id', 'type', 'payload', 'created_at', 'priority', 'max_attempts']);
+
+/** The common task shape checked by hand (zod costs µs per message); else taskSchema decides. */
+function plainTask(v: unknown): Task | undefined {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
+  const t = v as Record<string, unknown>;
+  for (const k in t) if (!PLAIN_KEYS.has(k)) return undefined;
+  if (typeof t.id !== 'string' || !TASK_ID.test(t.id)) return undefined;
+  if (typeof t.type !== 'string' || !TASK_TYPE.test(t.type)) return undefined;
+  if (typeof t.created_at !== 'string' || !('payload' in t)) return undefined;
+  if (t.priority !== undefined && t.priority !== 'normal' && t.priority !== 'high') return undefined;
+  const m = t.max_attempts;
+  if (m !== undefined && !(typeof m === 'number' && Number.isInteger(m) && m >= 1 && m <= 100))
+    return undefined;
+  return t as Task;
+}
+
+export type Parsed =
+  | { kind: 'task'; id: string; task?: Task; retryOf?: string }
+  | { kind: 'status'; id: string; status: TaskStatus; ev: Partial<StatusEvent> }
+  | { kind: 'cancel'; id: string }
+  | { kind: 'other' };
+
+export function isTaskSubject(subject: string): boolean {
+  return subject === SUBJECTS.new || subject === SUBJECTS.high || subject.startsWith(TYPED_PREFIX);
+}
+
+/**
+ * Reads a TASKS message. A task's id is the one the worker reports it under: the JSON id when
+ * the message is a valid task, else its Nats-Msg-Id, else `seq:<n>` — so an invalid task makes
+ * one entry, not a phantom `pending` one beside the worker's `failed` one.
+ */
+export function parse(r: StreamRecord): Parsed {
+  if (isTaskSubject(r.subject)) {
+    let task: Task | undefined;
+    try {
+      const v = JSON.parse(decoder.decode(r.data)) as unknown;
+      task = plainTask(v);
+      if (!task) {
+        const p = taskSchema.safeParse(v);
+        if (p.success) task = p.data;
+      }
+    } catch {
+      /* not JSON: failed by the worker under its Nats-Msg-Id */
+    }
+    const id = task?.id ?? (r.headers?.get('Nats-Msg-Id') || `seq:${r.seq}`);
+    const retryOf = typeof task?.metadata?.retry_of === 'string' ? task.metadata.retry_of : undefined;
+    return { kind: 'task', id, task, retryOf };
+  }
+  if (r.subject.startsWith(STATUS_PREFIX)) {
+    const status = r.subject.slice(STATUS_PREFIX.length) as TaskStatus;
+    if (!(TASK_STATUSES as readonly string[]).includes(status)) return { kind: 'other' };
+    try {
+      const ev = JSON.parse(decoder.decode(r.data)) as Partial<StatusEvent> | null;
+      if (ev && typeof ev.id === 'string') return { kind: 'status', id: ev.id, status, ev };
+    } catch {
+      /* unreadable event: nothing to fold */
+    }
+    return { kind: 'other' };
+  }
+  if (r.subject === SUBJECTS.delete) {
+    try {
+      const id = (JSON.parse(decoder.decode(r.data)) as { id?: unknown } | null)?.id;
+      if (typeof id === 'string') return { kind: 'cancel', id };
+    } catch {
+      /* ignore */
+    }
+  }
+  return { kind: 'other' };
+}
+
+/** A task message: a new record, or a note on the existing one (published again). */
+export function foldTask(
+  rec: TaskRecord | undefined,
+  p: Extract<Parsed, { kind: 'task' }>,
+  r: StreamRecord,
+): TaskRecord {
+  if (rec) {
+    if (r.seq <= rec.lseq) return rec;
+    rec.lseq = r.seq;
+    pushTimeline(rec, {
+      kind: 'published',
+      at: r.time,
+      seq: r.seq,
+      subject: r.subject,
+      note: 'published again with the same id',
+    });
+    return rec;
+  }
+  const { task } = p;
+  const out: TaskRecord = {
+    id: p.id,
+    type: task?.type ?? '(invalid)',
+    status: 'pending',
+    priority: task?.priority === 'high' ? 'high' : 'normal',
+    subject: r.subject,
+    seq: r.seq,
+    published_at: r.time,
+    updated_at: r.time,
+    attempts: 0,
+    timeline: [{ kind: 'published', at: r.time, seq: r.seq, subject: r.subject, retry_of: p.retryOf }],
+    lseq: r.seq,
+  };
+  if (task) {
+    if (JSON.stringify(task).length <= INLINE_CAP) out.task = task;
+    else out.task_in_stream = true;
+  } else out.last_error = 'message is not a valid task (JSON object with a type)';
+  if (p.retryOf) out.retry_of = p.retryOf;
+  const headers = userHeaders(r.headers);
+  if (headers) out.headers = headers;
+  return out;
+}
+
+/** The old task of a retry learns its new id. */
+export function foldRetriedAs(old: TaskRecord, newId: string, r: StreamRecord): boolean {
+  if (old.retried_as?.includes(newId)) return false;
+  (old.retried_as ??= []).push(newId);
+  pushTimeline(old, { kind: 'retried-as', at: r.time, seq: r.seq, retried_as: newId });
+  return true;
+}
+
+/** A status event for a known task. Returns false when it changed nothing (replayed). */
+export function foldStatus(
+  rec: TaskRecord,
+  p: Extract<Parsed, { kind: 'status' }>,
+  r: StreamRecord,
+): boolean {
+  if (r.seq <= rec.lseq) return false;
+  rec.lseq = r.seq;
+  const { ev, status } = p;
+  const at = typeof ev.at === 'string' ? ev.at : r.time;
+  const attempt = typeof ev.attempt === 'number' ? ev.attempt : undefined;
+  const result = inline(ev.result);
+  pushTimeline(rec, {
+    kind: 'status',
+    at,
+    seq: r.seq,
+    status,
+    attempt,
+    worker: ev.worker,
+    error: ev.error,
+    result,
+    note: ev.note,
+    progress: ev.progress,
+    duration_ms: ev.duration_ms,
+    started_at: ev.started_at,
+  });
+  rec.updated_at = at;
+  if (ev.note === 'discarded') {
+    rec.discarded = true;
+    return true;
+  }
+  if (attempt !== undefined && attempt > rec.attempts) rec.attempts = attempt;
+  if (ev.worker) rec.worker = ev.worker;
+  if (ev.error) rec.last_error = ev.error;
+  if (ev.result !== undefined) rec.result = result;
+  if (ev.duration_ms !== undefined) rec.duration_ms = ev.duration_ms;
+  // Completion is final: a late report of another state never demotes it.
+  if (rec.status !== 'completed') rec.status = status;
+  if (status === 'failed' && rec.status === 'failed') {
+    rec.dead_reason = ev.note === 'max_deliveries' ? 'max_deliveries' : 'terminated';
+    rec.failed_at = at;
+  }
+  return true;
+}
+
+export function foldCancel(rec: TaskRecord, r: StreamRecord): boolean {
+  if (r.seq <= rec.lseq) return false;
+  rec.lseq = r.seq;
+  rec.cancel_requested = true;
+  pushTimeline(rec, { kind: 'cancel-request', at: r.time, seq: r.seq });
+  return true;
+}
+
+/** A dead letter: failed, and (unless asked) neither retried nor discarded. */
+export function isDead(e: TaskRecord, includeResolved = false): boolean {
+  if (e.status !== 'failed') return false;
+  return includeResolved || !(e.discarded || e.retried_as?.length);
+}
+
+function inline(v: unknown): unknown {
+  if (v === undefined) return undefined;
+  const s = JSON.stringify(v);
+  return s === undefined || s.length <= INLINE_CAP ? v : { truncated: true, json_chars: s.length };
+}
+
+export function pushTimeline(e: TaskRecord, t: TimelineEntry): void {
+  e.timeline.push(t);
+  if (e.timeline.length > TIMELINE_CAP) e.timeline.splice(1, 1); // keep 'published' first
+}
+
+function userHeaders(h: HeaderLookup | undefined): Record<string, string> | undefined {
+  if (!h) return undefined;
+  const out: Record<string, string> = {};
+  let any = false;
+  for (const k of h.keys()) {
+    if (/^nats-/i.test(k)) continue;
+    out[k] = h.get(k);
+    any = true;
+  }
+  return any ? out : undefined;
+}
+
+export function summary(e: TaskRecord): TaskSummary {
+  const s: TaskSummary = {
+    id: e.id,
+    type: e.type,
+    status: e.status,
+    priority: e.priority,
+    subject: e.subject,
+    seq: e.seq,
+    published_at: e.published_at,
+    updated_at: e.updated_at,
+    attempts: e.attempts,
+  };
+  if (e.worker) s.worker = e.worker;
+  if (e.last_error) s.last_error = e.last_error;
+  if (e.cancel_requested) s.cancel_requested = true;
+  if (e.discarded) s.discarded = true;
+  if (e.retry_of) s.retry_of = e.retry_of;
+  if (e.retried_as) s.retried_as = [...e.retried_as];
+  if (e.duration_ms !== undefined) s.duration_ms = e.duration_ms;
+  return s;
+}
+
+export function detail(e: TaskRecord): TaskDetail {
+  return {
+    ...summary(e),
+    task: e.task,
+    result: e.result,
+    headers: e.headers,
+    timeline: e.timeline.map((t) => ({ ...t })),
+  };
+}
