@@ -164,10 +164,22 @@ export const rateSchema = z.discriminatedUnion('mode', [
 ]);
 export type RateInput = z.input<typeof rateSchema>;
 
+/**
+ * What a replay does to each message, named in the dialog:
+ * - `rerun` ("re-run as new tasks"): task payloads get a new id, created_at and
+ *   metadata.retry_of, every message a fresh Nats-Msg-Id, plus JetDeck-Replay-Of.
+ * - `faithful` ("faithful copy"): payload bytes and headers as stored; only the original
+ *   Nats-Msg-Id moves to JetDeck-Replay-Msg-Id so deduplication does not drop the copy (and
+ *   headers that assert the stream's old state, Nats-Expected-*, and Nats-Rollup are left out).
+ */
+export const REPLAY_MODES = ['rerun', 'faithful'] as const;
+export type ReplayMode = (typeof REPLAY_MODES)[number];
+
 export const replayInputSchema = z.strictObject({
   source: replaySourceSchema,
   target: replayTargetSchema.default({ kind: 'original' }),
   rate: rateSchema.default({ mode: 'max' }),
+  mode: z.enum(REPLAY_MODES).default('rerun'),
 });
 export type ReplayInput = z.input<typeof replayInputSchema>;
 

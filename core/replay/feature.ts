@@ -4,6 +4,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import {
   MAX_EXPORT_CONTENT_BYTES,
   type messagesMethods,
+  type ReplayMode,
   type ReplayMethodName,
 } from '../../api/features/messages';
 import { ApiError } from '../../api/errors';
@@ -41,18 +42,18 @@ export function registerReplay(core: Core): void {
   }
 
   const handlers: Pick<HandlersFor<typeof messagesMethods>, ReplayMethodName> = {
-    'replay.dryRun': async ({ source, target }) => {
+    'replay.dryRun': async ({ source, target, mode }) => {
       const { nc, jsm } = await ctx();
       const src = await resolveSource(nc, jsm, source);
-      const transform = replayTransform(src, target);
+      const transform = replayTransform(src, target, mode);
       const r = await countSource(nc, jsm, src);
       return { ...r, sampleTarget: r.first ? transform.targetFor(r.first.subject) : undefined };
     },
 
-    'replay.start': async ({ source, target, rate }) => {
+    'replay.start': async ({ source, target, rate, mode }) => {
       const { nc, jsm } = await ctx();
       const src = await resolveSource(nc, jsm, source);
-      const transform = replayTransform(src, target);
+      const transform = replayTransform(src, target, mode);
       const { count } = await countSource(nc, jsm, src);
       const job = new PublishJob(core.bus, 'replay', count);
       const what = src.kind === 'range' ? `${src.from}–${src.to}` : `${src.seqs.length} selected`;
@@ -153,13 +154,15 @@ export function registerReplay(core: Core): void {
 }
 
 /** A replay maps onto the target with fresh msg ids and `JetDeck-Replay-Of` on every message. */
-function replayTransform(src: ResolvedSource, target: Target): ReplayTransform {
+function replayTransform(src: ResolvedSource, target: Target, mode: ReplayMode): ReplayTransform {
+  const faithful = mode === 'faithful';
   return new ReplayTransform({
     stream: src.stream,
     target,
     sourceFilter: src.kind === 'range' ? src.filter : undefined,
-    renewMsgIds: true,
-    markReplay: true,
+    renewMsgIds: !faithful,
+    markReplay: !faithful,
+    faithful,
   });
 }
 

@@ -47,6 +47,11 @@ export interface TransformOptions {
   renewMsgIds: boolean;
   /** Replay adds JetDeck-Replay-Of; import does not. */
   markReplay: boolean;
+  /**
+   * Faithful copy: bytes and headers as stored, no new ids; the original Nats-Msg-Id moves to
+   * JetDeck-Replay-Msg-Id so deduplication does not drop the copy.
+   */
+  faithful?: boolean;
 }
 
 /** Turns stored messages into messages to publish (subject mapping, headers, fresh ids). */
@@ -82,6 +87,8 @@ export class ReplayTransform {
     if (subject === undefined) return undefined;
     const { renewMsgIds, markReplay } = this.o;
     const oldMsgId = m.headers ? findHeader(m.headers, MSG_ID_LC) : undefined;
+    if (this.o.faithful)
+      return { subject, data: m.data, headers: faithfulHeaders(m.headers), timeMs: m.timeMs, ...ref };
     let data = m.data;
     let msgId: string | undefined;
     const task = renewMsgIds && taskSubject ? rewriteTask(m.data) : undefined;
@@ -109,6 +116,19 @@ export class ReplayTransform {
     if (markReplay) add(REPLAY_OF_HEADER, `${this.o.stream}:${m.seq}`);
     return { subject, data, headers: h, timeMs: m.timeMs, ...ref };
   }
+}
+
+/** Stored headers in order, minus the risky ones; Nats-Msg-Id renamed to JetDeck-Replay-Msg-Id. */
+function faithfulHeaders(stored: Record<string, string[]> | undefined): MsgHdrs | undefined {
+  if (!stored) return undefined;
+  let h: MsgHdrs | undefined;
+  for (const k in stored) {
+    const lower = k.toLowerCase();
+    if (DROPPED_HEADERS.has(lower) || lower === REPLAY_MSG_ID_LC) continue;
+    const name = lower === MSG_ID_LC ? REPLAY_MSG_ID_HEADER : k;
+    for (const v of stored[k]) (h ??= natsHeaders()).append(name, v);
+  }
+  return h;
 }
 
 function findHeader(h: Record<string, string[]>, lower: string): string | undefined {

@@ -1,6 +1,8 @@
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { jetstream } from '@nats-io/jetstream';
+import { headers } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TailBatch } from '../../api/features/messages';
 import { makeTestCore, type TestCore } from '../harness/core';
@@ -116,6 +118,59 @@ describe('replay', () => {
     expect(plain!.header.get('Nats-Msg-Id')).not.toBe('plain-1');
     expect(plain!.header.get('JetDeck-Replay-Msg-Id')).toBe('plain-1');
     expect(plain!.string()).toBe('not a task');
+  });
+
+  it('faithful copy: bytes and headers as stored, the original Nats-Msg-Id moved so dedup keeps it', async () => {
+    await s.jsm.streams.add({ name: 'FAITH', subjects: ['faith.>'], duplicate_window: 120_000_000_000 });
+    // A task-shaped body on purpose: a faithful copy must not rewrite it (re-run would).
+    const body = JSON.stringify({
+      id: 'f-1',
+      type: 'email',
+      payload: { n: 1 },
+      created_at: '2026-11-30T10:00:00Z',
+    });
+    const h = headers();
+    h.append('Nats-Msg-Id', 'f-1');
+    h.append('X-Trace', 'abc');
+    h.append('X-Trace', 'def');
+    h.append('Nats-Expected-Last-Sequence', '0');
+    const first = await jetstream(s.nc).publish('faith.in', body, { headers: h });
+
+    const dry = await t.call('replay.dryRun', {
+      source: { stream: 'FAITH', seqs: [first.seq] },
+      mode: 'faithful',
+    });
+    expect(dry.count).toBe(1);
+    const job = await t.call('replay.start', {
+      source: { stream: 'FAITH', seqs: [first.seq] },
+      mode: 'faithful',
+    });
+    expect(await jobDone(t.core, job.jobId)).toMatchObject({ sent: 1, duplicates: 0, failed: 0 });
+    const copy = await s.jsm.streams.getMessage('FAITH', { seq: first.seq + 1 });
+    expect(copy!.subject).toBe('faith.in');
+    expect(copy!.string()).toBe(body);
+    expect(copy!.header.get('Nats-Msg-Id')).toBe('');
+    expect(copy!.header.get('JetDeck-Replay-Msg-Id')).toBe('f-1');
+    expect(copy!.header.values('X-Trace')).toEqual(['abc', 'def']);
+    // Headers asserting the stream's old state would fail the publish; no JetDeck-Replay-Of either.
+    expect(copy!.header.has('Nats-Expected-Last-Sequence')).toBe(false);
+    expect(copy!.header.has('JetDeck-Replay-Of')).toBe(false);
+
+    // The same message re-run (not a task subject, so the body stays): a fresh Nats-Msg-Id and Replay-Of.
+    const rerun = await t.call('replay.start', {
+      source: { stream: 'FAITH', seqs: [first.seq] },
+      mode: 'rerun',
+    });
+    expect(await jobDone(t.core, rerun.jobId)).toMatchObject({ sent: 1, duplicates: 0 });
+    const again = await s.jsm.streams.getMessage('FAITH', { seq: first.seq + 2 });
+    expect(again!.string()).toBe(body);
+    expect(again!.header.get('JetDeck-Replay-Of')).toBe(`FAITH:${first.seq}`);
+    expect(again!.header.get('Nats-Msg-Id')).toMatch(/^f-1\.replay\./);
+    expect(
+      await t
+        .call('replay.dryRun', { source: { stream: 'FAITH', seqs: [1] }, mode: 'other' as never })
+        .catch((e: Error) => e.message),
+    ).toMatch(/mode/);
   });
 
   it('counts failures when no stream captures the target and can be cancelled', async () => {

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api } from '../../api';
-import { replayInputSchema, type DryRunResult } from '../../../api/features/messages';
+import { replayInputSchema, type DryRunResult, type ReplayMode } from '../../../api/features/messages';
 import { Modal } from '../../ui/Modal';
 import { formatBytes, formatCount } from '../../ui/format';
 import { errorMessage, formatTime } from '../streams/format';
@@ -48,12 +48,18 @@ export function ReplayDialog({
   });
   const [target, setTarget] = useState<TargetForm>(DEFAULT_TARGET);
   const [rate, setRate] = useState<RateForm>(DEFAULT_RATE);
+  const [replayMode, setReplayMode] = useState<ReplayMode>('rerun');
   const [dry, setDry] = useState<DryRunResult>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const [job, setJob] = useJob();
 
-  const input = { source: toSource(stream, source), target: toTarget(target), rate: toRate(rate) };
+  const input = {
+    source: toSource(stream, source),
+    target: toTarget(target),
+    rate: toRate(rate),
+    mode: replayMode,
+  };
   const check = replayInputSchema.safeParse(input);
   const problem = check.success
     ? undefined
@@ -170,10 +176,39 @@ export function ReplayDialog({
             <>
               <TargetPicker value={target} onChange={change(setTarget)} />
               <RatePicker value={rate} onChange={setRate} />
-              <p className="muted small">
-                Headers are kept, plus <code>JetDeck-Replay-Of: {stream}:&lt;seq&gt;</code>; a fresh{' '}
-                <code>Nats-Msg-Id</code> keeps deduplication from dropping replays.
-              </p>
+              <fieldset className="replay-modes" data-testid="replay-mode">
+                <legend>What to publish</legend>
+                <label>
+                  <input
+                    type="radio"
+                    name="replay-mode"
+                    checked={replayMode === 'rerun'}
+                    onChange={() => change(setReplayMode)('rerun')}
+                    data-testid="replay-mode-rerun"
+                  />{' '}
+                  <b>Re-run as new tasks</b>
+                  <span className="muted small">
+                    {' '}
+                    — task messages get a new id, created_at and <code>metadata.retry_of</code>; every message
+                    a fresh <code>Nats-Msg-Id</code> and <code>JetDeck-Replay-Of: {stream}:&lt;seq&gt;</code>.
+                  </span>
+                </label>
+                <label>
+                  <input
+                    type="radio"
+                    name="replay-mode"
+                    checked={replayMode === 'faithful'}
+                    onChange={() => change(setReplayMode)('faithful')}
+                    data-testid="replay-mode-faithful"
+                  />{' '}
+                  <b>Faithful copy</b>
+                  <span className="muted small">
+                    {' '}
+                    — payload bytes and headers as stored; the original <code>Nats-Msg-Id</code> moves to{' '}
+                    <code>JetDeck-Replay-Msg-Id</code> so deduplication does not drop the copy.
+                  </span>
+                </label>
+              </fieldset>
             </>
           )}
           {dry && (
