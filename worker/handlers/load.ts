@@ -3,6 +3,7 @@ import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { builtinHandlers } from './builtin';
 import type { HandlerMap } from './types';
+import { ApiError } from '../../api/errors';
 import { isTaskType } from '../../api/task-wire';
 
 /**
@@ -11,8 +12,11 @@ import { isTaskType } from '../../api/task-wire';
  * process runs under tsx (`jetdeck worker` from source, tests, the dev app); in the packaged
  * Electron app only plain `.js`/`.mjs`/`.cjs` modules are guaranteed to load.
  */
-export class HandlerModuleError extends Error {
-  override name = 'HandlerModuleError';
+/** A handlers module that cannot be used: bad input, whoever asked (thrown typed at the source). */
+export class HandlerModuleError extends ApiError {
+  constructor(message: string) {
+    super('invalid_input', message, undefined, 'HandlerModuleError');
+  }
 }
 
 export async function loadHandlerModule(path: string, cwd = process.cwd()): Promise<HandlerMap> {
