@@ -1,18 +1,7 @@
-import {
-  AuthorizationError,
-  ClosedConnectionError,
-  ConnectionError,
-  InvalidArgumentError,
-  InvalidSubjectError,
-  NoRespondersError,
-  PermissionViolationError,
-  TimeoutError,
-  UserAuthenticationExpiredError,
-} from '@nats-io/transport-node';
-import { JetStreamApiError } from '@nats-io/jetstream';
 import { randomBytes } from 'node:crypto';
 import { ZodError, type z } from 'zod';
 import { ApiError } from '../api/errors';
+import { natsApiError } from '../nats/errors';
 
 export { ApiError };
 
@@ -22,34 +11,7 @@ export function toApiError(err: unknown): ApiError {
   if (err instanceof ZodError) {
     return new ApiError('invalid_input', formatZodError(err), { issues: err.issues });
   }
-  const e = err instanceof Error ? err : new Error(String(err));
-  const msg = e.message;
-  if (e instanceof AuthorizationError || e instanceof UserAuthenticationExpiredError) {
-    return new ApiError('auth_error', msg, undefined, e.name);
-  }
-  if (e instanceof PermissionViolationError) return new ApiError('auth_error', msg, undefined, e.name);
-  if (e instanceof InvalidSubjectError) return new ApiError('invalid_input', msg, undefined, e.name);
-  if (e instanceof InvalidArgumentError) return new ApiError('invalid_input', msg, undefined, e.name);
-  if (e instanceof TimeoutError) return new ApiError('timeout', msg, undefined, e.name);
-  if (e instanceof NoRespondersError) return new ApiError('nats_error', msg, undefined, e.name);
-  if (e instanceof ClosedConnectionError) return new ApiError('not_connected', msg, undefined, e.name);
-  if (e instanceof JetStreamApiError) {
-    const code = e.status === 404 ? 'not_found' : e.status === 400 ? 'invalid_input' : 'nats_error';
-    return new ApiError(code, msg, { status: e.status, errCode: e.code }, e.name);
-  }
-  if (e instanceof ConnectionError) {
-    if (/tls|certificate|self.signed|SSL/i.test(msg))
-      return new ApiError('tls_error', msg, undefined, e.name);
-    return new ApiError('unreachable', msg, undefined, e.name);
-  }
-  const code = (e as NodeJS.ErrnoException).code;
-  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH') {
-    return new ApiError('unreachable', msg, undefined, e.name);
-  }
-  if (/maximum payload|max_payload|MAX_PAYLOAD/i.test(msg))
-    return new ApiError('payload_too_large', msg, undefined, e.name);
-  if (/tls|certificate|SSL/i.test(msg)) return new ApiError('tls_error', msg, undefined, e.name);
-  return internalError(e);
+  return natsApiError(err) ?? internalError(err);
 }
 
 /**

@@ -10,6 +10,7 @@ import type {
   WorkerState,
   WorkerStatsSnapshot,
 } from '../api/features/workers';
+import { ApiError } from '../api/errors';
 import type { MainToThread, ThreadConfig, ThreadConnectInfo, ThreadToMain } from './protocol';
 import { LatencyHistogram, type LatencySnapshot } from '../nats/latency-histogram';
 import { TypeStats, type TypeSnapshot } from '../nats/metrics/type-stats';
@@ -127,7 +128,7 @@ class ThreadHandle {
 
   request(m: MainToThreadBody): Promise<{ warnings?: string[] }> {
     const w = this.worker;
-    if (!w) return Promise.reject(new Error(`${this.name} has no thread`));
+    if (!w) return Promise.reject(new ApiError('internal', `${this.name} has no thread`));
     const seq = ++this.seq;
     return new Promise((resolve, reject) => {
       this.pending.set(seq, { resolve, reject });
@@ -140,7 +141,7 @@ class ThreadHandle {
     if (!p) return;
     this.pending.delete(m.seq);
     if (m.ok) p.resolve({ warnings: m.warnings });
-    else p.reject(new Error(m.error));
+    else p.reject(ApiError.fromEnvelope(m.error));
   }
 
   failAll(err: Error): void {
@@ -380,16 +381,18 @@ export class WorkerPool {
       case 'log':
         this.events.onLog?.(h.name, m.level, m.message);
         break;
-      case 'crashed':
-        h.lastError = m.error;
+      case 'crashed': {
+        const stack = (m.error.detail as { stack?: unknown } | undefined)?.stack;
+        h.lastError = typeof stack === 'string' ? stack : `${m.error.name}: ${m.error.message}`;
         break;
+      }
     }
   }
 
   private onExit(h: ThreadHandle, worker: Worker, code: number): void {
     if (h.worker !== worker) return;
     h.worker = undefined;
-    h.failAll(new Error(h.lastError ?? `${h.name} exited with code ${code}`));
+    h.failAll(new ApiError('internal', h.lastError ?? `${h.name} exited with code ${code}`));
     const c = h.carried;
     c.processed += h.stats.processed;
     c.failed += h.stats.failed;

@@ -1,3 +1,4 @@
+import type { ErrorEnvelope } from '../api/errors';
 import type { AuthInput, ConnectionProfile } from '../api/features/connections';
 import type { WorkerStatsSnapshot } from '../api/features/workers';
 import type { LatencySnapshot } from '../nats/latency-histogram';
@@ -41,9 +42,10 @@ export type MainToThread =
 
 export type ThreadToMain =
   | { kind: 'reply'; seq: number; ok: true; warnings?: string[] }
-  | { kind: 'reply'; seq: number; ok: false; error: string }
+  /** Errors cross as the API's envelope, so the pool rethrows them with their code. */
+  | { kind: 'reply'; seq: number; ok: false; error: ErrorEnvelope }
   | { kind: 'state'; state: RuntimeState }
   /** `latency`: the thread's cumulative bucketed histogram, merged by the pool for /metrics. */
   | { kind: 'stats'; stats: WorkerStatsSnapshot; latency?: LatencySnapshot; types?: TypeSnapshot }
   | { kind: 'log'; level: 'info' | 'warn' | 'error'; message: string }
-  | { kind: 'crashed'; error: string };
+  | { kind: 'crashed'; error: ErrorEnvelope };

@@ -1,6 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { connectTo } from '../nats/connect-options';
+import { errorEnvelope } from '../nats/errors';
 import { resolveHandlers } from './handlers/load';
 import type { MainToThread, ThreadConfig, ThreadToMain } from './protocol';
 import { WorkerRuntime } from './runtime';
@@ -73,17 +74,16 @@ port.on('message', (m: MainToThread) => {
       post({ kind: 'reply', seq: m.seq, ok: true, ...r });
       if (m.kind !== 'start') port.close();
     },
-    (err: unknown) =>
-      post({ kind: 'reply', seq: m.seq, ok: false, error: (err as Error).message ?? String(err) }),
+    (err: unknown) => post({ kind: 'reply', seq: m.seq, ok: false, error: errorEnvelope(err) }),
   );
 });
 
 // An error escaping a handler (thrown from a timer, say) kills the thread: report it first.
 process.on('uncaughtException', (err) => {
-  post({ kind: 'crashed', error: err.stack ?? err.message });
+  post({ kind: 'crashed', error: errorEnvelope(err) });
   process.exit(1);
 });
 process.on('unhandledRejection', (err) => {
-  post({ kind: 'crashed', error: (err as Error)?.stack ?? String(err) });
+  post({ kind: 'crashed', error: errorEnvelope(err) });
   process.exit(1);
 });

@@ -1,5 +1,6 @@
 import type { PoolStatus, workersMethods } from '../../api/features/workers';
 import { ApiError } from '../../api/errors';
+import { internalError } from '../errors';
 import { BUILTIN_TYPES } from '../../worker/handlers/builtin';
 import { loadHandlerModule } from '../../worker/handlers/load';
 import type { ThreadConnectInfo } from '../../worker/protocol';
@@ -88,11 +89,9 @@ export class WorkersService {
       });
       return this.status();
     } catch (err) {
-      const message = (err as Error).message;
-      throw new ApiError(
-        /handlers module|no handlers/i.test(message) ? 'invalid_input' : 'nats_error',
-        message,
-      );
+      // Thread errors arrive as ApiErrors with their code (the thread protocol carries the
+      // envelope); an unexpected one is logged with an id, not echoed.
+      throw err instanceof ApiError && err.code !== 'internal' ? err : internalError(err);
     }
   }
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { ApiError } from '../../api/errors';
 import type { PoolStatus } from '../../api/features/workers';
 import { WorkerPool } from '../../worker/pool';
 import { startServer, stopAll, type TestServer } from '../harness/nats-server';
@@ -140,7 +141,11 @@ describe('in-process worker pool', () => {
       concurrency: 1,
       handlers: fileURLToPath(new URL('./fixtures/bad-handlers.ts', import.meta.url)),
     });
-    await expect(bad.start()).rejects.toThrow(/"broken" is not a function \(got number\)/);
+    const err = await bad.start().catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(/"broken" is not a function \(got number\)/);
+    // The thread's error crossed as an envelope: its code and name survive.
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err).toMatchObject({ code: 'invalid_input', name: 'HandlerModuleError' });
     expect(bad.status().state).toBe('stopped');
   });
 });
