@@ -30,6 +30,8 @@ export default defineConfig({
       target: 'node20.19',
       rolldownOptions: {
         input: mainEntries(),
+        // tsx is a dev dependency (TS handler modules in a source checkout): loaded, never bundled.
+        external: ['tsx', /^tsx\//],
         // Shared chunks sit beside the entries, so `new URL('./worker-thread.js', import.meta.url)`
         // finds the thread script from whichever chunk the pool's code lands in.
         output: { chunkFileNames: '[name]-[hash].js' },

@@ -8,9 +8,9 @@ import { isTaskType } from '../../api/task-wire';
 
 /**
  * Loads a user handler module: its default export maps task type → async (task, ctx) => result.
- * The result is merged over the built-ins (a user `echo` wins). `.ts` modules load when the
- * process runs under tsx (`jetdeck worker` from source, tests, the dev app); in the packaged
- * Electron app only plain `.js`/`.mjs`/`.cjs` modules are guaranteed to load.
+ * The result is merged over the built-ins (a user `echo` wins). `.ts` modules load wherever tsx (a
+ * dev dependency) is installed: under tsx already, or through its scoped `tsImport`, so the built
+ * CLI takes them in a source checkout too; the packaged app loads `.js`/`.mjs`/`.cjs`.
  */
 /** A handlers module that cannot be used: bad input, whoever asked (thrown typed at the source). */
 export class HandlerModuleError extends ApiError {
@@ -30,7 +30,7 @@ export async function loadHandlerModule(path: string, cwd = process.cwd()): Prom
   }
   let mod: { default?: unknown };
   try {
-    mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    mod = await importModule(file, ext);
   } catch (err) {
     const hint = ext.endsWith('ts')
       ? ' (TypeScript modules need the tsx loader; use a .js module in the packaged app)'
@@ -38,6 +38,20 @@ export async function loadHandlerModule(path: string, cwd = process.cwd()): Prom
     throw new HandlerModuleError(`cannot load handlers module ${file}: ${(err as Error).message}${hint}`);
   }
   return validateHandlerMap(mod.default, file);
+}
+
+async function importModule(file: string, ext: string): Promise<{ default?: unknown }> {
+  const url = pathToFileURL(file).href;
+  try {
+    return (await import(url)) as { default?: unknown };
+  } catch (err) {
+    // Not under tsx: where tsx is installed, import the TS module through its scoped loader.
+    const unknownExt = (err as NodeJS.ErrnoException).code === 'ERR_UNKNOWN_FILE_EXTENSION';
+    if (!unknownExt || !ext.endsWith('ts')) throw err;
+    const tsx = await import('tsx/esm/api').catch(() => undefined);
+    if (!tsx) throw err;
+    return (await tsx.tsImport(url, import.meta.url)) as { default?: unknown };
+  }
 }
 
 export function validateHandlerMap(value: unknown, where = 'handlers module'): HandlerMap {

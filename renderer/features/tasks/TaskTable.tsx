@@ -124,6 +124,7 @@ export function TaskTable({ types, connected }: { types: string[]; connected: bo
   const filter = useTasks((s) => s.filter);
   const counts = useTasks((s) => s.counts);
   const ready = useTasks((s) => s.ready);
+  const index = useTasks((s) => s.index);
   const selectedId = useTasks((s) => s.selectedId);
   const set = useTasks((s) => s.set);
   const list = useTaskList(filter, connected);
@@ -170,7 +171,7 @@ export function TaskTable({ types, connected }: { types: string[]; connected: bo
         </button>
       </EmptyState>
     ) : !ready ? (
-      <EmptyState title="Reading the task history from the stream…" testId="tasks-indexing" />
+      <EmptyState title="Loading the newest tasks…" testId="tasks-indexing" />
     ) : (
       <EmptyState title="No tasks yet — publish one" testId="tasks-empty">
         <p>Tasks published here, by the REST API or by any NATS client to tasks.new show up at once.</p>
@@ -188,6 +189,13 @@ export function TaskTable({ types, connected }: { types: string[]; connected: bo
   return (
     <div className="card task-table-card" data-testid="task-table">
       <Filters types={types} />
+      {connected && index && index.lag > 0 && (
+        <div className={`banner ${index.stale ? 'warn' : 'info'}`} role="status" data-testid="tasks-lag">
+          {index.stale
+            ? `Task states are not moving: ${index.lag.toLocaleString()} stream messages not indexed yet${index.last_error ? ` (${index.last_error})` : ''}. Counts are the stream's own.`
+            : `Catching up: ${index.lag.toLocaleString()} stream messages behind.`}
+        </div>
+      )}
       {body ?? (
         <div className="task-table" role="table" aria-label="Tasks" aria-rowcount={counts?.total}>
           <div className="task-row head" role="row">

@@ -1,5 +1,11 @@
 import { create } from 'zustand';
-import type { BulkProgress, QueueStatus, StatusCounts, TopologyReport } from '../../../api/features/tasks';
+import type {
+  BulkProgress,
+  IndexState,
+  QueueStatus,
+  StatusCounts,
+  TopologyReport,
+} from '../../../api/features/tasks';
 import type { TaskStatus } from '../../../api/task-wire';
 import { api } from '../../api';
 
@@ -21,8 +27,10 @@ export interface TaskFilter {
 
 interface TasksState {
   counts?: StatusCounts;
-  /** False while the core's index is still replaying the stream. */
+  /** False until the core has loaded the newest tasks. */
   ready: boolean;
+  /** How far the task state is behind the stream (lag, stale). */
+  index?: IndexState;
   /** Bumped on every 'tasks.changed' batch; views refetch (debounced) when it moves. */
   version: number;
   /** Ids of the last batch (or 'all' when the batch was truncated). */
@@ -35,7 +43,9 @@ interface TasksState {
   tab: 'tasks' | 'dead';
   selectedId?: string;
   set: (
-    patch: Partial<Pick<TasksState, 'filter' | 'tab' | 'selectedId' | 'topology' | 'counts' | 'ready'>>,
+    patch: Partial<
+      Pick<TasksState, 'filter' | 'tab' | 'selectedId' | 'topology' | 'counts' | 'ready' | 'index'>
+    >,
   ) => void;
   pushQueue: (q: QueueStatus) => void;
 }
@@ -65,6 +75,7 @@ api.on('tasks.changed', (p) => {
   useTasks.setState({
     counts: p.counts,
     ready: p.ready,
+    index: p.index,
     version: s.version + 1,
     lastChanged: p.truncated ? 'all' : p.ids,
   });

@@ -60,7 +60,7 @@ export function useTaskList(filter: TaskFilter, enabled: boolean) {
       const kept = full ? latest.filter((t) => t.seq < oldest) : [];
       setRows([...latest.slice(0, from), ...r.tasks, ...kept]);
       setNext(kept.length ? nextRef.current : r.next);
-      useTasks.getState().set({ counts: r.counts, ready: r.ready });
+      useTasks.getState().set({ counts: r.counts, ready: r.ready, index: r.index });
       setPhase('ok');
       setError(undefined);
     } catch (err) {
@@ -84,7 +84,7 @@ export function useTaskList(filter: TaskFilter, enabled: boolean) {
         if (my !== gen.current) return;
         setRows(r.tasks);
         setNext(r.next);
-        useTasks.getState().set({ counts: r.counts, ready: r.ready });
+        useTasks.getState().set({ counts: r.counts, ready: r.ready, index: r.index });
         setPhase('ok');
       },
       (err: unknown) => {
