@@ -105,8 +105,9 @@ describe('task lifecycle: complete, cancel, retry, dead letters, queue status', 
     await stopWorker();
     const pending = await t.call('tasks.publish', { type: 'echo', payload: 1 });
     expect(await codeOf(t.call('tasks.retry', { id: pending.task.id }))).toBe('conflict');
+    // Statuses only workers report are refused as a conflict (REST 409, as the README says).
     expect(await codeOf(t.call('tasks.setStatus', { id: pending.task.id, status: 'processing' }))).toBe(
-      'invalid_input',
+      'conflict',
     );
     expect(await codeOf(t.call('tasks.setStatus', { id: 'missing', status: 'pending' }))).toBe('not_found');
     await startWorker();
@@ -199,7 +200,7 @@ describe('task lifecycle: complete, cancel, retry, dead letters, queue status', 
     expect(d.timeline.some((e) => e.kind === 'advisory' && e.reason === 'max_deliveries')).toBe(true);
   });
 
-  it('queue status: backlog per lane and a time-to-drain estimate', async () => {
+  it('queue status: backlog per lane; a lane no worker serves has no time-to-drain and says so', async () => {
     for (let i = 0; i < 5; i++) await t.call('tasks.publish', { type: 'parked', route: 'typed', payload: i });
     const q = await t.call('tasks.queueStatus');
     const lane = q.lanes.find((l) => l.consumer === 'task-workers-typed-parked');
@@ -215,7 +216,10 @@ describe('task lifecycle: complete, cancel, retry, dead letters, queue status', 
     expect(normal.delivered_seq).toBeGreaterThan(0);
     expect(q.backlog).toBeGreaterThanOrEqual(5);
     expect(q.completionRatePerSec).toBeGreaterThan(0);
-    expect(q.timeToDrainSec).toBe(Math.ceil(q.backlog / q.completionRatePerSec));
+    // The parked lane holds tasks that no worker serves: no time-to-drain, and the status says why.
+    expect(q.unserved?.map((u) => u.subject)).toContain('tasks.typed.parked');
+    expect(q.timeToDrainSec).toBeNull();
+    expect(q.drainNote).toMatch(/no worker/);
     expect(q.stream?.messages).toBeGreaterThan(0);
   });
 });

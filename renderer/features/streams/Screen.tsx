@@ -6,6 +6,7 @@ import { formatCount } from '../../ui/format';
 import { useConnections } from '../connections/store';
 import { errorMessage } from './format';
 import { PAGE_SIZE, useStreams } from './store';
+import { BackupsButton } from './Backups';
 import { StreamDetail } from './StreamDetail';
 import { StreamEditor } from './StreamEditor';
 import { StreamTable } from './StreamTable';
@@ -47,6 +48,7 @@ export function StreamsScreen() {
             >
               {loading ? 'Refreshing…' : 'Refresh'}
             </button>
+            <BackupsButton disabled={!connected} />
             <button
               className="btn primary"
               onClick={() => setCreating(true)}

@@ -10,6 +10,7 @@ import { formatBytes, formatCount } from '../../ui/format';
 import { ConsumersPanel } from '../consumers/ConsumersPanel';
 import { toastError, toastInfo } from '../toasts/store';
 import { errorMessage, formatAgo, formatLimit, formatNanos, formatTime } from './format';
+import { BackupButton } from './Backups';
 import { PurgeDialog } from './PurgeDialog';
 import { StreamEditor } from './StreamEditor';
 
@@ -72,6 +73,7 @@ export function StreamDetail({ name, onClose }: { name: string; onClose: () => v
         >
           Purge…
         </button>
+        <BackupButton stream={name} />
         <button className="btn danger-ghost" onClick={() => setDialog('delete')} data-testid="delete-stream">
           Delete…
         </button>
