@@ -8,6 +8,7 @@ import { CLOSE_OVER_CAP } from '../../core/serve/ws-bridge';
 import { makeTestCore, type TestCore } from '../harness/core';
 import { startServer, stopAll, type TestServer } from '../harness/nats-server';
 import { openWs } from './helpers';
+import { pollUntil } from '../harness/poll';
 
 /** What one WebSocket client may cost the server: unread replies are capped, owned tails end with it. */
 
@@ -107,10 +108,9 @@ async function consumerCount(stream: string): Promise<number> {
   return (await jsm.streams.info(stream)).state.consumer_count;
 }
 
-/** Polls a condition until it holds (bounded by the test timeout). */
-async function until(cond: () => Promise<boolean>): Promise<void> {
-  while (!(await cond())) await new Promise((r) => setTimeout(r, 50));
-}
+/** Polls a condition until it holds (the harness's pollUntil). */
+const until = (cond: () => Promise<boolean>) =>
+  pollUntil(cond, { what: 'the condition', timeoutMs: 50_000, intervalMs: 50 });
 
 describe('WebSocket bridge: live tails belong to their socket', () => {
   it('caps tails per socket and removes their server consumers when the socket closes', async () => {
