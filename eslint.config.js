@@ -50,6 +50,12 @@ export default tseslint.config(
     files: ['api/**', 'core/**', 'nats/**', 'worker/**', 'test/**', 'bench/**', 'bin/**', 'scripts/**'],
     rules: { 'no-restricted-imports': ['error', { paths: ['electron'] }] },
   },
+  {
+    // bench/ and e2e/ use the test harness through its public face only.
+    files: ['bench/**', 'e2e/**'],
+    ignores: ['e2e/electron/**'],
+    rules: restrict([{ group: ['**/test/harness/*'], message: "import '…/test/harness' (its index)" }]),
+  },
   // Floors point one way: api/ ← nats/ ← worker/ ← core/ ← electron/ and the CLI shells.
   // (A later block replaces the rule for its files, so each block repeats 'electron'.)
   {

@@ -7,7 +7,7 @@ import { readdirSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { stopAll } from '../test/harness/nats-server';
+import { stopAll } from '../test/harness';
 import type { BenchGroup } from './lib';
 
 const { values } = parseArgs({

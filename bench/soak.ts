@@ -9,7 +9,7 @@ import { SUBJECTS, TASKS_STREAM } from '../api/task-wire';
 import { createCore } from '../core/backend';
 import { ClientScope } from '../core/clients/client-scope';
 import type { Core } from '../core/core';
-import { startServer, stopAll } from '../test/harness/nats-server';
+import { startServer, stopAll } from '../test/harness';
 
 /**
  * `npm run soak`: SOAK_TASKS (default 1,000,000) echo tasks published with the contract's bulk

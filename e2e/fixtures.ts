@@ -1,5 +1,5 @@
 import { test as base, expect, type Page } from '@playwright/test';
-import { startServer, type ServerOptions, type TestServer } from '../test/harness/nats-server';
+import { startServer, type ServerOptions, type TestServer } from '../test/harness';
 import { AppShell } from './pages/app-shell';
 import { ConnectionsPage } from './pages/connections-page';
 import { OverviewPage } from './pages/overview-page';

@@ -1,6 +1,6 @@
 import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import type { TestServer } from '../test/harness/nats-server';
+import type { TestServer } from '../test/harness';
 import { expect, test as base } from './fixtures';
 import { MonitorPage } from './pages/monitor-page';
 

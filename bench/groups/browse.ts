@@ -7,8 +7,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { PageStart } from '../../api/features/messages';
 import { FastPublisher } from '../../core/replay/publisher';
-import { makeTestCore } from '../../test/harness/core';
-import { startServer } from '../../test/harness/nats-server';
+import { makeTestCore, startServer } from '../../test/harness';
 import { percentile, report, type BenchGroup } from '../lib';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? '1') || 1;

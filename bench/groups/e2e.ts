@@ -13,7 +13,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { TaskList } from '../../api/features/tasks';
 import { msgHeaders } from '../../nats/publish/pub-ack';
 import { FastPublisher } from '../../core/replay/publisher';
-import { startServer } from '../../test/harness/nats-server';
+import { startServer } from '../../test/harness';
 import { ensureTopology } from '../../nats/topology';
 import { ratio, report, type BenchGroup } from '../lib';
 import { JetdeckProcess } from '../state/processes';

@@ -3,7 +3,7 @@ import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jet
 import { connect, createInbox, headers, type NatsConnection } from '@nats-io/transport-node';
 import { SUBJECTS, TASKS_STREAM, type StatusEvent, type Task } from '../../api/task-wire';
 import { WorkerPool } from '../../worker/pool';
-import { startServer } from '../../test/harness/nats-server';
+import { startServer } from '../../test/harness';
 import { builtinHandlers } from '../../worker/handlers/builtin';
 import { WorkerRuntime } from '../../worker/runtime';
 import { StatusPublisher } from '../../worker/status-publisher';

@@ -5,7 +5,7 @@ import { BulkJob } from '../../core/tasks/bulk';
 import { PubAckWindow } from '../../core/tasks/pub-ack-window';
 import { TaskEncoder } from '../../core/tasks/task-builder';
 import { inspectTopology } from '../../nats/topology';
-import { startServer } from '../../test/harness/nats-server';
+import { startServer } from '../../test/harness';
 import { ratio, report, type BenchGroup } from '../lib';
 import { buildGo } from '../go';
 import { headerText, hpubFrame, rawSocketPublish } from '../raw-socket';

@@ -7,8 +7,7 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { JobProgress } from '../../api/features/messages';
-import { makeTestCore, type TestCore } from '../../test/harness/core';
-import { startServer } from '../../test/harness/nats-server';
+import { makeTestCore, startServer, type TestCore } from '../../test/harness';
 import { ratio, report, type BenchGroup } from '../lib';
 import { buildGo } from '../go';
 import { headerText, hpubFrame, rawSocketReplay } from '../raw-socket';

@@ -9,7 +9,7 @@ import Fastify from 'fastify';
 import { SUBJECTS } from '../../api/task-wire';
 import { createCore } from '../../core/backend';
 import { startServe } from '../../core/serve/server';
-import { startServer } from '../../test/harness/nats-server';
+import { startServer } from '../../test/harness';
 import { percentile, ratio, report, type BenchGroup } from '../lib';
 
 /**

@@ -7,7 +7,7 @@ import { createCore } from '../../core/backend';
 import type { Core } from '../../core/core';
 import { monitorOf } from '../../core/monitor/runtime';
 import type { Sampler } from '../../core/monitor/sampler';
-import { startServer } from '../../test/harness/nats-server';
+import { startServer } from '../../test/harness';
 import { percentile, report, type BenchGroup } from '../lib';
 
 const STREAMS = 50;

@@ -12,11 +12,9 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { makeTestCore } from '../../test/harness/core';
-import { startServer } from '../../test/harness/nats-server';
+import { makeTestCore, seedCompleted, startServer, taskId } from '../../test/harness';
 import { ensureTopology } from '../../nats/topology';
 import { report, type BenchGroup } from '../lib';
-import { seedCompleted, taskId } from '../../test/harness/seed-tasks';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? '1') || 1;
 const SIZES = [0, 200_000, 1_000_000].map((n) => Math.round(n * SCALE));

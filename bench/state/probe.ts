@@ -3,7 +3,7 @@
  * argv[2], times how long until the task list is ready, then looks up the ids in argv[3..] and
  * prints one JSON line. Used by the `scale` bench group.
  */
-import { makeTestCore } from '../../test/harness/core';
+import { makeTestCore } from '../../test/harness';
 import { percentile } from '../lib';
 
 const [url, ...ids] = process.argv.slice(2);

@@ -119,7 +119,9 @@ export class HostFiles {
       await fh.close();
       throw new ApiError('invalid_input', `${name} is not a regular file`);
     }
-    return { path, out: createWriteStream('', { fd: fh.fd, autoClose: true }) };
+    // The stream owns the FileHandle itself: given only the raw fd, the handle would later try to
+    // close it again when collected (EBADF).
+    return { path, out: createWriteStream('', { fd: fh, autoClose: true }) };
   }
 
   private allowedEntry(folder: HostFolder, name: string): Allowed | undefined {

@@ -65,7 +65,7 @@ export const taskSummarySchema = z.object({
   duration_ms: z.number().optional(),
 }) satisfies z.ZodType<TaskSummary>;
 
-const timelineEntrySchema = z.object({
+export const timelineEntrySchema = z.object({
   kind: z.enum(['published', 'status', 'cancel-request', 'advisory', 'retried-as']),
   at: z.string(),
   seq: z.number().int().optional(),
@@ -130,7 +130,7 @@ export const statusResultSchema = z.object({
     .optional(),
 });
 
-const laneSchema = z.object({
+export const laneSchema = z.object({
   consumer: z.string(),
   filter: z.string().optional(),
   exists: z.boolean(),

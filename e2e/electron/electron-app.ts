@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { _electron as electron, test as base, type ElectronApplication, type Page } from '@playwright/test';
-import { startServer, type TestServer } from '../../test/harness/nats-server';
+import { startServer, type TestServer } from '../../test/harness';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
 

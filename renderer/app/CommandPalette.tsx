@@ -1,4 +1,7 @@
-import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { api } from '../api';
+import { useTasks } from '../features/tasks/store';
+import { toastError, toastInfo } from '../features/toasts/store';
 import { connectProfile, disconnect } from '../features/connections/actions';
 import { useConnections } from '../features/connections/store';
 import { useFocusTrap } from '../ui/focus-trap';
@@ -55,18 +58,92 @@ function useCommands(): Command[] {
   }, [profiles, status.state, setPref, setUi]);
 }
 
+/** Actions, not only screens: publish, retry dead letters, open a stream or a task by name or id. */
+function actionCommands(connected: boolean, streams: string[], query: string): Command[] {
+  if (!connected) return [];
+  const cmds: Command[] = [
+    {
+      id: 'publish-task',
+      label: 'Publish a task',
+      run: () => {
+        useTasks.getState().set({ tab: 'tasks' });
+        navigate('tasks');
+      },
+    },
+    {
+      id: 'retry-dead',
+      label: 'Retry all dead letters',
+      run: () =>
+        void api.call('tasks.deadLetters.retryAll', {}).then(
+          (r) =>
+            toastInfo(
+              `Retried ${r.retried.length} dead letter(s)`,
+              r.failed.length ? `${r.failed.length} failed` : undefined,
+            ),
+          (err: unknown) => toastError('Could not retry dead letters', err),
+        ),
+    },
+  ];
+  for (const name of streams) {
+    cmds.push({
+      id: `stream-${name}`,
+      label: `Open stream ${name} (browse its messages)`,
+      hint: 'stream',
+      run: () => navigate('messages', { stream: name }),
+    });
+  }
+  // Whatever is typed may be a task id: one command opens it (or says it is unknown).
+  if (query && !query.includes(' ') && query.length <= 256) {
+    cmds.push({
+      id: 'open-task',
+      label: `Open task ${query}`,
+      hint: 'task id',
+      run: () =>
+        void api.call('tasks.get', { id: query }).then(
+          () => {
+            useTasks.getState().set({ tab: 'tasks', selectedId: query });
+            navigate('tasks');
+          },
+          (err: unknown) => toastError(`No task ${query}`, err),
+        ),
+    });
+  }
+  return cmds;
+}
+
 export function CommandPalette() {
   const setUi = useUi((s) => s.set);
   const close = () => setUi({ paletteOpen: false });
   useEscape(close);
   const ref = useRef<HTMLDivElement>(null);
   useFocusTrap(ref);
-  const all = useCommands();
+  const base = useCommands();
   const [query, setQuery] = useState('');
+  const [streams, setStreams] = useState<string[]>([]);
+  const connected = useConnections((s) => s.status.state === 'connected');
+  useEffect(() => {
+    if (!connected) return;
+    api.call('streams.list', { limit: 200 }).then(
+      (r) => setStreams(r.streams.map((x) => x.name)),
+      () => setStreams([]),
+    );
+  }, [connected]);
+  const all = useMemo(() => {
+    const actions = actionCommands(connected, streams, query.trim());
+    // "Open task <typed text>" comes last: a screen or stream that matches wins Enter.
+    return [
+      ...actions.filter((c) => c.id !== 'open-task'),
+      ...base,
+      ...actions.filter((c) => c.id === 'open-task'),
+    ];
+  }, [base, connected, streams, query]);
   const [cursor, setCursor] = useState(0);
   const matches = useMemo(() => {
     const words = query.toLowerCase().split(/\s+/).filter(Boolean);
-    return all.filter((c) => words.every((w) => `${c.label} ${c.hint ?? ''}`.toLowerCase().includes(w)));
+    return all.filter(
+      (c) =>
+        c.id === 'open-task' || words.every((w) => `${c.label} ${c.hint ?? ''}`.toLowerCase().includes(w)),
+    );
   }, [all, query]);
   const active = Math.min(cursor, Math.max(0, matches.length - 1));
   const run = (c: Command | undefined) => {

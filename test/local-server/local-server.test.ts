@@ -12,6 +12,7 @@ import { EventBus } from '../../core/events';
 import { findNatsServer, installHint } from '../../core/local-server/binary';
 import { LocalServer } from '../../core/local-server/local-server';
 import { makeTestCore } from '../harness/core';
+import { pollUntil } from '../harness/poll';
 
 const root = mkdtempSync(join(tmpdir(), 'jetdeck-local-'));
 const realBinary = execFileSync('sh', ['-c', 'command -v nats-server'], { encoding: 'utf8' }).trim();
@@ -34,15 +35,9 @@ function makeServer(opts: { dir?: string; configuredBinary?: string } = {}) {
   return { server, statuses, logLines };
 }
 
-async function until<T>(what: string, fn: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+/** Polls until `fn` returns a truthy value (the harness's pollUntil). */
+const until = <T>(what: string, fn: () => T | undefined | false, timeoutMs = 10_000) =>
+  pollUntil(fn, { what, timeoutMs }) as Promise<T>;
 
 function isAlive(pid: number): boolean {
   try {

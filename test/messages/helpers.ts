@@ -2,6 +2,7 @@ import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { JobProgress } from '../../api/features/messages';
 import type { Core } from '../../core/core';
+import { pollUntil } from '../harness/poll';
 
 export interface Seeder {
   nc: NatsConnection;
@@ -59,17 +60,6 @@ export function jobDone(core: Core, jobId: string): Promise<JobProgress> {
 export const b64 = (s: string) => Buffer.from(s).toString('base64');
 export const unb64 = (s: string) => Buffer.from(s, 'base64').toString('utf8');
 
-export async function until<T>(
-  fn: () => T | Promise<T>,
-  ok: (v: T) => boolean,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() > deadline)
-      throw new Error(`condition not met within ${timeoutMs} ms (last: ${JSON.stringify(v)})`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** Polls until `fn`'s value satisfies `ok` (the harness's pollUntil). */
+export const until = <T>(fn: () => T | Promise<T>, ok: (v: T) => boolean, timeoutMs = 10_000) =>
+  pollUntil(fn, { ok, timeoutMs, what: 'the condition', intervalMs: 50 });

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { pollUntil as poll } from '../harness/poll';
 
 /** Helpers for the /metrics tests: scrape and read Prometheus text, spawn `jetdeck worker`. */
 
@@ -33,30 +34,9 @@ export function sampleValue(text: string, name: string, labels?: Record<string, 
   return undefined;
 }
 
-/** Polls `fn` until it returns a value that satisfies `ok`, with a deadline. */
-export async function pollUntil<T>(
-  fn: () => Promise<T>,
-  ok: (v: T) => boolean,
-  timeoutMs: number,
-  what: string,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  let lastErr: unknown;
-  for (;;) {
-    try {
-      last = await fn();
-      if (ok(last)) return last;
-    } catch (err) {
-      lastErr = err;
-    }
-    if (Date.now() > deadline)
-      throw new Error(
-        `timed out waiting for ${what}; last: ${String(last ?? (lastErr as Error)?.message).slice(0, 2000)}`,
-      );
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** Polls until `fn`'s value satisfies `ok` (the harness's pollUntil). */
+export const pollUntil = <T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs: number, what: string) =>
+  poll(fn, { ok, timeoutMs, what });
 
 export interface CliWorker {
   proc: ChildProcess;

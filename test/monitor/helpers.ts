@@ -2,26 +2,14 @@ import type { EventName, EventPayload } from '../../api/contract';
 import type { Core } from '../../core/core';
 import type { TestCore } from '../harness/core';
 import { APP_USER, SYS_USER } from '../harness/cluster-auth';
+import { pollUntil } from '../harness/poll';
 
-/** Polls `fn` until it returns a truthy value or the deadline passes (then throws with `what`). */
-export async function waitFor<T>(
+/** Polls until `fn` returns a truthy value (the harness's pollUntil). */
+export const waitFor = <T>(
   fn: () => Promise<T | undefined | false> | T | undefined | false,
   what: string,
   timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastErr: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      lastErr = err;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}${lastErr ? `: ${(lastErr as Error).message}` : ''}`);
-}
+) => pollUntil(fn, { what, timeoutMs, intervalMs: 100 }) as Promise<T>;
 
 /** Resolves with the first payload of `topic` that satisfies `pred`. */
 export function nextEvent<E extends EventName>(

@@ -8,6 +8,7 @@ import { CLOSE_OVER_CAP } from '../../core/serve/ws-bridge';
 import { makeTestCore, type TestCore } from '../harness/core';
 import { startServer, stopAll, type TestServer } from '../harness/nats-server';
 import { openWs } from './helpers';
+import { pollUntil } from '../harness/poll';
 
 /** What one WebSocket client may cost the server: unread replies are capped, owned tails end with it. */
 
@@ -107,10 +108,9 @@ async function consumerCount(stream: string): Promise<number> {
   return (await jsm.streams.info(stream)).state.consumer_count;
 }
 
-/** Polls a condition until it holds (bounded by the test timeout). */
-async function until(cond: () => Promise<boolean>): Promise<void> {
-  while (!(await cond())) await new Promise((r) => setTimeout(r, 50));
-}
+/** Polls a condition until it holds (the harness's pollUntil). */
+const until = (cond: () => Promise<boolean>) =>
+  pollUntil(cond, { what: 'the condition', timeoutMs: 50_000, intervalMs: 50 });
 
 describe('WebSocket bridge: live tails belong to their socket', () => {
   it('caps tails per socket and removes their server consumers when the socket closes', async () => {
@@ -121,7 +121,8 @@ describe('WebSocket bridge: live tails belong to their socket', () => {
     const b = await openWs(wsUrl, { headers: bearer });
     const start = (c: typeof a, id: number) => {
       c.send({ id, method: 'messages.tail.start', input: { stream: 'TAILED' } });
-      return c.next((f) => f.id === id);
+      // Each start creates a server consumer: slow on a loaded machine, so wait longer than the default.
+      return c.next((f) => f.id === id, 20_000);
     };
     for (let i = 0; i < MAX_TAILS_PER_CLIENT; i++) {
       expect(await start(a, i + 1)).toMatchObject({ ok: true, result: { state: 'running' } });
@@ -135,7 +136,7 @@ describe('WebSocket bridge: live tails belong to their socket', () => {
 
     // The tails still deliver to their socket.
     await jetstream(nc).publish('tailed.x', new TextEncoder().encode('hi'));
-    expect(await a.next((f) => f.event === 'messages.tail')).toBeTruthy();
+    expect(await a.next((f) => f.event === 'messages.tail', 20_000)).toBeTruthy();
 
     await a.close();
     await until(async () => (await consumerCount('TAILED')) === 1);
@@ -144,7 +145,7 @@ describe('WebSocket bridge: live tails belong to their socket', () => {
     await b.close();
     await until(async () => (await consumerCount('TAILED')) === 0);
     expect((await tc.call('messages.tail.list')).tails).toHaveLength(0);
-  });
+  }, 120_000);
 
   it('refuses a tail over REST, where no client could receive it', async () => {
     const res = await fetch(`${serve.url}/api/call/messages.tail.start`, {

@@ -2,27 +2,11 @@ import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { EventName, EventPayload } from '../../api/contract';
 import type { Core } from '../../core/core';
+import { pollUntil } from '../harness/poll';
 
-/** Polls `fn` until it returns a truthy value or the deadline passes (then throws with `what`). */
-export async function until<T>(
-  fn: () => T | Promise<T>,
-  what: string,
-  timeoutMs = 10_000,
-): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v as NonNullable<T>;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+/** Polls until `fn` returns a truthy value (the harness's pollUntil). */
+export const until = <T>(fn: () => T | Promise<T>, what: string, timeoutMs = 10_000) =>
+  pollUntil(fn, { what, timeoutMs }) as Promise<NonNullable<T>>;
 
 /** Records every payload of a bus topic. */
 export function record<E extends EventName>(

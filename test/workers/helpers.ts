@@ -3,6 +3,7 @@ import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import { SUBJECTS, TASKS_STREAM, type StatusEvent, type Task, type TaskStatus } from '../../api/task-wire';
 import { ensureStream, lanesFor, wantedLaneConfig } from '../../nats/topology';
 import { nanos } from '@nats-io/transport-node';
+import { pollUntil } from '../harness/poll';
 
 /** Test helpers: tasks are published with plain nats.js, as any other client would. */
 
@@ -124,16 +125,9 @@ export async function storedEvents(
   return out;
 }
 
-export async function waitUntil(
-  pred: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  what: string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await pred())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** Polls until `pred` holds (the harness's pollUntil). */
+export const waitUntil = async (pred: () => boolean | Promise<boolean>, timeoutMs: number, what: string) => {
+  await pollUntil(pred, { what, timeoutMs, intervalMs: 50 });
+};
 
 export { headers };

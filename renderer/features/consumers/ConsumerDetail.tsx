@@ -5,8 +5,8 @@ import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { JsonView } from '../../ui/JsonView';
 import { Modal } from '../../ui/Modal';
 import { ErrorState, Skeleton } from '../../ui/States';
-import { formatCount } from '../../ui/format';
-import { errorMessage, formatAgo, formatNanos } from '../streams/format';
+import { formatAgo, formatCount } from '../../ui/format';
+import { errorMessage, formatNanos } from '../streams/format';
 import { toastError, toastInfo } from '../toasts/store';
 import { ConsumerEditor } from './ConsumerEditor';
 

@@ -2,10 +2,9 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState } from 'react';
 import type { ConnzResult, ConnzSortField, MonitorClient } from '../../../api/features/monitor';
 import { api } from '../../api';
-import { formatBytes, formatCount } from '../../ui/format';
+import { formatBytes, formatCount, formatDuration, secondsToMs } from '../../ui/format';
 import { ErrorState, Skeleton } from '../../ui/States';
 import { toEnvelope } from '../toasts/store';
-import { formatDuration } from './format';
 
 const POLL_MS = 5000;
 const ROW_H = 32;
@@ -32,8 +31,8 @@ const COLUMNS: Column[] = [
   { field: 'outBytes', label: 'Bytes out', num: true, render: (c) => formatBytes(c.outBytes) },
   { field: 'subscriptions', label: 'Subs', num: true, render: (c) => formatCount(c.subscriptions) },
   { field: 'pendingBytes', label: 'Pending', num: true, render: (c) => formatBytes(c.pendingBytes) },
-  { field: 'uptimeSec', label: 'Uptime', num: true, render: (c) => formatDuration(c.uptimeSec) },
-  { field: 'idleSec', label: 'Idle', num: true, render: (c) => formatDuration(c.idleSec) },
+  { field: 'uptimeSec', label: 'Uptime', num: true, render: (c) => formatDuration(secondsToMs(c.uptimeSec)) },
+  { field: 'idleSec', label: 'Idle', num: true, render: (c) => formatDuration(secondsToMs(c.idleSec)) },
   {
     field: 'rttMs',
     label: 'RTT',

@@ -2,9 +2,10 @@ import { useState } from 'react';
 import { seriesKey } from '../../../api/features/monitor';
 import { HealthBadge } from '../../ui/HealthBadge';
 import { TimeChart } from '../../ui/TimeChart';
-import { formatDuration, formatRate } from './format';
+import { formatRate } from './format';
 import { useHealthFor } from './health-store';
 import { idsOf, lastValue } from './series';
+import { formatDuration, secondsToMs } from '../../ui/format';
 
 const SHOWN = 4;
 const MAX_SHOWN = 24;
@@ -83,7 +84,7 @@ function ConsumerChart({
               ? 'not draining'
               : ttd === 0
                 ? 'drained'
-                : `drains in ≈ ${formatDuration(ttd)}`}
+                : `drains in ≈ ${formatDuration(secondsToMs(ttd))}`}
           </span>
           <span className="muted" title="Deliveries per second">
             {formatRate(lastValue(col('delivered_rate')))}

@@ -9,11 +9,11 @@ import { api } from '../../api';
 import { HealthBadge } from '../../ui/HealthBadge';
 import { Skeleton } from '../../ui/States';
 import { toastError } from '../toasts/store';
-import { formatAgo } from './format';
 import { useHealth } from './health-store';
 import { requestBrowserNotifications, useNotificationPermission } from './notifications';
 import { useMonitor } from './store';
 import { ThresholdsEditor } from './ThresholdsEditor';
+import { formatAgo } from '../../ui/format';
 
 const RANK: Record<HealthStatus, number> = { CRIT: 0, WARN: 1, OK: 2 };
 const INTERVALS_MS = [500, 1000, 2000, 5000, 10_000, 30_000, 60_000];

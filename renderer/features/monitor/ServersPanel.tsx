@@ -1,12 +1,12 @@
 import type { HealthReason, MonitorServer, MonitorServersResult } from '../../../api/features/monitor';
 import { seriesKey } from '../../../api/features/monitor';
 import { api } from '../../api';
-import { formatBytes, formatCount } from '../../ui/format';
+import { formatBytes, formatCount, formatDuration, secondsToMs } from '../../ui/format';
 import { HealthBadge } from '../../ui/HealthBadge';
 import { ErrorState, Skeleton } from '../../ui/States';
 import { usePolling } from '../../ui/usePolling';
 import { toEnvelope } from '../toasts/store';
-import { formatByteRate, formatDuration, formatMaybeBytes, formatPct, formatRate } from './format';
+import { formatByteRate, formatMaybeBytes, formatPct, formatRate } from './format';
 import { useMonitor } from './store';
 
 const POLL_MS = 5000;
@@ -156,7 +156,7 @@ function ServerCard({ s }: { s: MonitorServer }) {
           label={acc && s.connections === undefined ? 'Conns (acct)' : 'Connections'}
           value={(s.connections ?? acc?.connections)?.toLocaleString('en-US') ?? '—'}
         />
-        <Figure label="Uptime" value={formatDuration(s.uptimeSec)} />
+        <Figure label="Uptime" value={formatDuration(secondsToMs(s.uptimeSec))} />
         <Figure label={`Msgs in${scope}`} value={formatRate(v('msgs_in_rate'))} testId="server-msgs-in" />
         <Figure label={`Msgs out${scope}`} value={formatRate(v('msgs_out_rate'))} />
         <Figure label={`Bytes in${scope}`} value={formatByteRate(v('bytes_in_rate'))} />

@@ -23,23 +23,6 @@ export function formatMaybeBytes(n: number | undefined): string {
   return n === undefined ? '—' : formatBytes(n);
 }
 
-/** Seconds → "3d 4h", "5h 12m", "4m 10s", "12s". */
-export function formatDuration(sec: number | undefined): string {
-  if (sec === undefined || !Number.isFinite(sec)) return '—';
-  const s = Math.max(0, Math.round(sec));
-  const d = Math.floor(s / 86400);
-  const h = Math.floor((s % 86400) / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  if (d) return `${d}d ${h}h`;
-  if (h) return `${h}h ${m}m`;
-  if (m) return `${m}m ${s % 60}s`;
-  return `${s}s`;
-}
-
 export function formatPct(n: number | undefined): string {
   return n === undefined ? '—' : `${n < 10 ? n.toFixed(1) : Math.round(n)}%`;
-}
-
-export function formatAgo(ms: number, now = Date.now()): string {
-  return `${formatDuration((now - ms) / 1000)} ago`;
 }

@@ -6,11 +6,11 @@ import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { JsonView } from '../../ui/JsonView';
 import { Modal } from '../../ui/Modal';
 import { ErrorState, Skeleton } from '../../ui/States';
-import { formatBytes, formatCount } from '../../ui/format';
+import { formatAgo, formatBytes, formatCount } from '../../ui/format';
 import { ConsumersPanel } from '../consumers/ConsumersPanel';
 import { toastError, toastInfo } from '../toasts/store';
-import { errorMessage, formatAgo, formatLimit, formatNanos, formatTime } from './format';
 import { BackupButton } from './Backups';
+import { errorMessage, formatLimit, formatNanos, formatTime } from './format';
 import { PurgeDialog } from './PurgeDialog';
 import { StreamEditor } from './StreamEditor';
 

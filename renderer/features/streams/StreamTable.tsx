@@ -1,8 +1,8 @@
 import type { StreamSummary } from '../../../api/features/streams';
 import { Sparkline } from '../../ui/Sparkline';
 import { StreamHealthBadge } from '../monitor/HealthCells';
-import { formatBytes, formatCount } from '../../ui/format';
-import { formatAgo, formatRate } from './format';
+import { formatAgo, formatBytes, formatCount } from '../../ui/format';
+import { formatRate } from './format';
 import { useStreams, type StreamSort } from './store';
 
 function SortHeader({ label, sort, num }: { label: string; sort: StreamSort; num?: boolean }) {

@@ -14,18 +14,6 @@ export function formatLimit(n: number | undefined, fmt: (n: number) => string = 
   return n === undefined || n < 0 ? 'unlimited' : fmt(n);
 }
 
-/** "12 s ago", "3 min ago", or the date when older than a day. */
-export function formatAgo(iso: string | undefined, now = Date.now()): string {
-  if (!iso) return '—';
-  const t = Date.parse(iso);
-  if (Number.isNaN(t) || t <= 0) return '—';
-  const s = Math.max(0, (now - t) / 1000);
-  if (s < 60) return `${Math.round(s)} s ago`;
-  if (s < 3600) return `${Math.round(s / 60)} min ago`;
-  if (s < 86400) return `${Math.round(s / 3600)} h ago`;
-  return new Date(t).toLocaleDateString();
-}
-
 /** Local date and time with milliseconds, e.g. 2024-05-01 12:03:04.123. */
 export function formatTime(iso: string | undefined): string {
   if (!iso) return '—';

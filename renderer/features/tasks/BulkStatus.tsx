@@ -1,6 +1,6 @@
 import { ProgressBar } from '../../ui/ProgressBar';
-import { formatDuration } from './format';
 import { useTasks } from './store';
+import { formatDuration } from '../../ui/format';
 
 /** Progress of one bulk publish job, with cancel while it runs. */
 export function BulkStatus({ jobId, onCancel }: { jobId: string; onCancel: () => void }) {

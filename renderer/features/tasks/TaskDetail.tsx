@@ -7,9 +7,10 @@ import { Modal } from '../../ui/Modal';
 import { ErrorState, Skeleton } from '../../ui/States';
 import { toastError, toastInfo, toEnvelope } from '../toasts/store';
 import { asCurl, asJson, asNatsCli } from './copy-as';
-import { formatDuration, formatPreciseTime } from './format';
+import { formatPreciseTime } from './format';
 import { StatusBadge } from './StatusBadge';
 import { useTasks } from './store';
+import { formatDuration } from '../../ui/format';
 
 /** The selected task: everything the stream knows about it, and what can be done with it. */
 export function TaskDetailPanel({ id }: { id: string }) {

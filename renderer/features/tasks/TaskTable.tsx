@@ -4,11 +4,12 @@ import type { TaskSummary } from '../../../api/features/tasks';
 import { TASK_STATUSES } from '../../../api/task-wire';
 import { toEnvelope } from '../toasts/store';
 import { EmptyState, ErrorState, Skeleton } from '../../ui/States';
-import { formatDuration, formatTime } from './format';
+import { formatTime } from './format';
 import { PUBLISH_TYPE_INPUT_ID } from './PublishForm';
 import { StatusBadge } from './StatusBadge';
 import { useTasks } from './store';
 import { useTaskList } from './use-task-list';
+import { formatDuration } from '../../ui/format';
 
 const ROW_H = 34;
 

@@ -1,15 +1,5 @@
 import type { TaskStatus } from '../../../api/task-wire';
-
-export function formatDuration(ms: number | undefined): string {
-  if (ms === undefined || !Number.isFinite(ms)) return '—';
-  if (ms < 1) return `${ms.toFixed(2)} ms`;
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
-  const m = Math.floor(ms / 60_000);
-  const s = Math.round((ms % 60_000) / 1000);
-  if (m < 60) return `${m}m ${s}s`;
-  return `${Math.floor(m / 60)}h ${m % 60}m`;
-}
+import { formatDuration } from '../../ui/format';
 
 /** "14:03:22" today, "Nov 27 14:03" otherwise. */
 export function formatTime(iso: string | undefined): string {
