@@ -152,7 +152,7 @@ export function foldTask(
     lseq: r.seq,
   };
   if (task) {
-    if (JSON.stringify(task).length <= INLINE_CAP) out.task = task;
+    if (jsonLength(task) <= INLINE_CAP) out.task = task;
     else out.task_in_stream = true;
   } else out.last_error = 'message is not a valid task (JSON object with a type)';
   if (p.retryOf) out.retry_of = p.retryOf;
@@ -230,8 +230,17 @@ export function isDead(e: TaskRecord, includeResolved = false): boolean {
 
 function inline(v: unknown): unknown {
   if (v === undefined) return undefined;
-  const s = JSON.stringify(v);
-  return s === undefined || s.length <= INLINE_CAP ? v : { truncated: true, json_chars: s.length };
+  const n = jsonLength(v);
+  return n <= INLINE_CAP ? v : { truncated: true, json_chars: Number.isFinite(n) ? n : undefined };
+}
+
+/** JSON length; Infinity for a value another client nested too deep to serialize (stack overflow). */
+function jsonLength(v: unknown): number {
+  try {
+    return JSON.stringify(v)?.length ?? 0;
+  } catch {
+    return Infinity;
+  }
 }
 
 export function pushTimeline(e: TaskRecord, t: TimelineEntry): void {
