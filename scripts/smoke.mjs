@@ -27,8 +27,17 @@ function stop() {
 function fail(message) {
   console.error(`smoke: FAILED: ${message}\n--- app output ---\n${output.slice(-4000)}`);
   stop();
-  rmSync(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+  cleanUp();
   process.exit(1);
+}
+
+/** Removes the temp data folder; a leftover temp folder is reported, not a failure of the app. */
+function cleanUp() {
+  try {
+    rmSync(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+  } catch (err) {
+    console.error(`smoke: could not remove ${dataDir}: ${err.message}`);
+  }
 }
 
 const timer = setTimeout(() => fail(`no "JetDeck serving" line within ${TIMEOUT_MS / 1000} s`), TIMEOUT_MS);
@@ -67,10 +76,20 @@ if (js.status !== 200 || (await js.text()).length < 10_000) fail(`${script[1]} a
 console.log(`smoke: the built UI is served (${script[1]})`);
 
 child.removeAllListeners('exit');
-const exited = new Promise((resolve) => child.once('exit', resolve));
 stop();
-await exited;
-// The embedded nats-server may still be flushing its store for a moment after the app exits.
-rmSync(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+await groupGone();
+cleanUp();
 console.log('smoke: OK');
 process.exit(0);
+
+/** Waits (up to 15 s) until every process of the app's group (npm, node, nats-server) has exited. */
+async function groupGone() {
+  for (let i = 0; i < 150; i++) {
+    try {
+      process.kill(-child.pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
