@@ -9,6 +9,7 @@ import { QueueStatusPanel } from './QueueStatusPanel';
 import { useTasks } from './store';
 import { TaskDetailPanel } from './TaskDetail';
 import { TaskTable } from './TaskTable';
+import { StreamPlacement } from './StreamPlacement';
 import { TopologyBanner } from './TopologyBanner';
 import './tasks.css';
 
@@ -80,6 +81,7 @@ export function TasksScreen() {
         }
       />
       {connected && topology && <TopologyBanner report={topology} />}
+      {connected && topology && topology.state !== 'error' && <StreamPlacement report={topology} />}
       <InterruptedJobs kinds={['bulk']} connected={connected} />
       <div className="tasks-top">
         <PublishForm types={types} onOpenTask={(id) => set({ selectedId: id })} />
