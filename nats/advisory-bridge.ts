@@ -72,7 +72,8 @@ export class AdvisoryBridge {
 
   /** Subscribes to both advisories (core subscriptions: the server builds them only when someone listens). */
   start(): void {
-    if (this.subs.length) return;
+    // A connection closed meanwhile (a profile switch during attach) has nothing to listen on.
+    if (this.subs.length || this.stopped || this.opts.nc.isClosed()) return;
     const listen = (subject: string, kind: ConsumerAdvisory['kind']) =>
       this.opts.nc.subscribe(subject, {
         callback: (_err, m) => {

@@ -117,6 +117,13 @@ describe('WebSocket bridge: live tails belong to their socket', () => {
     // The previous test floods the core's NATS connection; under load the server may have cut it
     // as a slow consumer, and the core reconnects by itself.
     await until(async () => (await tc.call('connections.status')).state === 'connected');
+    // ...and its first JetStream requests after that can time out: wait until one is answered.
+    await until(() =>
+      tc.call('streams.info', { name: 'TAILED' }).then(
+        () => true,
+        () => false,
+      ),
+    );
     const a = await openWs(wsUrl, { headers: bearer });
     const b = await openWs(wsUrl, { headers: bearer });
     const start = (c: typeof a, id: number) => {
