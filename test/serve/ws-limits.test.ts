@@ -50,6 +50,69 @@ afterAll(async () => {
   await stopAll();
 });
 
+async function consumerCount(stream: string): Promise<number> {
+  const jsm = await jetstreamManager(nc);
+  return (await jsm.streams.info(stream)).state.consumer_count;
+}
+
+/** Polls a condition until it holds (the harness's pollUntil). */
+const until = (cond: () => Promise<boolean>) =>
+  pollUntil(cond, { what: 'the condition', timeoutMs: 50_000, intervalMs: 50 });
+
+describe('WebSocket bridge: live tails belong to their socket', () => {
+  it('caps tails per socket and removes their server consumers when the socket closes', async () => {
+    // Runs before the cap test, which floods the core's NATS connection (the server may cut it as a
+    // slow consumer; its first JetStream requests after that can time out).
+    await until(async () => (await tc.call('connections.status')).state === 'connected');
+    // ...and its first JetStream requests after that can time out: wait until one is answered.
+    await until(() =>
+      tc.call('streams.info', { name: 'TAILED' }).then(
+        () => true,
+        () => false,
+      ),
+    );
+    const a = await openWs(wsUrl, { headers: bearer });
+    const b = await openWs(wsUrl, { headers: bearer });
+    const start = (c: typeof a, id: number) => {
+      c.send({ id, method: 'messages.tail.start', input: { stream: 'TAILED' } });
+      // Each start creates a server consumer: slow on a loaded machine, so wait longer than the default.
+      return c.next((f) => f.id === id, 20_000);
+    };
+    for (let i = 0; i < MAX_TAILS_PER_CLIENT; i++) {
+      expect(await start(a, i + 1)).toMatchObject({ ok: true, result: { state: 'running' } });
+    }
+    const over = await start(a, 99);
+    expect(over).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(JSON.stringify(over)).toMatch(/already runs 8 live tails.*stop one first/);
+    // The cap is per client: another socket still gets one.
+    expect(await start(b, 1)).toMatchObject({ ok: true });
+    expect(await consumerCount('TAILED')).toBe(MAX_TAILS_PER_CLIENT + 1);
+
+    // The tails still deliver to their socket.
+    await jetstream(nc).publish('tailed.x', new TextEncoder().encode('hi'));
+    expect(await a.next((f) => f.event === 'messages.tail', 20_000)).toBeTruthy();
+
+    await a.close();
+    await until(async () => (await consumerCount('TAILED')) === 1);
+    const list = await tc.call('messages.tail.list');
+    expect(list.tails).toHaveLength(1);
+    await b.close();
+    await until(async () => (await consumerCount('TAILED')) === 0);
+    expect((await tc.call('messages.tail.list')).tails).toHaveLength(0);
+  }, 120_000);
+
+  it('refuses a tail over REST, where no client could receive it', async () => {
+    const res = await fetch(`${serve.url}/api/call/messages.tail.start`, {
+      method: 'POST',
+      headers: { ...bearer, 'content-type': 'application/json' },
+      body: JSON.stringify({ stream: 'TAILED' }),
+    });
+    expect(res.ok).toBe(false);
+    expect(await res.text()).toMatch(/connected client/);
+    expect(await consumerCount('TAILED')).toBe(0);
+  });
+});
+
 describe('WebSocket bridge: per-socket cap', () => {
   it('drops a socket that stops reading its replies, with a clear close code, and keeps RSS bounded', async () => {
     const reader = await openWs(wsUrl, { headers: bearer });
@@ -100,68 +163,5 @@ describe('WebSocket bridge: per-socket cap', () => {
     expect(await reader.next((f) => f.id === 2)).toMatchObject({ ok: true });
     expect(reader.ws.readyState).toBe(WebSocket.OPEN);
     await reader.close();
-  });
-});
-
-async function consumerCount(stream: string): Promise<number> {
-  const jsm = await jetstreamManager(nc);
-  return (await jsm.streams.info(stream)).state.consumer_count;
-}
-
-/** Polls a condition until it holds (the harness's pollUntil). */
-const until = (cond: () => Promise<boolean>) =>
-  pollUntil(cond, { what: 'the condition', timeoutMs: 50_000, intervalMs: 50 });
-
-describe('WebSocket bridge: live tails belong to their socket', () => {
-  it('caps tails per socket and removes their server consumers when the socket closes', async () => {
-    // The previous test floods the core's NATS connection; under load the server may have cut it
-    // as a slow consumer, and the core reconnects by itself.
-    await until(async () => (await tc.call('connections.status')).state === 'connected');
-    // ...and its first JetStream requests after that can time out: wait until one is answered.
-    await until(() =>
-      tc.call('streams.info', { name: 'TAILED' }).then(
-        () => true,
-        () => false,
-      ),
-    );
-    const a = await openWs(wsUrl, { headers: bearer });
-    const b = await openWs(wsUrl, { headers: bearer });
-    const start = (c: typeof a, id: number) => {
-      c.send({ id, method: 'messages.tail.start', input: { stream: 'TAILED' } });
-      // Each start creates a server consumer: slow on a loaded machine, so wait longer than the default.
-      return c.next((f) => f.id === id, 20_000);
-    };
-    for (let i = 0; i < MAX_TAILS_PER_CLIENT; i++) {
-      expect(await start(a, i + 1)).toMatchObject({ ok: true, result: { state: 'running' } });
-    }
-    const over = await start(a, 99);
-    expect(over).toMatchObject({ ok: false, error: { code: 'conflict' } });
-    expect(JSON.stringify(over)).toMatch(/already runs 8 live tails.*stop one first/);
-    // The cap is per client: another socket still gets one.
-    expect(await start(b, 1)).toMatchObject({ ok: true });
-    expect(await consumerCount('TAILED')).toBe(MAX_TAILS_PER_CLIENT + 1);
-
-    // The tails still deliver to their socket.
-    await jetstream(nc).publish('tailed.x', new TextEncoder().encode('hi'));
-    expect(await a.next((f) => f.event === 'messages.tail', 20_000)).toBeTruthy();
-
-    await a.close();
-    await until(async () => (await consumerCount('TAILED')) === 1);
-    const list = await tc.call('messages.tail.list');
-    expect(list.tails).toHaveLength(1);
-    await b.close();
-    await until(async () => (await consumerCount('TAILED')) === 0);
-    expect((await tc.call('messages.tail.list')).tails).toHaveLength(0);
-  }, 120_000);
-
-  it('refuses a tail over REST, where no client could receive it', async () => {
-    const res = await fetch(`${serve.url}/api/call/messages.tail.start`, {
-      method: 'POST',
-      headers: { ...bearer, 'content-type': 'application/json' },
-      body: JSON.stringify({ stream: 'TAILED' }),
-    });
-    expect(res.ok).toBe(false);
-    expect(await res.text()).toMatch(/connected client/);
-    expect(await consumerCount('TAILED')).toBe(0);
   });
 });
