@@ -43,7 +43,9 @@ export class TaskSession {
 
   /** Ensures the topology (creating only what is missing), then starts the index and advisories. */
   async start(layout: TasksLayout): Promise<void> {
-    await this.ensureTopology(layout);
+    // The report is announced once the task state is open too: its bucket checks are JetDeck's
+    // own set-up, which the Overview does not count as the user's API errors.
+    await this.ensureTopology(layout, false);
     // A cluster that just started may have no JetStream meta leader yet: retry in the background.
     if (this.topology?.state === 'error') this.retryTopology(layout, 0);
     if (!this.advisories) {
@@ -75,17 +77,19 @@ export class TaskSession {
       });
       this.advisories.start();
     }
-    await this.startFeed();
+    await this.startFeed().finally(() => {
+      if (!this.disposed && this.topology) this.bus.emit('tasks.topology', this.topology);
+    });
   }
 
-  private async ensureTopology(layout: TasksLayout): Promise<void> {
+  private async ensureTopology(layout: TasksLayout, announce = true): Promise<void> {
     this.topology = withLayout(
       await inspectTopology(this.jsm, layout.replicas, { create: true, placement: layout.placement }).catch(
         (err: unknown) => errorReport(err, layout.replicas),
       ),
       layout,
     );
-    if (!this.disposed) this.bus.emit('tasks.topology', this.topology);
+    if (announce && !this.disposed) this.bus.emit('tasks.topology', this.topology);
   }
 
   private retryTopology(layout: TasksLayout, attempt: number): void {

@@ -233,7 +233,11 @@ function UsageBar({
 
 /** Errors since JetDeck set up its queue: its own "does TASKS exist yet?" checks are not the user's errors. */
 function ApiCalls({ api }: { api: { total: number; errors: number; errorsAtSetup?: number } }) {
-  const base = api.errorsAtSetup ?? 0;
+  if (api.errorsAtSetup === undefined)
+    return (
+      <span data-testid="overview-api-calls">{formatCount(api.total)} total · JetDeck is setting up</span>
+    );
+  const base = api.errorsAtSetup;
   const since = Math.max(0, api.errors - base);
   return (
     <span
