@@ -8,6 +8,7 @@ import { registerFiles } from './files/feature';
 import { registerMessages } from './messages/feature';
 import { registerMonitor } from './monitor/feature';
 import { registerReplay } from './replay/feature';
+import { registerSearch } from './search/feature';
 import { registerStreams } from './streams/feature';
 import { registerTasks } from './tasks/feature';
 import { registerWorkers } from './workers/feature';
@@ -35,6 +36,7 @@ export function createCore(opts: CoreOptions): Core {
   registerStreams(core);
   registerMessages(core);
   registerReplay(core);
+  registerSearch(core);
   registerMonitor(core);
   registerJobs(core);
   registerFiles(core);
