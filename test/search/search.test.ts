@@ -2,7 +2,7 @@ import { headers } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SearchHit, SearchInput, SearchProgressEvent } from '../../api/features/search';
-import { ApiError } from '../../api/errors';
+import type { ApiError } from '../../api/errors';
 import { ClientScope } from '../../core/clients/client-scope';
 import { makeTestCore, type TestCore } from '../harness/core';
 import { startServer, stopAll, type TestServer } from '../harness/nats-server';
