@@ -2,6 +2,7 @@ import type { tasksMethods } from '../../api/features/tasks';
 import type { Core } from '../core';
 import type { HandlersFor } from '../router';
 import { TaskService } from './service';
+import { deadLetterHandlers } from './dead-letters/actions';
 
 const services = new WeakMap<Core, TaskService>();
 
@@ -16,6 +17,7 @@ export function taskService(core: Core): TaskService {
 export function registerTasks(core: Core): void {
   const svc = new TaskService(core);
   services.set(core, svc);
+  core.router.register(deadLetterHandlers(svc));
   const handlers: HandlersFor<typeof tasksMethods> = {
     'tasks.topology': () => svc.topology(),
     'tasks.applyTopology': (i) => svc.applyTopology(i.replicas, i.placementTags),

@@ -7,6 +7,7 @@ import { toApiError } from '../errors';
 import { taskService } from './feature';
 import type { TaskService } from './service';
 import { openApiDocument } from './openapi';
+import { DEAD_LETTER_OPERATIONS } from './dead-letters/rest';
 import {
   callBody,
   callResult,
@@ -155,6 +156,7 @@ export const REST_OPERATIONS: RestOperation[] = [
       return task;
     },
   },
+  ...DEAD_LETTER_OPERATIONS,
   {
     method: 'get',
     path: '/api/queue/status',
