@@ -27,8 +27,8 @@ import type { ActiveConnection } from '../connections/connection-manager';
 import type { Core } from '../core';
 import { toApiError } from '../errors';
 import type { z } from 'zod';
-import { laneCoverage } from '../fleet/coverage';
-import { jobLogFor } from '../jobs/feature';
+import type { LaneCoverage } from '../fleet/coverage';
+import type { JobLog } from '../jobs/job-log';
 import { BulkJob } from './bulk';
 import { layoutFor, type TasksLayout } from './settings';
 import { withLayout } from './session';
@@ -56,6 +56,13 @@ const ATTACH_RETRIES = 8;
  * - setStatus: `cancelled` = cancel, `pending` = retry; any other status is the workers' to
  *   report and is refused with 409 (conflict).
  */
+/** What the task service uses of other features (given by createCore). */
+export interface TaskServiceDeps {
+  jobs: JobLog;
+  /** Who serves which lane; undefined when unknown (never fails queue status). */
+  coverage: () => Promise<LaneCoverage | undefined>;
+}
+
 export class TaskService {
   private session?: TaskSession;
   /** Why the connection has no task service (JetStream disabled for the account). */
@@ -66,6 +73,7 @@ export class TaskService {
 
   constructor(
     private readonly core: Core,
+    private readonly deps: TaskServiceDeps,
     private readonly opts: TaskStateOptions = {},
   ) {
     this.settings = new TaskSettingsStore(core.dataDir);
@@ -203,7 +211,7 @@ export class TaskService {
       onProgress: (p) => this.core.bus.emit('tasks.bulkProgress', p),
     });
     // Recorded in JetStream, so a crash mid-way leaves a record of how far it got.
-    const rec = jobLogFor(this.core).begin({
+    const rec = this.deps.jobs.begin({
       id: jobId,
       kind: 'bulk',
       summary: `${count.toLocaleString('en-US')} × ${shape.type}${idPrefix ? ` (ids ${idPrefix}-1…${count})` : ''}`,
@@ -363,7 +371,7 @@ export class TaskService {
 
   async queueStatus(): Promise<QueueStatus> {
     const s = this.current();
-    return queueStatus(s.jsm, s.state?.completionRate() ?? 0, await laneCoverage(this.core));
+    return queueStatus(s.jsm, s.state?.completionRate() ?? 0, await this.deps.coverage());
   }
 
   private async entry(id: string): Promise<TaskRecord> {
