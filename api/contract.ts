@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { EventSpec, MethodSpec } from './define';
+import { deadLetterMethods } from './features/dead-letters';
 import { connectionsEvents, connectionsMethods } from './features/connections';
 import { fleetEvents, fleetMethods } from './features/fleet';
 import { jobsEvents, jobsMethods } from './features/jobs';
@@ -14,6 +15,7 @@ import { workersEvents, workersMethods } from './features/workers';
 export const methods = {
   ...connectionsMethods,
   ...tasksMethods,
+  ...deadLetterMethods,
   ...workersMethods,
   ...fleetMethods,
   ...streamsMethods,

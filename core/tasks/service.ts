@@ -32,7 +32,7 @@ import type { JobLog } from '../jobs/job-log';
 import { BulkJob } from './bulk';
 import { layoutFor, type TasksLayout } from './settings';
 import { withLayout } from './session';
-import { isDeadLetter, toDeadLetter, type DeadLetterFilter } from './dead-letters';
+import { isDeadLetter, toDeadLetter, type DeadLetterFilter } from './dead-letters/filter';
 import { taskIds } from './ids';
 import { queueStatus } from './queue-status';
 import { TaskSession } from './session';
@@ -41,6 +41,8 @@ import { TaskEncoder } from './task-builder';
 import { detail, summary, type TaskRecord } from './state/record';
 import type { TaskStateOptions } from './state/task-state';
 import { applyTopology, inspectTopology } from '../../nats/topology';
+import { patchPayload } from './dead-letters/edit';
+import type { JsonPatch } from '../../api/json-patch';
 
 const SINGLE_PUBLISH_GIVE_UP_MS = 10_000;
 const KEEP_FINISHED_JOBS = 20;
@@ -270,7 +272,8 @@ export class TaskService {
     return summary(await this.entry(id));
   }
 
-  async retry(id: string): Promise<PublishResult> {
+  /** `edit`: a JSON patch applied to the payload first (dead-letter groups' edit and retry). */
+  async retry(id: string, edit?: { patch: JsonPatch }): Promise<PublishResult> {
     const s = this.current();
     const e = await this.entry(id);
     if (!TERMINAL_STATUSES.includes(e.status)) {
@@ -291,7 +294,12 @@ export class TaskService {
       ...headers
     } = e.headers ?? {};
     void _f;
-    const shape = { ...rest, metadata: { ...(e.task.metadata ?? {}), retry_of: id } };
+    const metadata = {
+      ...(e.task.metadata ?? {}),
+      retry_of: id,
+      ...(edit ? { retry_patch: edit.patch } : {}),
+    };
+    const shape = { ...rest, ...(edit ? { payload: patchPayload(rest.payload, edit.patch) } : {}), metadata };
     const hasHeaders = Object.keys(headers).length > 0;
     const enc = new TaskEncoder({ ...shape, headers: hasHeaders ? headers : undefined }, s.maxPayload);
     const out = enc.encode(newId, createdAt);
@@ -324,7 +332,8 @@ export class TaskService {
   async deadLetters(filter: DeadLetterFilter = {}): Promise<DeadLetter[]> {
     const st = this.current().state;
     if (!st) return [];
-    return (await st.deadLetters()).filter((e) => isDeadLetter(e, filter)).map(toDeadLetter);
+    const letters = (await st.deadLetters()).filter((e) => isDeadLetter(e, filter)).map(toDeadLetter);
+    return filter.fingerprint ? letters.filter((d) => d.fingerprint === filter.fingerprint) : letters;
   }
 
   async retryDeadLetter(id: string): Promise<PublishResult> {
