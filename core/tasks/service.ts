@@ -395,16 +395,8 @@ export class TaskService {
     return e;
   }
 
-  private async control(s: TaskSession, subject: string, body: unknown, msgId: string) {
-    try {
-      return await s.publishControl(subject, body, msgId);
-    } catch (err) {
-      const code = (err as { code?: string }).code;
-      throw new ApiError(
-        code === 'timeout' || code === 'not_connected' || code === 'stream_full' ? code : 'nats_error',
-        (err as Error).message,
-      );
-    }
+  private control(s: TaskSession, subject: string, body: unknown, msgId: string) {
+    return s.publishControl(subject, body, msgId);
   }
 
   private pruneJobs(): void {

@@ -1,4 +1,5 @@
 import type { JetStreamManager } from '@nats-io/jetstream';
+import { ApiError } from '../../api/errors';
 import type { TopologyReport } from '../../api/features/tasks';
 import type { TasksLayout } from './settings';
 import type { ActiveConnection } from '../connections/connection-manager';
@@ -60,7 +61,7 @@ export class TaskSession {
         writer: 'jetdeck',
         publish: async (subject, data, msgId) => {
           const r = await this.window.publish({ subject, data, msgId }, 10_000);
-          if (!r.ok) throw new Error(r.error);
+          if (!r.ok) throw new ApiError(r.code, r.error);
         },
         log: (level, m) => level !== 'info' && console.error(`[jetdeck] ${m}`),
         // The state's writer adds it to the task's timeline (readers skip it: the writer hears it too).
@@ -159,14 +160,14 @@ export class TaskSession {
     this.typedLanes.add(type);
   }
 
-  /** Publishes one control message (status event, cancel) and returns its stream seq. */
+  /** Publishes one control message (status event, cancel) and returns its stream seq; ApiError on failure. */
   async publishControl(
     subject: string,
     body: unknown,
     msgId: string,
   ): Promise<{ seq: number; duplicate: boolean }> {
     const r = await this.window.publish({ subject, data: JSON.stringify(body), msgId }, 10_000);
-    if (!r.ok) throw Object.assign(new Error(r.error), { code: r.code });
+    if (!r.ok) throw new ApiError(r.code, r.error);
     return { seq: r.seq, duplicate: r.duplicate };
   }
 
