@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { EventSpec, MethodSpec } from './define';
 import { connectionsEvents, connectionsMethods } from './features/connections';
+import { coreNatsEvents, coreNatsMethods } from './features/corenats';
 import { fleetEvents, fleetMethods } from './features/fleet';
 import { jobsEvents, jobsMethods } from './features/jobs';
 import { filesMethods } from './features/files';
@@ -21,6 +22,7 @@ export const methods = {
   ...monitorMethods,
   ...jobsMethods,
   ...filesMethods,
+  ...coreNatsMethods,
 };
 export const events = {
   ...connectionsEvents,
@@ -31,6 +33,7 @@ export const events = {
   ...messagesEvents,
   ...monitorEvents,
   ...jobsEvents,
+  ...coreNatsEvents,
 };
 
 export type Methods = typeof methods;

@@ -3,6 +3,7 @@ import type { NatsTarget } from '../nats/cli-target';
 import { ApiError } from '../api/errors';
 import { serverLabel, splitUrlCredentials } from '../api/nats-url';
 import { Core, type CoreOptions } from './core';
+import { registerCoreNats } from './corenats/feature';
 import { registerJobs } from './jobs/feature';
 import { registerFiles } from './files/feature';
 import { registerMessages } from './messages/feature';
@@ -38,6 +39,7 @@ export function createCore(opts: CoreOptions): Core {
   registerMonitor(core);
   registerJobs(core);
   registerFiles(core);
+  registerCoreNats(core);
   return core;
 }
 
