@@ -5,13 +5,14 @@ import { create } from 'zustand';
  * of screen components lives apart (app/screens.ts), so features never import the app shell.
  */
 
-/** Sidebar order; Ctrl/Cmd+1..8 follow it. */
+/** Sidebar order; Ctrl/Cmd+1..9 follow it. */
 export const SCREEN_IDS = [
   'overview',
   'tasks',
   'workers',
   'streams',
   'messages',
+  'corenats',
   'consumers',
   'monitor',
   'connections',

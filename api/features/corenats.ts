@@ -147,6 +147,8 @@ export interface CoreBatch {
   messages: CoreMessage[];
   /** Messages dropped since the previous batch because the buffer was full. */
   dropped: number;
+  /** Messages received since the start, at this batch. */
+  received: number;
 }
 
 const subRef = z.strictObject({ subId: z.string().min(1).max(64) });

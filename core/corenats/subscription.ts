@@ -95,7 +95,7 @@ export class CoreSubscription {
     this.bufferedBytes = 0;
     this.droppedSinceFlush = 0;
     const messages: CoreMessage[] = held.map((h) => toCoreMessage(h, h.preview, h.size));
-    this.bus.emit('core.messages', { subId: this.id, messages, dropped });
+    this.bus.emit('core.messages', { subId: this.id, messages, dropped, received: this.received });
   }
 
   pause(): void {
