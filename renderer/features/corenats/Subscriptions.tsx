@@ -161,9 +161,12 @@ function SubMessages({ sub, focused }: { sub: SubView; focused?: CoreMessage }) 
         <span className={`dot ${dotClass(sub)}`} />
         <span data-testid="cn-sub-state">{info.state}</span>
         {info.error && <span className="error-text small">{info.error}</span>}
-        <span className="muted small" data-testid="cn-sub-received">
-          {formatCount(info.received)} received · {formatCount(messages.length)} shown (last{' '}
-          {formatCount(SUB_KEEP)} kept)
+        <span
+          className="muted small"
+          title={`The window keeps the last ${formatCount(SUB_KEEP)}`}
+          data-testid="cn-sub-received"
+        >
+          {formatCount(info.received)} received · {formatCount(messages.length)} shown
         </span>
         <span className={`small ${dropped ? 'warn-text' : 'muted'}`} data-testid="cn-sub-dropped">
           dropped {formatCount(dropped)}
