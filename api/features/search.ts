@@ -89,8 +89,11 @@ export const searchInputSchema = z
       .min(1)
       .max(MAX_SEARCH_SCAN, `at most ${MAX_SEARCH_SCAN.toLocaleString('en')} messages`)
       .default(1_000_000),
-    /** Payload bytes sent per hit (the message view fetches the rest). */
-    previewBytes: z.number().int().min(0).max(65_536).default(1024),
+    /**
+     * Payload bytes kept and sent per hit (the message view fetches the rest): with the result
+     * cap, what one search holds stays within a few MB.
+     */
+    previewBytes: z.number().int().min(0).max(4096).default(1024),
   })
   .refine((r) => r.fromSeq === undefined || r.toSeq === undefined || r.fromSeq <= r.toSeq, {
     message: 'fromSeq must be ≤ toSeq',

@@ -89,6 +89,13 @@ describe('message search on a Limits stream (ordered consumer)', () => {
     expect(seqsOf(r.hits)).toEqual([42]);
     expect(r.hits[0].excerpt).toContain('Zoë Needle');
     expect(JSON.parse(unb64(r.hits[0].message.data))).toEqual(order(42));
+    // Hits carry a preview of the payload; the message view fetches the rest.
+    const short = await runSearch({ stream: 'ORD', match: { kind: 'text', text: 'zoë' }, previewBytes: 8 });
+    expect(short.hits[0].message).toMatchObject({
+      truncated: true,
+      data: Buffer.from('{"id":"o').toString('base64'),
+    });
+    expect(short.hits[0].message.size).toBe(Buffer.byteLength(JSON.stringify(order(42))));
     // Case-sensitive: the same words in lower case are not there.
     const cs = await runSearch({
       stream: 'ORD',
@@ -162,6 +169,20 @@ describe('message search on a Limits stream (ordered consumer)', () => {
     expect(exists.final.matched).toBe(N / 5);
   });
 
+  it('searches a time range: only messages stored up to the end time', async () => {
+    const t50 = (await s.jsm.streams.getMessage('ORD', { seq: 50 }))!.time;
+    const r = await runSearch({
+      stream: 'ORD',
+      toTime: t50.toISOString(),
+      match: { kind: 'header', name: 'Trace-Id', op: 'exists' },
+      maxResults: 1000,
+    });
+    expect(r.final.toSeq).toBeGreaterThanOrEqual(50);
+    expect(r.final.toSeq).toBeLessThan(N);
+    expect(seqsOf(r.hits)).toEqual(expected((i) => i % 5 === 0, 1, r.final.toSeq));
+    for (const h of r.hits) expect(Date.parse(h.message.time)).toBeLessThanOrEqual(t50.getTime());
+  });
+
   it('stops at the result cap and at the scan cap, saying which', async () => {
     const capped = await runSearch({
       stream: 'ORD',
@@ -201,6 +222,8 @@ describe('message search on a Limits stream (ordered consumer)', () => {
     expect(header?.message).toMatch(/value is required/);
     const cap = await bad({ stream: 'ORD', match: { kind: 'text', text: 'x' }, maxResults: 5000 });
     expect(cap?.message).toMatch(/at most 1000 results/);
+    const preview = await bad({ stream: 'ORD', match: { kind: 'text', text: 'x' }, previewBytes: 65_536 });
+    expect(preview?.code).toBe('invalid_input');
     const missing = await bad({ stream: 'NOPE', match: { kind: 'text', text: 'x' } });
     expect(missing?.code).toBe('not_found');
   });

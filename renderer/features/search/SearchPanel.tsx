@@ -150,8 +150,28 @@ export function SearchPanel({
           )}
         </div>
         <div className="search-limits">
-          {input('fromSeq', 'From seq', { type: 'number', min: 1, placeholder: 'first' })}
-          {input('toSeq', 'To seq', { type: 'number', min: 1, placeholder: 'last' })}
+          <Field id="search-range" label="Range by">
+            <select
+              id="search-range"
+              value={form.rangeKind}
+              onChange={(e) => edit({ rangeKind: e.target.value as SearchForm['rangeKind'] })}
+              data-testid="search-range"
+            >
+              <option value="seq">Sequence</option>
+              <option value="time">Time</option>
+            </select>
+          </Field>
+          {form.rangeKind === 'seq' ? (
+            <>
+              {input('fromSeq', 'From seq', { type: 'number', min: 1, placeholder: 'first' })}
+              {input('toSeq', 'To seq', { type: 'number', min: 1, placeholder: 'last' })}
+            </>
+          ) : (
+            <>
+              {input('fromTime', 'From time', { type: 'datetime-local', step: 1 })}
+              {input('toTime', 'To time', { type: 'datetime-local', step: 1 })}
+            </>
+          )}
           {input('maxResults', 'Max results', { type: 'number', min: 1, max: MAX_SEARCH_RESULTS })}
           {input('maxScanned', 'Max messages read', { type: 'number', min: 1 })}
           <label className="check search-case">

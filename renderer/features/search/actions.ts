@@ -4,6 +4,9 @@ import type { SearchInput } from '../../../api/features/search';
 import { toastError } from '../toasts/store';
 import { useSearch } from './store';
 
+/** The core sends progress every 250 ms while a search runs; this much silence means events were lost. */
+const QUIET_MS = 3000;
+
 /** Starts a search (replacing what the view followed) and catches up on what it found meanwhile. */
 export async function startSearch(input: SearchInput): Promise<void> {
   const prev = useSearch.getState();
@@ -46,8 +49,24 @@ async function resync(): Promise<void> {
  */
 export function useSearchEvents(): void {
   useEffect(() => {
-    const off = api.on('search.progress', (p) => useSearch.getState().apply(p, p.hits));
+    let lastEvent = Date.now();
+    const off = api.on('search.progress', (p) => {
+      const s = useSearch.getState();
+      if (p.searchId !== s.searchId) return;
+      lastEvent = Date.now();
+      s.apply(p, p.hits);
+      // A client that lags has events dropped by the server: fetch what it missed.
+      if (p.done && useSearch.getState().hits.length < p.matched) void resync();
+    });
     void resync();
+    // No word for a while from a running search (its events were dropped): ask for its status.
+    const watchdog = setInterval(() => {
+      const s = useSearch.getState();
+      if (s.searchId && s.progress && !s.progress.done && !s.lost && Date.now() - lastEvent > QUIET_MS) {
+        lastEvent = Date.now();
+        void resync();
+      }
+    }, QUIET_MS);
     // The server cancels a socket's searches when the socket drops.
     const offReopen = onTransportReopen(() => {
       const s = useSearch.getState();
@@ -55,6 +74,7 @@ export function useSearchEvents(): void {
         s.set({ lost: 'The connection to JetDeck dropped, which stopped the search. Start it again.' });
     });
     return () => {
+      clearInterval(watchdog);
       off();
       offReopen();
     };

@@ -25,6 +25,18 @@ describe('search form', () => {
     });
   });
 
+  it('sends a time range as ISO', () => {
+    const r = toSearchInput(
+      { ...DEFAULT_SEARCH_FORM, text: 'x', rangeKind: 'time', fromTime: '2026-01-02T03:04:05', fromSeq: '9' },
+      'S',
+      '',
+    );
+    expect(r.input?.fromTime).toBe(new Date('2026-01-02T03:04:05').toISOString());
+    expect(r.input).not.toHaveProperty('toTime');
+    // Only the chosen pair goes.
+    expect(r.input).not.toHaveProperty('fromSeq');
+  });
+
   it('puts each problem on its field', () => {
     const bad = toSearchInput(
       { ...DEFAULT_SEARCH_FORM, kind: 'json', path: 'a..b', fromSeq: '9', toSeq: '3', maxResults: '5000' },
@@ -42,6 +54,12 @@ describe('search form', () => {
       '',
     );
     expect(exists.input?.match).toEqual({ kind: 'header', name: 'X-Id', op: 'exists', caseSensitive: false });
+    const time = toSearchInput(
+      { ...DEFAULT_SEARCH_FORM, text: 'x', rangeKind: 'time', fromTime: 'yesterday' },
+      'S',
+      '',
+    );
+    expect(time.errors?.fromTime).toBe('expected an ISO date-time');
     const text = toSearchInput(DEFAULT_SEARCH_FORM, 'S', '');
     expect(text.errors?.text).toBe('text is required');
   });

@@ -11,8 +11,13 @@ export interface SearchForm {
   headerOp: 'exists' | 'equals' | 'contains';
   value: string;
   caseSensitive: boolean;
+  /** The range is given by sequence or by time (only the chosen pair is sent). */
+  rangeKind: 'seq' | 'time';
   fromSeq: string;
   toSeq: string;
+  /** datetime-local text (local time). */
+  fromTime: string;
+  toTime: string;
   maxResults: string;
   maxScanned: string;
 }
@@ -26,15 +31,33 @@ export const DEFAULT_SEARCH_FORM: SearchForm = {
   headerOp: 'equals',
   value: '',
   caseSensitive: false,
+  rangeKind: 'seq',
   fromSeq: '',
   toSeq: '',
+  fromTime: '',
+  toTime: '',
   maxResults: '100',
   maxScanned: '1000000',
 };
 
 export type SearchField =
-  'text' | 'path' | 'header' | 'value' | 'fromSeq' | 'toSeq' | 'maxResults' | 'maxScanned';
+  | 'text'
+  | 'path'
+  | 'header'
+  | 'value'
+  | 'fromSeq'
+  | 'toSeq'
+  | 'fromTime'
+  | 'toTime'
+  | 'maxResults'
+  | 'maxScanned';
 
+/** datetime-local text (local time) to ISO; text that is not a time goes as is, for the schema to refuse. */
+const iso = (s: string) => {
+  if (!s.trim()) return undefined;
+  const ms = Date.parse(s);
+  return Number.isNaN(ms) ? s : new Date(ms).toISOString();
+};
 const num = (s: string) => (s.trim() === '' ? undefined : Number(s.replace(/[,_\s]/g, '')));
 
 /** The criterion as the contract wants it: only the fields of the chosen kind. */
@@ -63,8 +86,13 @@ export function toSearchInput(
   const put = (k: string, v: unknown) => {
     if (v !== undefined) raw[k] = v;
   };
-  put('fromSeq', num(f.fromSeq));
-  put('toSeq', num(f.toSeq));
+  if (f.rangeKind === 'seq') {
+    put('fromSeq', num(f.fromSeq));
+    put('toSeq', num(f.toSeq));
+  } else {
+    put('fromTime', iso(f.fromTime));
+    put('toTime', iso(f.toTime));
+  }
   put('subject', subject.trim() || undefined);
   put('maxResults', num(f.maxResults));
   put('maxScanned', num(f.maxScanned));
@@ -82,7 +110,15 @@ export function searchFieldErrors(issues: readonly FormIssue[]): Partial<Record<
       if (b === 'name') return 'header';
       return undefined;
     }
-    if (a === 'fromSeq' || a === 'toSeq' || a === 'maxResults' || a === 'maxScanned') return a;
+    if (
+      a === 'fromSeq' ||
+      a === 'toSeq' ||
+      a === 'fromTime' ||
+      a === 'toTime' ||
+      a === 'maxResults' ||
+      a === 'maxScanned'
+    )
+      return a;
     return undefined;
   });
 }
