@@ -3,6 +3,7 @@ import type { EventSpec, MethodSpec } from './define';
 import { connectionsEvents, connectionsMethods } from './features/connections';
 import { fleetEvents, fleetMethods } from './features/fleet';
 import { jobsEvents, jobsMethods } from './features/jobs';
+import { kvEvents, kvMethods } from './features/kv';
 import { filesMethods } from './features/files';
 import { messagesEvents, messagesMethods } from './features/messages';
 import { monitorEvents, monitorMethods } from './features/monitor';
@@ -21,6 +22,7 @@ export const methods = {
   ...monitorMethods,
   ...jobsMethods,
   ...filesMethods,
+  ...kvMethods,
 };
 export const events = {
   ...connectionsEvents,
@@ -31,6 +33,7 @@ export const events = {
   ...messagesEvents,
   ...monitorEvents,
   ...jobsEvents,
+  ...kvEvents,
 };
 
 export type Methods = typeof methods;

@@ -12,6 +12,7 @@ import { registerStreams } from './streams/feature';
 import { registerTasks } from './tasks/feature';
 import { registerWorkers } from './workers/feature';
 import { registerFleet } from './fleet/feature';
+import { registerKv } from './kv/feature';
 
 export interface StartOptions {
   /** `--nats URL`: connect there instead of the saved or embedded default. */
@@ -38,6 +39,7 @@ export function createCore(opts: CoreOptions): Core {
   registerMonitor(core);
   registerJobs(core);
   registerFiles(core);
+  registerKv(core);
   return core;
 }
 
