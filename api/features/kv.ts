@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { event, method } from '../define';
+import type { ContentType } from './messages';
 import type { ClusterView } from './streams';
 
 /*
@@ -103,10 +104,8 @@ export interface KvEntryView {
   length: number;
   /** The value's bytes (or their first `previewBytes`), base64; absent when not read. */
   base64?: string;
-  /** The value as UTF-8 text, when it is valid UTF-8. */
-  text?: string;
-  /** The text parses as JSON. */
-  json?: boolean;
+  /** json / text / binary, guessed from the bytes sent (as for stream messages). */
+  contentType?: ContentType;
   /** Only the first bytes were sent (see `previewBytes`); read the rest with kv.get. */
   truncated?: boolean;
 }

@@ -1,5 +1,6 @@
 import type { StreamInfo } from '@nats-io/jetstream';
 import type { KvBucketSummary, KvEntryView, KvOperation } from '../../api/features/kv';
+import { guessContentType } from '../messages/format';
 import { clusterView, isoOrUndefined } from '../streams/views';
 
 export const KV_STREAM_PREFIX = 'KV_';
@@ -39,22 +40,6 @@ export interface RawEntry {
   value?: Uint8Array;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-/** UTF-8 text of the bytes, or undefined for binary; a cut at `truncated` may split the last character. */
-function asText(b: Uint8Array, truncated: boolean): string | undefined {
-  for (let cut = 0; cut <= (truncated ? 3 : 0) && cut < b.length + 1; cut++) {
-    try {
-      const s = utf8.decode(cut ? b.subarray(0, b.length - cut) : b);
-      // Control characters other than whitespace mean binary, even when they decode.
-      return /[\u0000-\u0008\u000e-\u001f]/.test(s) ? undefined : s;
-    } catch {
-      // try a shorter cut
-    }
-  }
-  return undefined;
-}
-
 /** The view of an entry, with at most `previewBytes` of its value. */
 export function entryView(e: RawEntry, previewBytes = Number.MAX_SAFE_INTEGER): KvEntryView {
   const view: KvEntryView = {
@@ -67,19 +52,8 @@ export function entryView(e: RawEntry, previewBytes = Number.MAX_SAFE_INTEGER): 
   if (!e.value || e.operation !== 'PUT') return view;
   const truncated = e.value.length > previewBytes;
   const bytes = truncated ? e.value.subarray(0, previewBytes) : e.value;
-  view.base64 = Buffer.from(bytes).toString('base64');
-  const text = asText(bytes, truncated);
-  if (text !== undefined) {
-    view.text = text;
-    if (!truncated && text.trim()) {
-      try {
-        JSON.parse(text);
-        view.json = true;
-      } catch {
-        view.json = false;
-      }
-    } else view.json = false;
-  }
+  view.base64 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+  view.contentType = guessContentType(bytes, truncated);
   if (truncated) view.truncated = true;
   return view;
 }

@@ -35,7 +35,10 @@ it('creates a bucket with 3 replicas, shows its peers and reads back what was wr
     value: '{"x":1}',
     format: 'json',
   });
-  expect(await t.call('kv.get', { bucket: 'shared', key: 'k' })).toMatchObject({ revision, json: true });
+  expect(await t.call('kv.get', { bucket: 'shared', key: 'k' })).toMatchObject({
+    revision,
+    contentType: 'json',
+  });
   expect((await t.call('kv.list')).buckets.find((b) => b.bucket === 'shared')?.replicas).toBe(3);
 }, 60_000);
 

@@ -21,6 +21,10 @@ afterAll(async () => {
 });
 
 /** The ApiError code a call rejects with. */
+/** The value an entry carries, as text. */
+const text = (e: { base64?: string }) =>
+  e.base64 === undefined ? undefined : Buffer.from(e.base64, 'base64').toString();
+
 async function codeOf(p: Promise<unknown>): Promise<string> {
   try {
     await p;
@@ -79,7 +83,7 @@ describe('KV buckets', () => {
   it('expires values after the bucket TTL', async () => {
     await t.call('kv.create', { bucket: 'short', ttlMs: 1000 });
     await t.call('kv.put', { bucket: 'short', key: 'k', value: 'v' });
-    expect((await t.call('kv.get', { bucket: 'short', key: 'k' })).text).toBe('v');
+    expect(text(await t.call('kv.get', { bucket: 'short', key: 'k' }))).toBe('v');
     const code = await pollUntil(() => codeOf(t.call('kv.get', { bucket: 'short', key: 'k' })), {
       what: 'the value to expire',
       ok: (c) => c === 'not_found',
@@ -99,11 +103,13 @@ describe('KV values', () => {
     await t.call('kv.put', { bucket: 'vals', key: 'cfg.bin', value: '00 ff 10 0a', format: 'hex' });
 
     const j = await t.call('kv.get', { bucket: 'vals', key: 'cfg.json' });
-    expect(j).toMatchObject({ key: 'cfg.json', operation: 'PUT', json: true, text: '{"a": [1, 2]}' });
+    expect(j).toMatchObject({ key: 'cfg.json', operation: 'PUT', contentType: 'json' });
+    expect(text(j)).toBe('{"a": [1, 2]}');
     const txt = await t.call('kv.get', { bucket: 'vals', key: 'cfg.text' });
-    expect(txt).toMatchObject({ json: false, text: 'hello wörld', length: Buffer.byteLength('hello wörld') });
+    expect(txt).toMatchObject({ contentType: 'text', length: Buffer.byteLength('hello wörld') });
+    expect(text(txt)).toBe('hello wörld');
     const bin = await t.call('kv.get', { bucket: 'vals', key: 'cfg.bin' });
-    expect(bin.text).toBeUndefined();
+    expect(bin.contentType).toBe('binary');
     expect(bin.length).toBe(4);
     expect(Buffer.from(bin.base64!, 'base64')).toEqual(Buffer.from([0x00, 0xff, 0x10, 0x0a]));
   });
@@ -137,8 +143,8 @@ describe('KV values', () => {
     expect(
       await codeOf(t.call('kv.put', { bucket: 'vals', key: 'occ', value: 'x', expectRevision: r1 })),
     ).toBe('conflict');
-    expect((await t.call('kv.get', { bucket: 'vals', key: 'occ' })).text).toBe('two');
-    expect((await t.call('kv.get', { bucket: 'vals', key: 'occ', revision: r1 })).text).toBe('one');
+    expect(text(await t.call('kv.get', { bucket: 'vals', key: 'occ' }))).toBe('two');
+    expect(text(await t.call('kv.get', { bucket: 'vals', key: 'occ', revision: r1 }))).toBe('one');
   });
 
   it('keeps a key history newest first, a delete as a DEL revision, and purge leaves one PURGE marker', async () => {
@@ -146,7 +152,7 @@ describe('KV values', () => {
     await t.call('kv.deleteKey', { bucket: 'vals', key: 'hist' });
     const h = await t.call('kv.history', { bucket: 'vals', key: 'hist', previewBytes: 1 });
     expect(h.entries.map((e) => e.operation)).toEqual(['DEL', 'PUT', 'PUT', 'PUT']);
-    expect(h.entries.slice(1).map((e) => e.text)).toEqual(['v', 'v', 'v']);
+    expect(h.entries.slice(1).map(text)).toEqual(['v', 'v', 'v']);
     expect(h.entries[1]).toMatchObject({ truncated: true, length: 2 });
     const revs = h.entries.map((e) => e.revision);
     expect([...revs].sort((a, b) => b - a)).toEqual(revs);
@@ -217,7 +223,8 @@ describe('KV live watch', () => {
       ['a.x', 'PUT'],
       ['a.x', 'DEL'],
     ]);
-    expect(seen()[0]).toMatchObject({ json: true, text: '{"n":1}' });
+    expect(seen()[0].contentType).toBe('json');
+    expect(text(seen()[0])).toBe('{"n":1}');
     expect(await t.call('kv.watch.stop', { watchId: w.watchId })).toEqual({ stopped: true });
     expect(await t.call('kv.watch.stop', { watchId: w.watchId })).toEqual({ stopped: false });
   });
