@@ -13,6 +13,7 @@ export const SCREEN_IDS = [
   'streams',
   'messages',
   'consumers',
+  'kv',
   'monitor',
   'connections',
 ] as const;
