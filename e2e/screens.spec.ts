@@ -17,6 +17,7 @@ const SCREENS: ScreenId[] = [
   'streams',
   'messages',
   'consumers',
+  'kv',
   'monitor',
   'connections',
 ];

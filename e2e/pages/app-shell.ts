@@ -1,7 +1,7 @@
 import type { Locator, Page } from '@playwright/test';
 
 export type ScreenId =
-  'overview' | 'tasks' | 'workers' | 'streams' | 'messages' | 'consumers' | 'monitor' | 'connections';
+  'overview' | 'tasks' | 'workers' | 'streams' | 'messages' | 'consumers' | 'kv' | 'monitor' | 'connections';
 
 /** Sidebar, status bar, toasts and the command palette: what every screen shares. */
 export class AppShell {

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api } from '../../api';
 import { isValidKvFilter, type KvBucketSummary } from '../../../api/features/kv';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
@@ -13,7 +13,7 @@ import { formatTtl } from './model';
 import { useKv } from './store';
 
 /** The open bucket: its limits, keys (filter, search), live changes and admin actions. */
-export function BucketPane({ b }: { b: KvBucketSummary }) {
+export function BucketPane({ b, onChanged }: { b: KvBucketSummary; onChanged: () => void }) {
   const filter = useKv((s) => s.filter);
   const search = useKv((s) => s.search);
   const keys = useKv((s) => s.keys);
@@ -27,6 +27,13 @@ export function BucketPane({ b }: { b: KvBucketSummary }) {
   const [deleting, setDeleting] = useState(false);
   const [busy, setBusy] = useState(false);
   const filterBad = filter.trim() !== '' && !isValidKvFilter(filter.trim());
+  // Live changes move the bucket's counts too: refresh them a second after the last one.
+  const liveCount = useKv((s) => s.live.length + s.liveDropped);
+  useEffect(() => {
+    if (!liveCount) return;
+    const t = setTimeout(onChanged, 1000);
+    return () => clearTimeout(t);
+  }, [liveCount, onChanged]);
 
   const remove = async () => {
     setBusy(true);
@@ -192,7 +199,17 @@ export function BucketPane({ b }: { b: KvBucketSummary }) {
         </div>
         {live && <LiveFeed onOpen={(key) => setOpen({ key })} />}
       </div>
-      {open && <KeyDrawer bucket={b.bucket} keyName={open.key} onClose={() => setOpen(undefined)} />}
+      {open && (
+        <KeyDrawer
+          bucket={b.bucket}
+          keyName={open.key}
+          onClose={() => setOpen(undefined)}
+          onChanged={() => {
+            reload();
+            onChanged();
+          }}
+        />
+      )}
       {deleting && (
         <ConfirmDialog
           title={`Delete bucket ${b.bucket}`}

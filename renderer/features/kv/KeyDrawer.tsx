@@ -30,11 +30,14 @@ export function KeyDrawer({
   bucket,
   keyName,
   onClose,
+  onChanged,
 }: {
   bucket: string;
   /** Absent to write a new key. */
   keyName?: string;
   onClose: () => void;
+  /** After a write, delete or purge (the key list refreshes). */
+  onChanged: () => void;
 }) {
   const creating = keyName === undefined;
   const [key, setKey] = useState(keyName ?? '');
@@ -73,7 +76,8 @@ export function KeyDrawer({
   const deleted = entry && entry.operation !== 'PUT';
 
   const switchFormat = (to: KvValueFormat) => {
-    const r = convertDraft(draft, format, to);
+    // Nothing typed yet: only the format changes.
+    const r = draft.trim() ? convertDraft(draft, format, to) : { text: draft };
     if ('error' in r) {
       setConvertError(`Fix the value first: ${r.error}`);
       return;
@@ -96,6 +100,7 @@ export function KeyDrawer({
         expectRevision: entry?.revision ?? 0,
       });
       toastInfo(`Saved ${key}`, `revision ${r.revision}`);
+      onChanged();
       if (creating) onClose();
       else load();
     } catch (err) {
@@ -111,6 +116,7 @@ export function KeyDrawer({
       await api.call(kind === 'delete' ? 'kv.deleteKey' : 'kv.purgeKey', { bucket, key });
       toastInfo(kind === 'delete' ? 'Key deleted' : 'Key purged', key);
       setConfirm(undefined);
+      onChanged();
       load();
     } catch (err) {
       toastError(`Could not ${kind} ${key}`, err);

@@ -100,7 +100,7 @@ export function KvScreen() {
           </nav>
           <div className="card kv-main">
             {open ? (
-              <BucketPane key={open.bucket} b={open} />
+              <BucketPane key={open.bucket} b={open} onChanged={reload} />
             ) : (
               <EmptyState title="Pick a bucket" testId="kv-pick">
                 <p>Its keys, values, history and live changes show here.</p>
