@@ -2,7 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { expect, test } from './fixtures';
-import type { ScreenId } from './pages/app-shell';
+import { SCREEN_IDS } from '../renderer/screen-ids';
 import { natsConnect, seedWithAcks } from './pages/messages-page';
 
 /*
@@ -10,17 +10,6 @@ import { natsConnect, seedWithAcks } from './pages/messages-page';
  * overflows the viewport at 1280×800 or 1920×1080. Screenshots are attached to the report
  * (and written to JETDECK_SHOTS_DIR when set) so a person can look at them.
  */
-const SCREENS: ScreenId[] = [
-  'overview',
-  'tasks',
-  'workers',
-  'streams',
-  'messages',
-  'consumers',
-  'kv',
-  'monitor',
-  'connections',
-];
 const SIZES = [
   { width: 1280, height: 800 },
   { width: 1920, height: 1080 },
@@ -67,7 +56,7 @@ for (const theme of ['dark', 'light'] as const) {
     await setTheme(app, theme);
     for (const size of SIZES) {
       await app.setViewportSize(size);
-      for (const screen of SCREENS) {
+      for (const screen of SCREEN_IDS) {
         await shell.goto(screen);
         await app.getByTestId(`${screen}-screen`).waitFor();
         if (screen === 'messages') {

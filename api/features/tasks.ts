@@ -113,6 +113,11 @@ export const deadLetterFilterSchema = z.strictObject({
   q: z.string().max(200).optional(),
   /** Also list dead letters already retried or discarded. */
   includeResolved: z.boolean().optional(),
+  /** Only the group with this error fingerprint (tasks.deadLetters.groups). */
+  fingerprint: z
+    .string()
+    .regex(/^[0-9a-f]{12}$/, 'a fingerprint is 12 hex characters, as listed by tasks.deadLetters.groups')
+    .optional(),
 });
 
 export type TimelineKind = 'published' | 'status' | 'cancel-request' | 'advisory' | 'retried-as';
@@ -307,6 +312,8 @@ export interface DeadLetter {
   failed_at: string;
   retried_as?: string[];
   discarded?: boolean;
+  /** Error fingerprint: dead letters with the same one form a group. */
+  fingerprint: string;
 }
 
 export interface LaneStatus {
@@ -383,7 +390,7 @@ export const tasksMethods = {
   }>(),
   'tasks.deadLetters.retry': method(idInput).returns<PublishResult>(),
   'tasks.deadLetters.retryAll': method(
-    deadLetterFilterSchema.omit({ includeResolved: true }).optional(),
+    deadLetterFilterSchema.omit({ includeResolved: true, fingerprint: true }).optional(),
   ).returns<{
     retried: PublishResult[];
     failed: { id: string; error: string }[];

@@ -25,12 +25,12 @@ import type { ActiveConnection } from '../connections/connection-manager';
 import type { Core } from '../core';
 import { toApiError } from '../errors';
 import type { z } from 'zod';
-import { laneCoverage } from '../fleet/coverage';
-import { jobLogFor } from '../jobs/feature';
+import type { LaneCoverage } from '../fleet/coverage';
+import type { JobLog } from '../jobs/job-log';
 import { BulkJob } from './bulk';
 import { layoutFor, type TasksLayout } from './settings';
 import { withLayout } from './session';
-import { isDeadLetter, toDeadLetter, type DeadLetterFilter } from './dead-letters';
+import { isDeadLetter, toDeadLetter, type DeadLetterFilter } from './dead-letters/filter';
 import { taskIds } from './ids';
 import { queueStatus } from './queue-status';
 import { TaskSession } from './session';
@@ -39,6 +39,8 @@ import { TaskEncoder } from './task-builder';
 import { detail, summary, type TaskRecord } from './state/record';
 import type { TaskStateOptions } from './state/task-state';
 import { applyTopology, inspectTopology } from '../../nats/topology';
+import { patchPayload } from './dead-letters/edit';
+import type { JsonPatch } from '../../api/json-patch';
 
 const SINGLE_PUBLISH_GIVE_UP_MS = 10_000;
 const KEEP_FINISHED_JOBS = 20;
@@ -54,6 +56,13 @@ const ATTACH_RETRIES = 8;
  * - setStatus: `cancelled` = cancel, `pending` = retry; any other status is the workers' to
  *   report and is refused with 409 (conflict).
  */
+/** What the task service uses of other features (given by createCore). */
+export interface TaskServiceDeps {
+  jobs: JobLog;
+  /** Who serves which lane; undefined when unknown (never fails queue status). */
+  coverage: () => Promise<LaneCoverage | undefined>;
+}
+
 export class TaskService {
   private session?: TaskSession;
   /** Why the connection has no task service (JetStream disabled for the account). */
@@ -64,6 +73,7 @@ export class TaskService {
 
   constructor(
     private readonly core: Core,
+    private readonly deps: TaskServiceDeps,
     private readonly opts: TaskStateOptions = {},
   ) {
     this.settings = new TaskSettingsStore(core.dataDir);
@@ -193,7 +203,7 @@ export class TaskService {
       onProgress: (p) => this.core.bus.emit('tasks.bulkProgress', p),
     });
     // Recorded in JetStream, so a crash mid-way leaves a record of how far it got.
-    const rec = jobLogFor(this.core).begin({
+    const rec = this.deps.jobs.begin({
       id: jobId,
       kind: 'bulk',
       summary: `${count.toLocaleString('en-US')} × ${shape.type}${idPrefix ? ` (ids ${idPrefix}-1…${count})` : ''}`,
@@ -252,7 +262,8 @@ export class TaskService {
     return summary(await this.entry(id));
   }
 
-  async retry(id: string): Promise<PublishResult> {
+  /** `edit`: a JSON patch applied to the payload first (dead-letter groups' edit and retry). */
+  async retry(id: string, edit?: { patch: JsonPatch }): Promise<PublishResult> {
     const s = this.current();
     const e = await this.entry(id);
     if (!TERMINAL_STATUSES.includes(e.status)) {
@@ -267,7 +278,12 @@ export class TaskService {
     const { id: _old, created_at: _c, ...rest } = e.task;
     void _old;
     void _c;
-    const shape = { ...rest, metadata: { ...(e.task.metadata ?? {}), retry_of: id } };
+    const metadata = {
+      ...(e.task.metadata ?? {}),
+      retry_of: id,
+      ...(edit ? { retry_patch: edit.patch } : {}),
+    };
+    const shape = { ...rest, ...(edit ? { payload: patchPayload(rest.payload, edit.patch) } : {}), metadata };
     const enc = new TaskEncoder({ ...shape, headers: e.headers }, s.maxPayload);
     const { data, msgId, headers } = enc.encode(newId, createdAt);
     const msg = { data, msgId, headers, subject: e.subject || SUBJECTS.new };
@@ -298,7 +314,8 @@ export class TaskService {
   async deadLetters(filter: DeadLetterFilter = {}): Promise<DeadLetter[]> {
     const st = this.current().state;
     if (!st) return [];
-    return (await st.deadLetters()).filter((e) => isDeadLetter(e, filter)).map(toDeadLetter);
+    const letters = (await st.deadLetters()).filter((e) => isDeadLetter(e, filter)).map(toDeadLetter);
+    return filter.fingerprint ? letters.filter((d) => d.fingerprint === filter.fingerprint) : letters;
   }
 
   async retryDeadLetter(id: string): Promise<PublishResult> {
@@ -345,7 +362,7 @@ export class TaskService {
 
   async queueStatus(): Promise<QueueStatus> {
     const s = this.current();
-    return queueStatus(s.jsm, s.state?.completionRate() ?? 0, await laneCoverage(this.core));
+    return queueStatus(s.jsm, s.state?.completionRate() ?? 0, await this.deps.coverage());
   }
 
   private async entry(id: string): Promise<TaskRecord> {

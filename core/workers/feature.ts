@@ -5,7 +5,7 @@ import { BUILTIN_TYPES } from '../../worker/handlers/builtin';
 import { loadHandlerModule } from '../../worker/handlers/load';
 import type { ThreadConnectInfo } from '../../worker/protocol';
 import type { Core } from '../core';
-import { hostFiles } from '../files/host-files';
+import type { HostFiles } from '../files/host-files';
 import { setPoolMetricsSource } from '../monitor/pool-metrics';
 import type { HandlersFor } from '../router';
 import { hostname } from 'node:os';
@@ -41,7 +41,10 @@ export class WorkersService {
   /** `serve --allow-remote-control`: the pool's service endpoints accept drain/pause/concurrency. */
   allowRemoteControl = false;
 
-  constructor(private readonly core: Core) {}
+  constructor(
+    private readonly core: Core,
+    private readonly files: HostFiles,
+  ) {}
 
   status(): PoolStatus {
     const st = this.pool ? this.named(this.pool.status()) : this.idle();
@@ -60,7 +63,7 @@ export class WorkersService {
 
   /** Where a handlers module name points on this machine (undefined: built-ins only). */
   private async modulePath(name: string | undefined): Promise<string | undefined> {
-    return name === undefined ? undefined : hostFiles(this.core).resolveRead('handlers', name);
+    return name === undefined ? undefined : this.files.resolveRead('handlers', name);
   }
 
   async start(s: Settings): Promise<PoolStatus> {
@@ -211,19 +214,8 @@ export class WorkersService {
   }
 }
 
-const services = new WeakMap<Core, WorkersService>();
-
-/** The core's workers service (created by registerWorkers). */
-export function workersService(core: Core): WorkersService {
-  const s = services.get(core);
-  if (!s) throw new Error('registerWorkers(core) has not run');
-  return s;
-}
-
 /** Registers the workers feature's handlers and hooks. */
-export function registerWorkers(core: Core): void {
-  const svc = new WorkersService(core);
-  services.set(core, svc);
+export function registerWorkers(core: Core, svc: WorkersService): void {
   const handlers: HandlersFor<typeof workersMethods> = {
     'workers.status': () => svc.status(),
     'workers.start': (input) => svc.start(input),
