@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { EventSpec, MethodSpec } from './define';
 import { deadLetterMethods } from './features/dead-letters';
 import { connectionsEvents, connectionsMethods } from './features/connections';
+import { coreNatsEvents, coreNatsMethods } from './features/corenats';
 import { fleetEvents, fleetMethods } from './features/fleet';
 import { jobsEvents, jobsMethods } from './features/jobs';
 import { kvEvents, kvMethods } from './features/kv';
@@ -27,6 +28,7 @@ export const methods = {
   ...jobsMethods,
   ...filesMethods,
   ...kvMethods,
+  ...coreNatsMethods,
 };
 export const events = {
   ...connectionsEvents,
@@ -39,6 +41,7 @@ export const events = {
   ...monitorEvents,
   ...jobsEvents,
   ...kvEvents,
+  ...coreNatsEvents,
 };
 
 export type Methods = typeof methods;
