@@ -7,6 +7,7 @@ import { jobsEvents, jobsMethods } from './features/jobs';
 import { filesMethods } from './features/files';
 import { messagesEvents, messagesMethods } from './features/messages';
 import { monitorEvents, monitorMethods } from './features/monitor';
+import { searchEvents, searchMethods } from './features/search';
 import { streamsEvents, streamsMethods } from './features/streams';
 import { tasksEvents, tasksMethods } from './features/tasks';
 import { workersEvents, workersMethods } from './features/workers';
@@ -20,6 +21,7 @@ export const methods = {
   ...fleetMethods,
   ...streamsMethods,
   ...messagesMethods,
+  ...searchMethods,
   ...monitorMethods,
   ...jobsMethods,
   ...filesMethods,
@@ -31,6 +33,7 @@ export const events = {
   ...fleetEvents,
   ...streamsEvents,
   ...messagesEvents,
+  ...searchEvents,
   ...monitorEvents,
   ...jobsEvents,
 };
