@@ -3,15 +3,20 @@ import type { NatsTarget } from '../nats/cli-target';
 import { ApiError } from '../api/errors';
 import { serverLabel, splitUrlCredentials } from '../api/nats-url';
 import { Core, type CoreOptions } from './core';
+import { registerCoreNats } from './corenats/feature';
+import type { AppCore } from './features';
 import { registerJobs } from './jobs/feature';
+import { JobLog } from './jobs/job-log';
 import { registerFiles } from './files/feature';
+import { HostFiles } from './files/host-files';
 import { registerMessages } from './messages/feature';
 import { registerMonitor } from './monitor/feature';
 import { registerReplay } from './replay/feature';
+import { registerSearch } from './search/feature';
 import { registerStreams } from './streams/feature';
 import { registerTasks } from './tasks/feature';
-import { registerWorkers } from './workers/feature';
-import { registerFleet } from './fleet/feature';
+import { registerWorkers, WorkersService } from './workers/feature';
+import { FleetService, registerFleet } from './fleet/feature';
 
 export interface StartOptions {
   /** `--nats URL`: connect there instead of the saved or embedded default. */
@@ -26,19 +31,27 @@ export interface StartOptions {
 export const CLI_PROFILE_ID = 'cli';
 
 /** Builds the core with every feature registered. Used by Electron, `jetdeck serve` and tests alike. */
-export function createCore(opts: CoreOptions): Core {
+export function createCore(opts: CoreOptions): AppCore {
   const core = new Core(opts);
+  // Services that others use are built first, each given what it needs. Registration order
+  // below is hook order (connect) and, reversed, dispose order: keep it.
+  const files = new HostFiles(core.dataDir);
+  const jobs = new JobLog(core);
+  const workers = new WorkersService(core, files);
+  const fleet = new FleetService(core, workers);
   registerConnections(core);
-  registerTasks(core);
-  registerWorkers(core);
-  registerFleet(core);
+  const tasks = registerTasks(core, { jobs, coverage: () => fleet.coverage() });
+  registerWorkers(core, workers);
+  registerFleet(core, fleet);
   registerStreams(core);
   registerMessages(core);
-  registerReplay(core);
-  registerMonitor(core);
-  registerJobs(core);
-  registerFiles(core);
-  return core;
+  registerReplay(core, { files, jobs });
+  registerSearch(core);
+  const monitor = registerMonitor(core);
+  registerJobs(core, jobs);
+  registerFiles(core, files);
+  registerCoreNats(core);
+  return Object.assign(core, { features: { files, jobs, monitor, tasks, workers, fleet } });
 }
 
 /**

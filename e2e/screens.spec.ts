@@ -2,7 +2,8 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { expect, test } from './fixtures';
-import type { ScreenId } from './pages/app-shell';
+import { SCREEN_IDS } from '../renderer/screen-ids';
+import { CoreNatsPage } from './pages/corenats-page';
 import { natsConnect, seedWithAcks } from './pages/messages-page';
 
 /*
@@ -10,16 +11,6 @@ import { natsConnect, seedWithAcks } from './pages/messages-page';
  * overflows the viewport at 1280×800 or 1920×1080. Screenshots are attached to the report
  * (and written to JETDECK_SHOTS_DIR when set) so a person can look at them.
  */
-const SCREENS: ScreenId[] = [
-  'overview',
-  'tasks',
-  'workers',
-  'streams',
-  'messages',
-  'consumers',
-  'monitor',
-  'connections',
-];
 const SIZES = [
   { width: 1280, height: 800 },
   { width: 1920, height: 1080 },
@@ -55,6 +46,18 @@ async function seed(url: string): Promise<NatsConnection> {
   return conn;
 }
 
+/** A subscription with a message open, so the populated screen is what gets checked. */
+async function showCoreNats(app: Page): Promise<void> {
+  const cn = new CoreNatsPage(app);
+  if ((await cn.rows.count()) === 0) {
+    await cn.subscribe('orders.>');
+    await cn.publish('orders.eu.created', '{"id": "ord-1", "amount": 12.5}', [['X-Trace', 'abc']]);
+    await cn.rows.first().waitFor();
+  }
+  await cn.rows.first().getByRole('button').click();
+  await cn.detail.waitFor();
+}
+
 for (const theme of ['dark', 'light'] as const) {
   test(`every screen in the ${theme} theme: no serious or critical axe violation, no overflow`, async ({
     app,
@@ -66,7 +69,7 @@ for (const theme of ['dark', 'light'] as const) {
     await setTheme(app, theme);
     for (const size of SIZES) {
       await app.setViewportSize(size);
-      for (const screen of SCREENS) {
+      for (const screen of SCREEN_IDS) {
         await shell.goto(screen);
         await app.getByTestId(`${screen}-screen`).waitFor();
         if (screen === 'messages') {
@@ -74,6 +77,7 @@ for (const theme of ['dark', 'light'] as const) {
           await app.locator('[data-testid="message-list"][data-loading="false"]').waitFor();
           await app.getByTestId('message-row').first().waitFor();
         }
+        if (screen === 'corenats') await showCoreNats(app);
         const shot = await app.screenshot();
         const name = `${screen}-${theme}-${size.width}.png`;
         await testInfo.attach(name, { body: shot, contentType: 'image/png' });

@@ -1,7 +1,6 @@
 import { BrowserWindow, dialog } from 'electron';
 import type { HostFolder } from '../api/features/files';
-import type { Core } from '../core/core';
-import { hostFiles } from '../core/files/host-files';
+import type { AppCore } from '../core/features';
 
 const FILTERS: Record<HostFolder, Electron.FileFilter[]> = {
   handlers: [{ name: 'Handler modules', extensions: ['js', 'mjs', 'cjs'] }],
@@ -13,8 +12,8 @@ const FILTERS: Record<HostFolder, Electron.FileFilter[]> = {
  * `files.pick` in the desktop app: a native dialog, so the file is one the user chose on
  * their own screen; the renderer only ever learns the name the core gives it.
  */
-export function installFilePicker(core: Core): void {
-  hostFiles(core).picker = async (folder) => {
+export function installFilePicker(core: AppCore): void {
+  core.features.files.picker = async (folder) => {
     const win = BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0];
     if (folder === 'exports') {
       const r = win

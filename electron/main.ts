@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { app, BrowserWindow, screen } from 'electron';
 import { autoConnect, createCore } from '../core/backend';
-import type { Core } from '../core/core';
+import type { AppCore } from '../core/features';
 import { registerAppScheme, serveRendererFrom } from './app-protocol';
 import { APP_ENTRY_URL } from './app-url';
 import { installFilePicker } from './file-picker';
@@ -17,7 +17,7 @@ import { DEFAULT_SIZE, loadWindowState, restorableState, saveWindowState } from 
 /** Upper bound for stopping connections and the embedded nats-server on quit. */
 const DISPOSE_TIMEOUT_MS = 10_000;
 
-let core: Core | undefined;
+let core: AppCore | undefined;
 let mainWindow: BrowserWindow | undefined;
 let quitting: 'no' | 'disposing' | 'done' = 'no';
 
@@ -90,7 +90,7 @@ async function onReady(launch: LaunchOptions, metricsPort: number | undefined): 
 }
 
 /** Optional /metrics on loopback; a busy port is reported, never fatal to the app. */
-function startMetricsPort(c: Core, port: number): void {
+function startMetricsPort(c: AppCore, port: number): void {
   serveDesktopMetrics(c, port).then(
     (srv) => console.log(`[jetdeck] Prometheus metrics at ${srv.url}`),
     (err: unknown) =>

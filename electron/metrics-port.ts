@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import type { Core } from '../core/core';
-import { monitorOf } from '../core/monitor/runtime';
+import type { AppCore } from '../core/features';
 import { createMetricsServer, type MetricsServer } from '../nats/metrics/metrics-server';
 
 const metricsPortSchema = z.coerce
@@ -23,8 +22,8 @@ export function metricsPortFromEnv(env: NodeJS.ProcessEnv): number | undefined {
  * /metrics) on 127.0.0.1 only: no token guards it, so it never listens beyond loopback.
  * Closed when the core is disposed.
  */
-export async function serveDesktopMetrics(core: Core, port: number): Promise<MetricsServer> {
-  const server = await createMetricsServer(monitorOf(core).registry, port, '127.0.0.1');
+export async function serveDesktopMetrics(core: AppCore, port: number): Promise<MetricsServer> {
+  const server = await createMetricsServer(core.features.monitor.registry, port, '127.0.0.1');
   core.onDispose(() => server.close());
   return server;
 }

@@ -1,23 +1,12 @@
 import { create } from 'zustand';
+import { DEFAULT_SCREEN, isScreenId, type ScreenId } from './screen-ids';
 
 /**
  * Screen ids and a typed `navigate`: what features import to send the user elsewhere. The table
  * of screen components lives apart (app/screens.ts), so features never import the app shell.
  */
 
-/** Sidebar order; Ctrl/Cmd+1..8 follow it. */
-export const SCREEN_IDS = [
-  'overview',
-  'tasks',
-  'workers',
-  'streams',
-  'messages',
-  'consumers',
-  'monitor',
-  'connections',
-] as const;
-export type ScreenId = (typeof SCREEN_IDS)[number];
-export const DEFAULT_SCREEN: ScreenId = 'overview';
+export { DEFAULT_SCREEN, SCREEN_IDS, isScreenId, type ScreenId } from './screen-ids';
 
 /** Query parameters a screen reads from its link (`#/messages?stream=ORDERS`). */
 export interface ScreenParams {
@@ -28,10 +17,6 @@ export type ParamsOf<S extends ScreenId> = S extends keyof ScreenParams ? Screen
 export interface Route {
   screen: ScreenId;
   params: Record<string, string>;
-}
-
-export function isScreenId(id: string): id is ScreenId {
-  return (SCREEN_IDS as readonly string[]).includes(id);
 }
 
 /** Hash routing (#/overview): works the same under file://, a custom protocol and http. */

@@ -5,7 +5,6 @@ import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { createCore } from '../../core/backend';
 import type { Core } from '../../core/core';
-import { monitorOf } from '../../core/monitor/runtime';
 import type { Sampler } from '../../core/monitor/sampler';
 import { startServer } from '../../test/harness';
 import { percentile, report, type BenchGroup } from '../lib';
@@ -122,7 +121,7 @@ export const group: BenchGroup = {
         monitorUrls: [server.monitorUrl],
       });
       await core.connections.connect(core.profiles.resolve(profile.id));
-      const session = await monitorOf(core).requireSession();
+      const session = await core.features.monitor.requireSession();
       const sampler = session.sampler;
       sampler.stop();
       await sampler.settled();

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import type { Core } from '../core';
+import type { AppCore } from '../features';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../../api/serve-defaults';
 import type { ServeHandle } from '../serve/server';
 import { addNatsOptions, natsFlagsFrom } from '../../nats/cli-options';
@@ -187,7 +187,7 @@ export async function runServe(flags: ServeFlags): Promise<void> {
     import('../workers/cli-start'),
   ]);
   const dataDir = flags.dataDir ? resolve(flags.dataDir) : defaultDataDir();
-  let core: Core;
+  let core: AppCore;
   try {
     core = createCore({ dataDir, mode: 'serve' });
   } catch (err) {
@@ -224,8 +224,7 @@ export async function runServe(flags: ServeFlags): Promise<void> {
   process.on('SIGTERM', (s) => void stop(s));
 
   if (flags.replicas !== undefined || flags.placementTags) {
-    const { taskService } = await import('../tasks/feature');
-    taskService(core).choose({ replicas: flags.replicas, placementTags: flags.placementTags });
+    core.features.tasks.choose({ replicas: flags.replicas, placementTags: flags.placementTags });
   }
   await autoConnect(core, { target });
   await startPoolAtLaunch(core, {

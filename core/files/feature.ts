@@ -2,11 +2,10 @@ import type { filesMethods } from '../../api/features/files';
 import { ApiError } from '../../api/errors';
 import type { Core } from '../core';
 import type { HandlersFor } from '../router';
-import { hostFiles } from './host-files';
+import type { HostFiles } from './host-files';
 
 /** `files.list` everywhere; `files.pick` only where the shell gave HostFiles a picker (Electron). */
-export function registerFiles(core: Core): void {
-  const files = hostFiles(core);
+export function registerFiles(core: Core, files: HostFiles): void {
   const handlers: HandlersFor<typeof filesMethods> = {
     'files.list': ({ folder }) => files.list(folder),
     'files.pick': async ({ folder }) => {

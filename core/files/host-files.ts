@@ -9,7 +9,6 @@ import {
   type HostFolderListing,
 } from '../../api/features/files';
 import { ApiError } from '../../api/errors';
-import type { Core } from '../core';
 
 const MAX_LISTED = 1000;
 
@@ -156,13 +155,4 @@ function safeBase(name: string): string {
     .replace(/^[^A-Za-z0-9_]+/, '')
     .replace(/\.\.+/g, '.');
   return (s || 'file').slice(0, 200);
-}
-
-const instances = new WeakMap<Core, HostFiles>();
-
-/** The core's host files (one per core, created on first use). */
-export function hostFiles(core: Core): HostFiles {
-  let h = instances.get(core);
-  if (!h) instances.set(core, (h = new HostFiles(core.dataDir)));
-  return h;
 }

@@ -1,5 +1,4 @@
 import type { FleetWorker } from '../../api/features/fleet';
-import type { Core } from '../core';
 
 /** Which lanes answering workers serve: the general lanes, and typed lanes by type. */
 export interface LaneCoverage {
@@ -18,20 +17,4 @@ export function coverageOf(workers: FleetWorker[]): LaneCoverage {
     else c.general++;
   }
   return c;
-}
-
-const sources = new WeakMap<Core, () => Promise<LaneCoverage>>();
-
-/** The fleet feature provides it; queue status reads it without depending on that feature. */
-export function setCoverageSource(core: Core, fn: () => Promise<LaneCoverage>): void {
-  sources.set(core, fn);
-}
-
-/** Undefined when unknown (no fleet feature, or the sweep failed). */
-export async function laneCoverage(core: Core): Promise<LaneCoverage | undefined> {
-  try {
-    return await sources.get(core)?.();
-  } catch {
-    return undefined;
-  }
 }

@@ -12,9 +12,9 @@ import type { Core } from '../core';
 import { toApiError } from '../errors';
 import type { HandlersFor } from '../router';
 import { unservedLanes } from '../tasks/queue-status';
-import { workersService } from '../workers/feature';
+import type { WorkersService } from '../workers/feature';
 import { FleetTracker, sweepStats } from './discovery';
-import { coverageOf, setCoverageSource } from './coverage';
+import { coverageOf, type LaneCoverage } from './coverage';
 
 /** A sweep is reused for this long, so the Tasks and Workers screens polling together cost one. */
 const SWEEP_TTL_MS = 1000;
@@ -25,7 +25,10 @@ export class FleetService {
   private last?: { at: number; workers: FleetWorker[]; nc: NatsConnection };
   private inflight?: Promise<FleetWorker[]>;
 
-  constructor(private readonly core: Core) {}
+  constructor(
+    private readonly core: Core,
+    private readonly local: WorkersService,
+  ) {}
 
   async workers(): Promise<FleetWorker[]> {
     const { nc } = this.core.connections.require();
@@ -36,13 +39,22 @@ export class FleetService {
     if (this.last && Date.now() - this.last.at < SWEEP_TTL_MS) return this.last.workers;
     this.inflight ??= sweepStats(nc)
       .then((replies) => {
-        const local = workersService(this.core).status().serviceId;
+        const local = this.local.status().serviceId;
         const workers = this.tracker.update(replies, new Set(local ? [local] : []));
         this.last = { at: Date.now(), workers, nc };
         return workers;
       })
       .finally(() => (this.inflight = undefined));
     return this.inflight;
+  }
+
+  /** Who serves which lane, for queue status; undefined when unknown (the sweep failed). */
+  async coverage(): Promise<LaneCoverage | undefined> {
+    try {
+      return coverageOf(await this.workers());
+    } catch {
+      return undefined;
+    }
   }
 
   async list(): Promise<FleetList> {
@@ -91,22 +103,10 @@ function codeFor(status: number): ErrorCode {
   return 'nats_error';
 }
 
-const services = new WeakMap<Core, FleetService>();
-
-export function fleetService(core: Core): FleetService {
-  const s = services.get(core);
-  if (!s) throw new Error('registerFleet(core) has not run');
-  return s;
-}
-
-export function registerFleet(core: Core): void {
-  const svc = new FleetService(core);
-  services.set(core, svc);
+export function registerFleet(core: Core, svc: FleetService): void {
   const handlers: HandlersFor<typeof fleetMethods> = {
     'fleet.list': () => svc.list(),
     'fleet.control': (input) => svc.control(input),
   };
   core.router.register(handlers);
-  // Queue status asks who serves which lane (never fails it: an unknown fleet is just unknown).
-  setCoverageSource(core, async () => coverageOf(await svc.workers()));
 }

@@ -1,11 +1,11 @@
 import type { MonitorClient, monitorMethods } from '../../api/features/monitor';
 import type { Core } from '../core';
 import type { HandlersFor } from '../router';
-import { monitorOf } from './runtime';
+import { MonitorRuntime } from './runtime';
 
 /** Registers the monitor feature's handlers; the runtime hooks connect/disconnect/dispose. */
-export function registerMonitor(core: Core): void {
-  const rt = monitorOf(core);
+export function registerMonitor(core: Core): MonitorRuntime {
+  const rt = new MonitorRuntime(core);
   const handlers: HandlersFor<typeof monitorMethods> = {
     'monitor.sources': async () => (await rt.requireSession()).source.info(),
     'monitor.servers': async ({ detail }) => (await rt.requireSession()).servers(detail),
@@ -43,6 +43,7 @@ export function registerMonitor(core: Core): void {
     'monitor.health': () => rt.health.map(),
   };
   core.router.register(handlers);
+  return rt;
 }
 
 function compareBy(

@@ -117,12 +117,3 @@ export class MonitorRuntime {
     this.health.reset();
   }
 }
-
-const runtimes = new WeakMap<Core, MonitorRuntime>();
-
-/** The core's monitor runtime (created on first use). */
-export function monitorOf(core: Core): MonitorRuntime {
-  let r = runtimes.get(core);
-  if (!r) runtimes.set(core, (r = new MonitorRuntime(core)));
-  return r;
-}

@@ -9,11 +9,11 @@ import {
 } from '../../api/features/messages';
 import { ApiError } from '../../api/errors';
 import type { Core } from '../core';
-import { hostFiles } from '../files/host-files';
+import type { HostFiles } from '../files/host-files';
 import { parseJsonLines, toJsonLine, type ParsedLine } from '../messages/jsonl';
 import type { HandlersFor } from '../router';
 import { withApiErrors } from '../streams/api-errors';
-import { jobLogFor } from '../jobs/feature';
+import type { JobLog } from '../jobs/job-log';
 import { JobRegistry, PublishJob, type OutMsg } from './jobs';
 import { countSource, readSource, resolveSource, type ResolvedSource, type SourceSpec } from './source';
 import { ReplayTransform, type Target } from './transform';
@@ -22,7 +22,8 @@ import { ReplayTransform, type Target } from './transform';
  * Registers replay and export/import: jobs that read a source range and publish it elsewhere
  * (or to a file). Jobs are cancelled when the connection drops or the core is disposed.
  */
-export function registerReplay(core: Core): void {
+export function registerReplay(core: Core, deps: { files: HostFiles; jobs: JobLog }): void {
+  const { files, jobs: jobLog } = deps;
   const jobs = new JobRegistry();
   core.connections.onDisconnected(() => jobs.cancelAll());
   core.onDispose(() => jobs.cancelAll());
@@ -57,7 +58,7 @@ export function registerReplay(core: Core): void {
       const { count } = await countSource(nc, jsm, src);
       const job = new PublishJob(core.bus, 'replay', count);
       const what = src.kind === 'range' ? `${src.from}–${src.to}` : `${src.seqs.length} selected`;
-      recordJob(core, job, `replay ${src.stream} ${what} → ${targetLabel(target)}`);
+      recordJob(jobLog, job, `replay ${src.stream} ${what} → ${targetLabel(target)}`);
       async function* out(): AsyncGenerator<OutMsg[]> {
         for await (const batch of readSource(nc, jsm, src)) {
           const mapped: OutMsg[] = [];
@@ -106,7 +107,7 @@ export function registerReplay(core: Core): void {
       const { nc, jsm } = await ctx();
       // Resolve the source first: a bad stream must not truncate an existing export.
       const src = await resolveSource(nc, jsm, source);
-      const { path, out } = await hostFiles(core).openWrite('exports', file);
+      const { path, out } = await files.openWrite('exports', file);
       let bytes = 0;
       let count = 0;
       try {
@@ -127,7 +128,7 @@ export function registerReplay(core: Core): void {
       const { nc } = await ctx();
       let text = content;
       if (file !== undefined) {
-        const path = await hostFiles(core).resolveRead('imports', file);
+        const path = await files.resolveRead('imports', file);
         text = await readFile(path, 'utf8').catch((err: NodeJS.ErrnoException) => {
           throw new ApiError('invalid_input', `cannot read ${file} (${err.code ?? 'error'})`);
         });
@@ -135,7 +136,7 @@ export function registerReplay(core: Core): void {
       const lines = parseJsonLines(text ?? '');
       const transform = new ReplayTransform({ stream: '', target, renewMsgIds, markReplay: false });
       const job = new PublishJob(core.bus, 'import', lines.length);
-      recordJob(core, job, `import ${lines.length} lines → ${targetLabel(target)}`);
+      recordJob(jobLog, job, `import ${lines.length} lines → ${targetLabel(target)}`);
       async function* out(): AsyncGenerator<OutMsg[]> {
         const mapped: OutMsg[] = [];
         for (const l of lines as ParsedLine[]) {
@@ -167,8 +168,8 @@ function replayTransform(src: ResolvedSource, target: Target, mode: ReplayMode):
 }
 
 /** Records the job in the job log (progress at a bounded rate, the outcome at its end). */
-function recordJob(core: Core, job: PublishJob, summary: string): void {
-  const rec = jobLogFor(core).begin({
+function recordJob(jobLog: JobLog, job: PublishJob, summary: string): void {
+  const rec = jobLog.begin({
     id: job.id,
     kind: job.progress.kind,
     summary,

@@ -5,7 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { exceedsDepth, MAX_INPUT_DEPTH } from '../../api/depth';
 import { ApiError } from '../../api/errors';
 import { WS_MAX_FRAME_BYTES, WS_PATH, WS_SUBPROTOCOL } from '../../api/ws-protocol';
-import type { Core } from '../core';
+import type { AppCore } from '../features';
 import { jsonErrorMessage } from '../errors';
 import { registerMetricsRoutes } from '../monitor/metrics-routes';
 import { registerTaskRoutes } from '../tasks/rest-routes';
@@ -54,7 +54,7 @@ export interface ServeHandle {
  * every request, Origin checks on upgrades and cross-origin writes, security headers, the WS
  * bridge at /ws, /api/health, /api/call/:method, the task REST routes and the static UI.
  */
-export async function startServe(core: Core, options: ServeOptions = {}): Promise<ServeHandle> {
+export async function startServe(core: AppCore, options: ServeOptions = {}): Promise<ServeHandle> {
   const opts = resolveServeOptions(options);
   const token = opts.token ?? generateToken();
   const uiDir = opts.uiDir ?? DEFAULT_UI_DIR;
@@ -146,8 +146,8 @@ export async function startServe(core: Core, options: ServeOptions = {}): Promis
     return reply.code(200).send(result);
   });
 
-  await registerTaskRoutes(app, core);
-  await registerMetricsRoutes(app, core);
+  await registerTaskRoutes(app, core.features.tasks);
+  await registerMetricsRoutes(app, core.features.monitor);
   await registerStaticUi(app, uiDir);
 
   try {

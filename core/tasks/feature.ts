@@ -1,21 +1,13 @@
 import type { tasksMethods } from '../../api/features/tasks';
 import type { Core } from '../core';
 import type { HandlersFor } from '../router';
-import { TaskService } from './service';
-
-const services = new WeakMap<Core, TaskService>();
-
-/** The core's task service (REST routes and other features reach it through here). */
-export function taskService(core: Core): TaskService {
-  const s = services.get(core);
-  if (!s) throw new Error('tasks feature not registered on this core');
-  return s;
-}
+import { TaskService, type TaskServiceDeps } from './service';
+import { deadLetterHandlers } from './dead-letters/actions';
 
 /** Registers the tasks feature's handlers and hooks. */
-export function registerTasks(core: Core): void {
-  const svc = new TaskService(core);
-  services.set(core, svc);
+export function registerTasks(core: Core, deps: TaskServiceDeps): TaskService {
+  const svc = new TaskService(core, deps);
+  core.router.register(deadLetterHandlers(svc));
   const handlers: HandlersFor<typeof tasksMethods> = {
     'tasks.topology': () => svc.topology(),
     'tasks.applyTopology': (i) => svc.applyTopology(i.replicas, i.placementTags),
@@ -40,4 +32,5 @@ export function registerTasks(core: Core): void {
     'tasks.types': () => ({ types: svc.types() }),
   };
   core.router.register(handlers);
+  return svc;
 }

@@ -2,11 +2,11 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { capDepth } from '../../api/depth';
 import { ApiError } from '../../api/errors';
-import type { Core } from '../core';
 import { toApiError } from '../errors';
-import { taskService } from './feature';
+import { APP_VERSION } from '../version';
 import type { TaskService } from './service';
 import { openApiDocument } from './openapi';
+import { DEAD_LETTER_OPERATIONS } from './dead-letters/rest';
 import {
   callBody,
   callResult,
@@ -155,6 +155,7 @@ export const REST_OPERATIONS: RestOperation[] = [
       return task;
     },
   },
+  ...DEAD_LETTER_OPERATIONS,
   {
     method: 'get',
     path: '/api/queue/status',
@@ -213,8 +214,7 @@ export const REST_OPERATIONS: RestOperation[] = [
 ];
 
 /** Registers the operations that have handlers; errors go to the server's one error handler. */
-export async function registerTaskRoutes(app: FastifyInstance, core: Core): Promise<void> {
-  const svc = taskService(core);
+export async function registerTaskRoutes(app: FastifyInstance, svc: TaskService): Promise<void> {
   for (const op of REST_OPERATIONS) {
     if (!op.handler) continue;
     const handler = op.handler;
@@ -235,7 +235,7 @@ export async function registerTaskRoutes(app: FastifyInstance, core: Core): Prom
   }
   let openapi: unknown;
   app.get('/api/openapi.json', async (_req, reply) => {
-    openapi ??= openApiDocument(core.version, REST_OPERATIONS);
+    openapi ??= openApiDocument(APP_VERSION, REST_OPERATIONS);
     return reply.type('application/json; charset=utf-8').send(openapi);
   });
 }

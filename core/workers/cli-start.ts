@@ -1,6 +1,4 @@
-import type { Core } from '../core';
-import { hostFiles } from '../files/host-files';
-import { workersService } from './feature';
+import type { AppCore } from '../features';
 
 export interface PoolLaunchOptions {
   workers?: number;
@@ -13,11 +11,11 @@ export interface PoolLaunchOptions {
  * `jetdeck serve --workers N --handlers FILE`: starts the in-process pool at launch, now if
  * connected, else as soon as the first connection comes up.
  */
-export async function startPoolAtLaunch(core: Core, opts: PoolLaunchOptions): Promise<void> {
-  const svc = workersService(core);
+export async function startPoolAtLaunch(core: AppCore, opts: PoolLaunchOptions): Promise<void> {
+  const svc = core.features.workers;
   svc.allowRemoteControl = opts.allowRemoteControl ?? false;
   // The module the user named on the command line is the one path API callers may then use (as `cli:<name>`).
-  const handlers = opts.handlers ? hostFiles(core).allow('handlers', opts.handlers, 'cli') : undefined;
+  const handlers = opts.handlers ? core.features.files.allow('handlers', opts.handlers, 'cli') : undefined;
   if (!opts.workers) return;
   const settings = { threads: opts.workers, concurrency: opts.concurrency ?? 16, handlers };
   const start = async () => {

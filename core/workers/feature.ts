@@ -5,7 +5,7 @@ import { BUILTIN_TYPES } from '../../worker/handlers/builtin';
 import { loadHandlerModule } from '../../worker/handlers/load';
 import type { ThreadConnectInfo } from '../../worker/protocol';
 import type { Core } from '../core';
-import { hostFiles } from '../files/host-files';
+import type { HostFiles } from '../files/host-files';
 import { setPoolMetricsSource } from '../monitor/pool-metrics';
 import type { HandlersFor } from '../router';
 import { hostname } from 'node:os';
@@ -41,7 +41,10 @@ export class WorkersService {
   /** `serve --allow-remote-control`: the pool's service endpoints accept drain/pause/concurrency. */
   allowRemoteControl = false;
 
-  constructor(private readonly core: Core) {}
+  constructor(
+    private readonly core: Core,
+    private readonly files: HostFiles,
+  ) {}
 
   status(): PoolStatus {
     const st = this.pool ? this.named(this.pool.status()) : this.idle();
@@ -60,7 +63,7 @@ export class WorkersService {
 
   /** Where a handlers module name points on this machine (undefined: built-ins only). */
   private async modulePath(name: string | undefined): Promise<string | undefined> {
-    return name === undefined ? undefined : hostFiles(this.core).resolveRead('handlers', name);
+    return name === undefined ? undefined : this.files.resolveRead('handlers', name);
   }
 
   async start(s: Settings): Promise<PoolStatus> {
@@ -89,9 +92,7 @@ export class WorkersService {
       });
       return this.status();
     } catch (err) {
-      // Thread errors arrive as ApiErrors with their code (the thread protocol carries the
-      // envelope); an unexpected one is logged with an id, not echoed.
-      throw err instanceof ApiError && err.code !== 'internal' ? err : internalError(err);
+      throw poolError(err);
     }
   }
 
@@ -169,7 +170,7 @@ export class WorkersService {
     try {
       return this.named(await this.pool.configure(poolChange));
     } catch (err) {
-      throw new ApiError('invalid_input', (err as Error).message);
+      throw poolError(err);
     }
   }
 
@@ -211,19 +212,16 @@ export class WorkersService {
   }
 }
 
-const services = new WeakMap<Core, WorkersService>();
-
-/** The core's workers service (created by registerWorkers). */
-export function workersService(core: Core): WorkersService {
-  const s = services.get(core);
-  if (!s) throw new Error('registerWorkers(core) has not run');
-  return s;
+/**
+ * Thread errors arrive as ApiErrors with their code (the thread protocol carries the envelope,
+ * a bad handlers module is typed where it is loaded); an unexpected one is logged with an id.
+ */
+function poolError(err: unknown): ApiError {
+  return err instanceof ApiError && err.code !== 'internal' ? err : internalError(err);
 }
 
 /** Registers the workers feature's handlers and hooks. */
-export function registerWorkers(core: Core): void {
-  const svc = new WorkersService(core);
-  services.set(core, svc);
+export function registerWorkers(core: Core, svc: WorkersService): void {
   const handlers: HandlersFor<typeof workersMethods> = {
     'workers.status': () => svc.status(),
     'workers.start': (input) => svc.start(input),

@@ -1,7 +1,7 @@
 import type { Locator, Page } from '@playwright/test';
+import type { ScreenId } from '../../renderer/screen-ids';
 
-export type ScreenId =
-  'overview' | 'tasks' | 'workers' | 'streams' | 'messages' | 'consumers' | 'monitor' | 'connections';
+export type { ScreenId };
 
 /** Sidebar, status bar, toasts and the command palette: what every screen shares. */
 export class AppShell {

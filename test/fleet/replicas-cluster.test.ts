@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { taskService } from '../../core/tasks/feature';
 import { makeTestCore, type TestCore } from '../harness/core';
 import { startCluster, stopAll, type TestCluster } from '../harness/nats-server';
 import { connectTo, waitUntil } from '../workers/helpers';
@@ -71,7 +70,7 @@ it('serve --replicas (the saved choice) creates TASKS with it; the Tasks screen 
   await jsm.streams.delete('TASKS');
   const tc = makeTestCore();
   cores.push(tc);
-  taskService(tc.core).choose({ replicas: 2 }); // what `jetdeck serve --replicas 2` does
+  tc.core.features.tasks.choose({ replicas: 2 }); // what `jetdeck serve --replicas 2` does
   await tc.connectTo(cluster.urls[0]);
   await waitUntil(
     async () => (await jsm.streams.info('TASKS').catch(() => undefined)) !== undefined,

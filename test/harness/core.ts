@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import type { MethodInput, MethodName, MethodOutput } from '../../api/contract';
 import { createCore } from '../../core/backend';
 import { ClientScope } from '../../core/clients/client-scope';
-import type { Core } from '../../core/core';
+import type { AppCore } from '../../core/features';
 
 export interface TestCore {
-  core: Core;
+  core: AppCore;
   dataDir: string;
   /** The client the test's calls come from (owns the live tails they start). */
   client: ClientScope;

@@ -35,7 +35,7 @@ let live = '';
 async function scrapeCore(): Promise<string> {
   const app = Fastify();
   try {
-    await registerMetricsRoutes(app, tc.core);
+    await registerMetricsRoutes(app, tc.core.features.monitor);
     return (await app.inject({ method: 'GET', url: '/metrics' })).body;
   } finally {
     await app.close();

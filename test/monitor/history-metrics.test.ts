@@ -109,7 +109,7 @@ describe('Prometheus', () => {
     const tc = makeTestCore();
     const app = Fastify();
     try {
-      await registerMetricsRoutes(app, tc.core);
+      await registerMetricsRoutes(app, tc.core.features.monitor);
       await tc.connectTo(server.url);
       await waitFor(
         async () => (await tc.call('monitor.health')).entries['consumer:HIST/c1'],

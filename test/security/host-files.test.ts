@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiError } from '../../api/errors';
-import { hostFiles } from '../../core/files/host-files';
 import { makeTestCore, type TestCore } from '../harness/core';
 import { startServer, stopAll, type TestServer } from '../harness/nats-server';
 import { seeder, type Seeder } from '../messages/helpers';
@@ -90,7 +89,7 @@ describe('handler modules come only from places the user chose', () => {
 
   it('lists the handlers folder and the --handlers module; no file dialog without a screen', async () => {
     writeFileSync(join(tc.dataDir, 'handlers', 'mine.mjs'), 'export default { mine: () => 1 };\n');
-    const name = hostFiles(tc.core).allow('handlers', join(outside, 'flag.mjs'), 'cli');
+    const name = tc.core.features.files.allow('handlers', join(outside, 'flag.mjs'), 'cli');
     const list = await tc.call('files.list', { folder: 'handlers' });
     expect(list.path).toBe(join(tc.dataDir, 'handlers'));
     expect(list.canPick).toBe(false);

@@ -6,7 +6,6 @@ import type { PoolStatus } from '../../api/features/workers';
 import { type ApiError } from '../../api/errors';
 import { startServer, stopAll, type TestServer } from '../harness/nats-server';
 import { makeTestCore, type TestCore } from '../harness/core';
-import { hostFiles } from '../../core/files/host-files';
 import { StatusCollector, connectTo, makeTask, publishMany, waitUntil } from './helpers';
 
 let server: TestServer;
@@ -51,7 +50,7 @@ describe('workers feature (contract)', () => {
     const builtin = await tc.call('workers.handlerTypes');
     expect(builtin.types).toEqual(expect.arrayContaining(['echo', 'sleep', 'fail', 'flaky', 'cpu']));
     // As `jetdeck serve --handlers FILE` does: the module the user named becomes `cli:<name>`.
-    const name = hostFiles(tc.core).allow(
+    const name = tc.core.features.files.allow(
       'handlers',
       fileURLToPath(new URL('./fixtures/crash-handlers.ts', import.meta.url)),
       'cli',
