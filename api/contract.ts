@@ -1,11 +1,13 @@
 import type { z } from 'zod';
 import type { EventSpec, MethodSpec } from './define';
+import { deadLetterMethods } from './features/dead-letters';
 import { connectionsEvents, connectionsMethods } from './features/connections';
 import { fleetEvents, fleetMethods } from './features/fleet';
 import { jobsEvents, jobsMethods } from './features/jobs';
 import { filesMethods } from './features/files';
 import { messagesEvents, messagesMethods } from './features/messages';
 import { monitorEvents, monitorMethods } from './features/monitor';
+import { searchEvents, searchMethods } from './features/search';
 import { streamsEvents, streamsMethods } from './features/streams';
 import { tasksEvents, tasksMethods } from './features/tasks';
 import { workersEvents, workersMethods } from './features/workers';
@@ -14,10 +16,12 @@ import { workersEvents, workersMethods } from './features/workers';
 export const methods = {
   ...connectionsMethods,
   ...tasksMethods,
+  ...deadLetterMethods,
   ...workersMethods,
   ...fleetMethods,
   ...streamsMethods,
   ...messagesMethods,
+  ...searchMethods,
   ...monitorMethods,
   ...jobsMethods,
   ...filesMethods,
@@ -29,6 +33,7 @@ export const events = {
   ...fleetEvents,
   ...streamsEvents,
   ...messagesEvents,
+  ...searchEvents,
   ...monitorEvents,
   ...jobsEvents,
 };

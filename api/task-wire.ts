@@ -9,12 +9,18 @@ export const TASK_WORKERS_CONSUMER = 'task-workers';
 export const TASK_WORKERS_HIGH_CONSUMER = 'task-workers-high';
 /** Durable consumer of a typed lane (created on demand by whoever needs it first). */
 export const typedLaneConsumer = (type: string) => `task-workers-typed-${type}`;
+/**
+ * Durable consumer of the scheduled lane (`tasks.scheduled`): any JetDeck process pulls from it,
+ * naks each task with a delay until it is due, then releases it to its lane and acks.
+ */
+export const TASK_SCHEDULER_CONSUMER = 'task-scheduler';
 
 /** Every subject the TASKS stream captures. */
 export const TASKS_STREAM_SUBJECTS = [
   'tasks.new',
   'tasks.high',
   'tasks.typed.*',
+  'tasks.scheduled',
   'tasks.status.*',
   'tasks.delete',
 ];
@@ -33,6 +39,26 @@ export const LANE_CONSUMER_SETTINGS = {
   max_ack_pending: 20_000,
 } as const;
 
+/**
+ * The scheduled lane. Its consumer never gives up on a task (max_deliver -1: every nak until due
+ * is a delivery) and holds at most `max_ack_pending` waiting tasks in the server's timer at once.
+ */
+export const SCHEDULER_CONSUMER_SETTINGS = {
+  ack_wait_ms: 30_000,
+  max_ack_pending: 10_000,
+} as const;
+/** How far ahead a task may be scheduled: inside TASKS' max age (7 d), with a day to spare. */
+export const MAX_SCHEDULE_AHEAD_MS = 6 * 24 * 3600 * 1000;
+/** Headers of the scheduled lane. */
+export const SCHEDULE_HEADERS = {
+  /** On a `tasks.scheduled` message: the lane subject to release it to (default: by priority). */
+  target: 'JetDeck-Target',
+  /** On a released task: the `tasks.scheduled` sequence it was released from. */
+  releasedFrom: 'JetDeck-Released-From',
+} as const;
+/** Nats-Msg-Id of a released task: the stream keeps one release per task however often it is tried. */
+export const releaseMsgId = (id: string) => `${id}:released`;
+
 export const SUBJECTS = {
   /** New tasks (normal priority). Any client may publish here, with or without Nats-Msg-Id. */
   new: 'tasks.new',
@@ -41,6 +67,8 @@ export const SUBJECTS = {
   /** Typed lane: tasks.typed.<type>, consumed only by pools limited to that type. */
   typed: (type: string) => `tasks.typed.${type}`,
   typedWildcard: 'tasks.typed.*',
+  /** Tasks with a `run_at`, waiting until due (then published to their lane by JetDeck). */
+  scheduled: 'tasks.scheduled',
   /** Status events: tasks.status.<status>. */
   status: (s: TaskStatus) => `tasks.status.${s}`,
   statusWildcard: 'tasks.status.*',
@@ -49,6 +77,7 @@ export const SUBJECTS = {
 } as const;
 
 export const TASK_STATUSES = [
+  'scheduled',
   'pending',
   'processing',
   'retrying',
@@ -87,6 +116,8 @@ export const taskSchema = z.object({
   priority: z.enum(['normal', 'high']).optional(),
   max_attempts: z.number().int().positive().max(100).optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
+  /** When a scheduled task (`tasks.scheduled`) is due, ISO 8601. */
+  run_at: z.string().optional(),
 });
 export type Task = z.infer<typeof taskSchema>;
 

@@ -11,6 +11,7 @@ import { HostFiles } from './files/host-files';
 import { registerMessages } from './messages/feature';
 import { registerMonitor } from './monitor/feature';
 import { registerReplay } from './replay/feature';
+import { registerSearch } from './search/feature';
 import { registerStreams } from './streams/feature';
 import { registerTasks } from './tasks/feature';
 import { registerWorkers, WorkersService } from './workers/feature';
@@ -44,6 +45,7 @@ export function createCore(opts: CoreOptions): AppCore {
   registerStreams(core);
   registerMessages(core);
   registerReplay(core, { files, jobs });
+  registerSearch(core);
   const monitor = registerMonitor(core);
   registerJobs(core, jobs);
   registerFiles(core, files);

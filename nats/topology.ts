@@ -21,11 +21,13 @@ import type {
 } from '../api/features/tasks';
 import {
   LANE_CONSUMER_SETTINGS,
+  SCHEDULER_CONSUMER_SETTINGS,
   SUBJECTS,
   TASKS_DUPLICATE_WINDOW_MS,
   TASKS_MAX_AGE_MS,
   TASKS_STREAM,
   TASKS_STREAM_SUBJECTS,
+  TASK_SCHEDULER_CONSUMER,
   TASK_WORKERS_CONSUMER,
   TASK_WORKERS_HIGH_CONSUMER,
   typedLaneConsumer,
@@ -146,6 +148,41 @@ export function wantedLaneConfig(lane: Lane): Partial<ConsumerConfig> & { durabl
     ack_wait: nanos(LANE_CONSUMER_SETTINGS.ack_wait_ms),
     max_ack_pending: LANE_CONSUMER_SETTINGS.max_ack_pending,
   };
+}
+
+/**
+ * The scheduled lane's consumer: like a task lane (pull, explicit ack, deliver all) but it never
+ * gives up (every nak until due is a delivery) and its ack-pending cap is how many scheduled
+ * tasks wait in the server's redelivery timer at once.
+ */
+export function wantedSchedulerConfig(): Partial<ConsumerConfig> & { durable_name: string } {
+  return {
+    durable_name: TASK_SCHEDULER_CONSUMER,
+    filter_subject: SUBJECTS.scheduled,
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+    max_deliver: -1,
+    ack_wait: nanos(SCHEDULER_CONSUMER_SETTINGS.ack_wait_ms),
+    max_ack_pending: SCHEDULER_CONSUMER_SETTINGS.max_ack_pending,
+  };
+}
+
+/** Creates the scheduled lane's consumer if missing; an existing one is used as it is. */
+export async function ensureSchedulerConsumer(jsm: JetStreamManager): Promise<string[]> {
+  const want = wantedSchedulerConfig();
+  try {
+    const ci = await jsm.consumers.info(TASKS_STREAM, want.durable_name);
+    return warningsOf(diffConsumer(ci.config, want));
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+  }
+  try {
+    await jsm.consumers.add(TASKS_STREAM, want);
+  } catch (err) {
+    // Created concurrently (identical config), or the stream lacks the subject: say which.
+    if (!(await jsm.consumers.info(TASKS_STREAM, want.durable_name).catch(() => undefined))) throw err;
+  }
+  return [];
 }
 
 interface Field<C> {
@@ -390,14 +427,25 @@ export async function inspectTopology(
   for (const lane of await laneSpecs(jsm, streamExists).catch(() => [])) {
     report.consumers.push(await inspectLane(jsm, lane, streamExists && opts.create));
   }
+  report.consumers.push(
+    await inspectConsumer(jsm, TASK_SCHEDULER_CONSUMER, wantedSchedulerConfig(), streamExists && opts.create),
+  );
   return summarize(report);
 }
 
-async function inspectLane(jsm: JetStreamManager, lane: Lane, create: boolean): Promise<TopologyItem> {
-  const item: TopologyItem = { kind: 'consumer', name: lane.consumer, state: 'ok', diff: [] };
-  const wanted = wantedLaneConfig(lane);
+function inspectLane(jsm: JetStreamManager, lane: Lane, create: boolean): Promise<TopologyItem> {
+  return inspectConsumer(jsm, lane.consumer, wantedLaneConfig(lane), create);
+}
+
+async function inspectConsumer(
+  jsm: JetStreamManager,
+  name: string,
+  wanted: Partial<ConsumerConfig>,
+  create: boolean,
+): Promise<TopologyItem> {
+  const item: TopologyItem = { kind: 'consumer', name, state: 'ok', diff: [] };
   try {
-    const ci = await jsm.consumers.info(TASKS_STREAM, lane.consumer);
+    const ci = await jsm.consumers.info(TASKS_STREAM, name);
     item.diff = stripWhy(diffConsumer(ci.config, wanted));
     if (item.diff.length) item.state = 'differs';
   } catch (err) {
@@ -496,6 +544,13 @@ export async function ensureTopology(
   opts: { lanes?: Lane[]; replicas?: number; placement?: Placement } = {},
 ): Promise<TopologyResult> {
   const warnings = await ensureStream(jsm, opts.replicas, opts.placement);
+  // Every JetDeck process releases scheduled tasks; a TASKS without `tasks.scheduled` (made
+  // before the lane existed) is a warning here and a difference on the Tasks screen.
+  warnings.push(
+    ...(await ensureSchedulerConsumer(jsm).catch((e: unknown) => [
+      `${TASK_SCHEDULER_CONSUMER}: ${errMessage(e)}`,
+    ])),
+  );
   const consumers: Record<string, ConsumerInfo> = {};
   for (const lane of opts.lanes ?? lanesFor()) {
     const r = await ensureLaneConsumer(jsm, lane);

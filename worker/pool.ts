@@ -254,7 +254,7 @@ export class WorkerPool {
 
   /** Starts every thread; rejects (and stops the rest) when the first start fails, e.g. a bad handlers module. */
   async start(): Promise<PoolStatus> {
-    if (this.running) throw new Error('the pool is already running');
+    if (this.running) throw new ApiError('conflict', 'the pool is already running');
     this.state = 'starting';
     this.error = undefined;
     this.stopReason = undefined;
@@ -295,7 +295,7 @@ export class WorkerPool {
 
   /** Adds threads, or drains and removes the newest ones. */
   async scale(threads: number): Promise<PoolStatus> {
-    if (!this.running) throw new Error('the pool is not running');
+    if (!this.running) throw new ApiError('conflict', 'the pool is not running');
     this.config.threads = threads;
     const live = this.handles;
     if (threads > live.length) {

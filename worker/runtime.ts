@@ -4,6 +4,7 @@ import type { WorkerStatsSnapshot } from '../api/features/workers';
 import { AdvisoryBridge } from '../nats/advisory-bridge';
 import type { HandlerMap } from './handlers/types';
 import { CancelWatch } from './runtime/cancellations';
+import { ScheduledReleaser } from './scheduled/releaser';
 import { LaneScheduler } from './runtime/lanes';
 import { TaskReporter } from './runtime/reporter';
 import { TaskRunner } from './runtime/runner';
@@ -60,6 +61,8 @@ export interface WorkerRuntimeOptions {
    * tasks whose worker died or hung end `failed` even with no app running. Default true.
    */
   advisories?: boolean;
+  /** Release due tasks of the scheduled lane (worker/scheduled). Default true. */
+  scheduled?: boolean;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
 
@@ -79,6 +82,7 @@ export class WorkerRuntime {
   private lanes?: LaneScheduler;
   private cancels?: CancelWatch;
   private bridge?: AdvisoryBridge;
+  private releaser?: ScheduledReleaser;
   private ticker?: NodeJS.Timeout;
   private readonly stateListeners = new Set<(s: RuntimeState) => void>();
 
@@ -156,6 +160,15 @@ export class WorkerRuntime {
       (m) => this.log('warn', m),
     );
     await this.cancels.start();
+    if (opts.scheduled !== false) {
+      const cancels = this.cancels;
+      this.releaser = new ScheduledReleaser({
+        nc: this.nc,
+        isCancelled: (id) => cancels.has(id),
+        log: (level, m) => this.log(level, m),
+      });
+      this.releaser.start();
+    }
     this.lanes = new LaneScheduler(
       this.nc,
       {
@@ -202,6 +215,7 @@ export class WorkerRuntime {
     clearInterval(this.ticker);
     this.cancels?.close();
     this.bridge?.stop();
+    await this.releaser?.stop();
     await this.publisher?.close(this.nc.isClosed() ? 0 : 3000);
     this.setState('stopped');
   }

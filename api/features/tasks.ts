@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { event, method } from '../define';
 import type { UnservedLane } from './fleet';
 import {
+  MAX_SCHEDULE_AHEAD_MS,
   TASK_ID_PATTERN,
   TASK_STATUSES,
   taskIdSchema,
@@ -58,8 +59,47 @@ export const userHeadersSchema = z
 export const TASK_PRIORITIES = ['normal', 'high'] as const;
 export const TASK_ROUTES = ['default', 'typed'] as const;
 
-/** What publishing one task takes (REST `POST /api/tasks` uses the same schema). */
-export const publishInputSchema = z.strictObject({
+const DELAY_UNITS_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+const DELAY_TEXT = /^(?:\d+(?:ms|s|m|h|d))+$/;
+
+/**
+ * A delay as the API takes it: milliseconds, or a text of number+unit parts ("90s", "5m",
+ * "1h30m"; units ms, s, m, h, d). Undefined when the text is not one.
+ */
+export function delayMs(v: number | string): number | undefined {
+  if (typeof v === 'number') return Number.isInteger(v) && v >= 0 ? v : undefined;
+  const t = v.trim();
+  if (!DELAY_TEXT.test(t)) return undefined;
+  let ms = 0;
+  for (const [, n, unit] of t.matchAll(/(\d+)(ms|s|m|h|d)/g))
+    ms += Number(n) * DELAY_UNITS_MS[unit as keyof typeof DELAY_UNITS_MS];
+  return ms;
+}
+
+const TOO_FAR = `a task can be scheduled at most ${MAX_SCHEDULE_AHEAD_MS / 86_400_000} days ahead (TASKS keeps messages 7 days)`;
+
+export const delaySchema = z.union([z.number(), z.string().max(40)]).superRefine((v, ctx) => {
+  const ms = delayMs(v);
+  if (ms === undefined)
+    ctx.addIssue({
+      code: 'custom',
+      message: 'delay is milliseconds (a whole number ≥ 0) or a text like "90s", "5m", "1h30m"',
+    });
+  else if (ms > MAX_SCHEDULE_AHEAD_MS) ctx.addIssue({ code: 'custom', message: TOO_FAR });
+});
+
+export const runAtSchema = z.iso
+  .datetime({ offset: true, error: 'run_at is an ISO 8601 time, e.g. 2026-12-01T09:00:00Z' })
+  .refine((v) => Date.parse(v) - Date.now() <= MAX_SCHEDULE_AHEAD_MS, TOO_FAR);
+
+/** When a task published now with `run_at` or `delay` is due (ms since epoch); undefined = now. */
+export function dueAt(input: { run_at?: string; delay?: number | string }, now = Date.now()) {
+  if (input.run_at !== undefined) return Date.parse(input.run_at);
+  if (input.delay !== undefined) return now + (delayMs(input.delay) ?? 0);
+  return undefined;
+}
+
+const publishFields = z.strictObject({
   type: taskTypeSchema,
   /** Any JSON value; omitted = null. */
   payload: jsonPayloadSchema.optional(),
@@ -75,10 +115,20 @@ export const publishInputSchema = z.strictObject({
     .optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
   headers: userHeadersSchema.optional(),
+  /** Run no earlier than this time (ISO 8601): the task waits in the scheduled lane until then. */
+  run_at: runAtSchema.optional(),
+  /** Run after this long: milliseconds or "90s", "5m", "1h30m". */
+  delay: delaySchema.optional(),
 });
+
+/** What publishing one task takes (REST `POST /api/tasks` uses the same schema). */
+export const publishInputSchema = publishFields.refine(
+  (v) => v.run_at === undefined || v.delay === undefined,
+  { message: 'give run_at or delay, not both', path: ['delay'] },
+);
 export type PublishInput = z.infer<typeof publishInputSchema>;
 
-export const bulkInputSchema = publishInputSchema.omit({ id: true }).extend({
+export const bulkInputSchema = publishFields.omit({ id: true, run_at: true, delay: true }).extend({
   count: z
     .number({ error: 'count must be a number' })
     .int('count must be a whole number from 1 to 10,000,000')
@@ -113,6 +163,11 @@ export const deadLetterFilterSchema = z.strictObject({
   q: z.string().max(200).optional(),
   /** Also list dead letters already retried or discarded. */
   includeResolved: z.boolean().optional(),
+  /** Only the group with this error fingerprint (tasks.deadLetters.groups). */
+  fingerprint: z
+    .string()
+    .regex(/^[0-9a-f]{12}$/, 'a fingerprint is 12 hex characters, as listed by tasks.deadLetters.groups')
+    .optional(),
 });
 
 export type TimelineKind = 'published' | 'status' | 'cancel-request' | 'advisory' | 'retried-as';
@@ -160,6 +215,8 @@ export interface TaskSummary {
   retry_of?: string;
   retried_as?: string[];
   duration_ms?: number;
+  /** A scheduled task: when it is due (ISO). */
+  run_at?: string;
 }
 
 export interface TaskDetail extends TaskSummary {
@@ -309,6 +366,8 @@ export interface DeadLetter {
   failed_at: string;
   retried_as?: string[];
   discarded?: boolean;
+  /** Error fingerprint: dead letters with the same one form a group. */
+  fingerprint: string;
 }
 
 export interface LaneStatus {
@@ -385,7 +444,7 @@ export const tasksMethods = {
   }>(),
   'tasks.deadLetters.retry': method(idInput).returns<PublishResult>(),
   'tasks.deadLetters.retryAll': method(
-    deadLetterFilterSchema.omit({ includeResolved: true }).optional(),
+    deadLetterFilterSchema.omit({ includeResolved: true, fingerprint: true }).optional(),
   ).returns<{
     retried: PublishResult[];
     failed: { id: string; error: string }[];

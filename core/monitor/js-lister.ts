@@ -1,4 +1,5 @@
 import type { RawConsumerInfo, RawStreamInfo } from '../../nats/metrics/inputs';
+import { ApiError } from '../../api/errors';
 import type { RequestMux } from './request-mux';
 
 interface Page {
@@ -24,7 +25,7 @@ async function listAll<T>(mux: RequestMux, subject: string, field: string): Prom
   const out: T[] = [];
   for (let offset = 0; ;) {
     const page = await mux.request<Page & Record<string, unknown>>(subject, { offset });
-    if (page.error) throw new Error(`${subject}: ${page.error.description}`);
+    if (page.error) throw new ApiError('nats_error', `${subject}: ${page.error.description}`, page.error);
     const items = (page[field] as T[] | null) ?? [];
     out.push(...items);
     offset += items.length;

@@ -1,4 +1,5 @@
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import { ApiError } from '../../api/errors';
 import { inboxFor, jsApiPrefix } from '../../nats/connect-options';
 
 interface Pending {
@@ -35,7 +36,7 @@ export class RequestMux {
         if (!p) return;
         this.settled(msg.subject);
         // A status reply (no responders) has no body. Parsed here: one promise per request.
-        if (msg.data.length === 0) return p.reject(new Error('no responders'));
+        if (msg.data.length === 0) return p.reject(new ApiError('nats_error', 'no responders'));
         try {
           p.resolve(JSON.parse(msg.string()));
         } catch (err) {
@@ -71,7 +72,7 @@ export class RequestMux {
     clearInterval(this.sweep);
     this.sweep = undefined;
     this.sub.unsubscribe();
-    for (const p of this.pending.values()) p.reject(new Error('closed'));
+    for (const p of this.pending.values()) p.reject(new ApiError('not_connected', 'closed'));
     this.pending.clear();
   }
 
@@ -80,7 +81,7 @@ export class RequestMux {
     for (const [k, p] of this.pending) {
       if (p.deadline > now) continue;
       this.settled(k);
-      p.reject(new Error('request timed out'));
+      p.reject(new ApiError('timeout', 'request timed out'));
     }
   }
 

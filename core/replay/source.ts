@@ -61,9 +61,9 @@ export async function* readSource(
   if (src.from > src.to || src.si.state.messages === 0) return;
   const reader = readerFor(nc, jsm, src.si);
   const cur = await reader.open(src.from, src.filter);
+  // Read the next batch while the caller publishes this one.
+  let pending = cur.next(BATCH, src.to);
   try {
-    // Read the next batch while the caller publishes this one.
-    let pending = cur.next(BATCH, src.to);
     for (;;) {
       const batch = await pending;
       const last = cur.done;
@@ -72,6 +72,8 @@ export async function* readSource(
       if (last) break;
     }
   } finally {
+    // A caller that stops early (cancel, a cap) leaves the read-ahead unread: not an error.
+    pending.catch(() => {});
     cur.close();
   }
 }

@@ -2,10 +2,12 @@ import type { tasksMethods } from '../../api/features/tasks';
 import type { Core } from '../core';
 import type { HandlersFor } from '../router';
 import { TaskService, type TaskServiceDeps } from './service';
+import { deadLetterHandlers } from './dead-letters/actions';
 
 /** Registers the tasks feature's handlers and hooks. */
 export function registerTasks(core: Core, deps: TaskServiceDeps): TaskService {
   const svc = new TaskService(core, deps);
+  core.router.register(deadLetterHandlers(svc));
   const handlers: HandlersFor<typeof tasksMethods> = {
     'tasks.topology': () => svc.topology(),
     'tasks.applyTopology': (i) => svc.applyTopology(i.replicas, i.placementTags),

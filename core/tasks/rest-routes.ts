@@ -6,6 +6,7 @@ import { toApiError } from '../errors';
 import { APP_VERSION } from '../version';
 import type { TaskService } from './service';
 import { openApiDocument } from './openapi';
+import { DEAD_LETTER_OPERATIONS } from './dead-letters/rest';
 import {
   callBody,
   callResult,
@@ -154,6 +155,7 @@ export const REST_OPERATIONS: RestOperation[] = [
       return task;
     },
   },
+  ...DEAD_LETTER_OPERATIONS,
   {
     method: 'get',
     path: '/api/queue/status',

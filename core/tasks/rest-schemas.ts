@@ -63,6 +63,7 @@ export const taskSummarySchema = z.object({
   retry_of: z.string().optional(),
   retried_as: z.array(z.string()).optional(),
   duration_ms: z.number().optional(),
+  run_at: z.string().optional(),
 }) satisfies z.ZodType<TaskSummary>;
 
 export const timelineEntrySchema = z.object({

@@ -13,8 +13,10 @@ import type {
   TopologyReport,
 } from '../../api/features/tasks';
 import type { bulkInputSchema, listInputSchema } from '../../api/features/tasks';
+import { dueAt } from '../../api/features/tasks';
 import { ApiError } from '../../api/errors';
 import {
+  SCHEDULE_HEADERS,
   SUBJECTS,
   TERMINAL_STATUSES,
   type StatusEvent,
@@ -30,7 +32,7 @@ import type { JobLog } from '../jobs/job-log';
 import { BulkJob } from './bulk';
 import { layoutFor, type TasksLayout } from './settings';
 import { withLayout } from './session';
-import { isDeadLetter, toDeadLetter, type DeadLetterFilter } from './dead-letters';
+import { isDeadLetter, toDeadLetter, type DeadLetterFilter } from './dead-letters/filter';
 import { taskIds } from './ids';
 import { queueStatus } from './queue-status';
 import { TaskSession } from './session';
@@ -39,6 +41,8 @@ import { TaskEncoder } from './task-builder';
 import { detail, summary, type TaskRecord } from './state/record';
 import type { TaskStateOptions } from './state/task-state';
 import { applyTopology, inspectTopology } from '../../nats/topology';
+import { patchPayload } from './dead-letters/edit';
+import type { JsonPatch } from '../../api/json-patch';
 
 const SINGLE_PUBLISH_GIVE_UP_MS = 10_000;
 const KEEP_FINISHED_JOBS = 20;
@@ -174,8 +178,16 @@ export class TaskService {
   async publish(input: PublishInput): Promise<PublishResult> {
     const s = this.current();
     const id = input.id ?? taskIds.next();
-    const createdAt = new Date().toISOString();
-    const enc = new TaskEncoder(input, s.maxPayload);
+    const now = Date.now();
+    const createdAt = new Date(now).toISOString();
+    // `delay` becomes a `run_at`: what waits in the stream is a time, whoever releases it.
+    const due = dueAt(input, now);
+    const { delay: _delay, ...shape } = input;
+    void _delay;
+    const enc = new TaskEncoder(
+      due === undefined ? shape : { ...shape, run_at: new Date(due).toISOString() },
+      s.maxPayload,
+    );
     const msg = enc.encode(id, createdAt);
     if (input.route === 'typed') await s.ensureTypedLane(input.type);
     const r = await s.window.publish(msg, SINGLE_PUBLISH_GIVE_UP_MS);
@@ -262,7 +274,8 @@ export class TaskService {
     return summary(await this.entry(id));
   }
 
-  async retry(id: string): Promise<PublishResult> {
+  /** `edit`: a JSON patch applied to the payload first (dead-letter groups' edit and retry). */
+  async retry(id: string, edit?: { patch: JsonPatch }): Promise<PublishResult> {
     const s = this.current();
     const e = await this.entry(id);
     if (!TERMINAL_STATUSES.includes(e.status)) {
@@ -274,13 +287,26 @@ export class TaskService {
     if (!e.task) throw new ApiError('conflict', `task ${id} has no readable task message to re-publish`);
     const newId = taskIds.next();
     const createdAt = new Date().toISOString();
-    const { id: _old, created_at: _c, ...rest } = e.task;
-    void _old;
-    void _c;
-    const shape = { ...rest, metadata: { ...(e.task.metadata ?? {}), retry_of: id } };
-    const enc = new TaskEncoder({ ...shape, headers: e.headers }, s.maxPayload);
-    const { data, msgId, headers } = enc.encode(newId, createdAt);
-    const msg = { data, msgId, headers, subject: e.subject || SUBJECTS.new };
+    // A retry runs now, on the lane the task was (or would have been) released to.
+    const { id: _old, created_at: _c, run_at: _r, ...rest } = e.task;
+    void [_old, _c, _r];
+    const {
+      [SCHEDULE_HEADERS.target]: lane,
+      [SCHEDULE_HEADERS.releasedFrom]: _f,
+      ...headers
+    } = e.headers ?? {};
+    void _f;
+    const metadata = {
+      ...(e.task.metadata ?? {}),
+      retry_of: id,
+      ...(edit ? { retry_patch: edit.patch } : {}),
+    };
+    const shape = { ...rest, ...(edit ? { payload: patchPayload(rest.payload, edit.patch) } : {}), metadata };
+    const hasHeaders = Object.keys(headers).length > 0;
+    const enc = new TaskEncoder({ ...shape, headers: hasHeaders ? headers : undefined }, s.maxPayload);
+    const out = enc.encode(newId, createdAt);
+    const subject = e.subject === SUBJECTS.scheduled ? lane || SUBJECTS.new : e.subject || SUBJECTS.new;
+    const msg = { data: out.data, msgId: out.msgId, headers: out.headers, subject };
     const r = await s.window.publish(msg, SINGLE_PUBLISH_GIVE_UP_MS);
     if (!r.ok) throw new ApiError(r.code, r.error);
     await s.caughtUp(r.seq);
@@ -308,7 +334,8 @@ export class TaskService {
   async deadLetters(filter: DeadLetterFilter = {}): Promise<DeadLetter[]> {
     const st = this.current().state;
     if (!st) return [];
-    return (await st.deadLetters()).filter((e) => isDeadLetter(e, filter)).map(toDeadLetter);
+    const letters = (await st.deadLetters()).filter((e) => isDeadLetter(e, filter)).map(toDeadLetter);
+    return filter.fingerprint ? letters.filter((d) => d.fingerprint === filter.fingerprint) : letters;
   }
 
   async retryDeadLetter(id: string): Promise<PublishResult> {
@@ -370,16 +397,8 @@ export class TaskService {
     return e;
   }
 
-  private async control(s: TaskSession, subject: string, body: unknown, msgId: string) {
-    try {
-      return await s.publishControl(subject, body, msgId);
-    } catch (err) {
-      const code = (err as { code?: string }).code;
-      throw new ApiError(
-        code === 'timeout' || code === 'not_connected' || code === 'stream_full' ? code : 'nats_error',
-        (err as Error).message,
-      );
-    }
+  private control(s: TaskSession, subject: string, body: unknown, msgId: string) {
+    return s.publishControl(subject, body, msgId);
   }
 
   private pruneJobs(): void {
@@ -390,5 +409,14 @@ export class TaskService {
 }
 
 function emptyCounts(): TaskList['counts'] {
-  return { total: 0, pending: 0, processing: 0, retrying: 0, completed: 0, failed: 0, cancelled: 0 };
+  return {
+    total: 0,
+    scheduled: 0,
+    pending: 0,
+    processing: 0,
+    retrying: 0,
+    completed: 0,
+    failed: 0,
+    cancelled: 0,
+  };
 }

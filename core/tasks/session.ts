@@ -1,4 +1,5 @@
 import type { JetStreamManager } from '@nats-io/jetstream';
+import { ApiError } from '../../api/errors';
 import type { TopologyReport } from '../../api/features/tasks';
 import type { TasksLayout } from './settings';
 import type { ActiveConnection } from '../connections/connection-manager';
@@ -7,6 +8,8 @@ import { AdvisoryBridge } from '../../nats/advisory-bridge';
 import { PubAckWindow } from './pub-ack-window';
 import { TaskState, type TaskStateOptions } from './state/task-state';
 import { ensureTypedLane, errMessage, inspectTopology } from '../../nats/topology';
+import { CancelWatch } from '../../worker/runtime/cancellations';
+import { ScheduledReleaser } from '../../worker/scheduled/releaser';
 
 const TOPOLOGY_RETRIES = 8;
 
@@ -23,6 +26,9 @@ export class TaskSession {
   state?: TaskState;
   topology?: TopologyReport;
   private advisories?: AdvisoryBridge;
+  /** This process's share of the scheduled lane (every JetDeck process runs one). */
+  private releaser?: ScheduledReleaser;
+  private cancels?: CancelWatch;
   private readonly typedLanes = new Set<string>();
   private disposed = false;
   private retryTimer?: NodeJS.Timeout;
@@ -55,7 +61,7 @@ export class TaskSession {
         writer: 'jetdeck',
         publish: async (subject, data, msgId) => {
           const r = await this.window.publish({ subject, data, msgId }, 10_000);
-          if (!r.ok) throw new Error(r.error);
+          if (!r.ok) throw new ApiError(r.code, r.error);
         },
         log: (level, m) => level !== 'info' && console.error(`[jetdeck] ${m}`),
         // The state's writer adds it to the task's timeline (readers skip it: the writer hears it too).
@@ -80,6 +86,22 @@ export class TaskSession {
     await this.startFeed().finally(() => {
       if (!this.disposed && this.topology) this.bus.emit('tasks.topology', this.topology);
     });
+    void this.startReleaser();
+  }
+
+  private async startReleaser(): Promise<void> {
+    const log = (m: string) => console.error(`[jetdeck] ${m}`);
+    const cancels = new CancelWatch(this.conn.nc, () => undefined, log);
+    this.cancels = cancels;
+    // Cancellations first (live, then history), so a due task cancelled earlier is never released.
+    await cancels.start();
+    if (this.disposed) return cancels.close();
+    this.releaser = new ScheduledReleaser({
+      nc: this.conn.nc,
+      isCancelled: (id) => cancels.has(id),
+      log: (_level, m) => log(m),
+    });
+    this.releaser.start();
   }
 
   private async ensureTopology(layout: TasksLayout, announce = true): Promise<void> {
@@ -138,14 +160,14 @@ export class TaskSession {
     this.typedLanes.add(type);
   }
 
-  /** Publishes one control message (status event, cancel) and returns its stream seq. */
+  /** Publishes one control message (status event, cancel) and returns its stream seq; ApiError on failure. */
   async publishControl(
     subject: string,
     body: unknown,
     msgId: string,
   ): Promise<{ seq: number; duplicate: boolean }> {
     const r = await this.window.publish({ subject, data: JSON.stringify(body), msgId }, 10_000);
-    if (!r.ok) throw Object.assign(new Error(r.error), { code: r.code });
+    if (!r.ok) throw new ApiError(r.code, r.error);
     return { seq: r.seq, duplicate: r.duplicate };
   }
 
@@ -159,6 +181,8 @@ export class TaskSession {
     this.disposed = true;
     clearTimeout(this.retryTimer);
     this.advisories?.stop();
+    this.cancels?.close();
+    await this.releaser?.stop();
     const stopped = this.state?.stop();
     if (stopped) await Promise.race([stopped, new Promise((r) => setTimeout(r, 3000).unref())]);
     this.window.close();

@@ -1,6 +1,6 @@
 import type { PublishInput } from '../../api/features/tasks';
 import { ApiError } from '../../api/errors';
-import { SUBJECTS, type Task } from '../../api/task-wire';
+import { SCHEDULE_HEADERS, SUBJECTS, type Task } from '../../api/task-wire';
 import { headersSize, msgHeaders } from '../../nats/publish/pub-ack';
 import type { OutMsg } from './pub-ack-window';
 
@@ -24,22 +24,24 @@ export class TaskEncoder {
   readonly headers?: Record<string, string>;
 
   constructor(
-    private readonly input: Omit<PublishInput, 'id'>,
+    private readonly input: Omit<PublishInput, 'id' | 'delay'>,
     private readonly maxPayload: number,
   ) {
-    this.subject = subjectFor(input);
+    // A scheduled task waits on tasks.scheduled with its lane in a header (see worker/scheduled).
+    const lane = subjectFor(input);
+    this.subject = input.run_at ? SUBJECTS.scheduled : lane;
     this.payloadJson = JSON.stringify(input.payload ?? null);
     let tail = '';
     if (input.priority) tail += `,"priority":${JSON.stringify(input.priority)}`;
     if (input.max_attempts) tail += `,"max_attempts":${input.max_attempts}`;
     if (input.metadata) tail += `,"metadata":${JSON.stringify(input.metadata)}`;
+    if (input.run_at) tail += `,"run_at":${JSON.stringify(input.run_at)}`;
     this.tail = tail;
     this.typeJson = JSON.stringify(input.type);
-    this.headers = input.headers;
+    this.headers = input.run_at ? { ...input.headers, [SCHEDULE_HEADERS.target]: lane } : input.headers;
     // The body and the header block with an empty id; each task adds its id once to each.
     this.fixedBytes =
-      Buffer.byteLength(this.json('', new Date(0).toISOString())) +
-      headersSize(msgHeaders('', input.headers));
+      Buffer.byteLength(this.json('', new Date(0).toISOString())) + headersSize(msgHeaders('', this.headers));
   }
 
   /** The task object (for results and the API), without encoding. */
@@ -48,6 +50,7 @@ export class TaskEncoder {
     if (this.input.priority) t.priority = this.input.priority;
     if (this.input.max_attempts) t.max_attempts = this.input.max_attempts;
     if (this.input.metadata) t.metadata = this.input.metadata;
+    if (this.input.run_at) t.run_at = this.input.run_at;
     return t;
   }
 

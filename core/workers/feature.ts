@@ -92,9 +92,7 @@ export class WorkersService {
       });
       return this.status();
     } catch (err) {
-      // Thread errors arrive as ApiErrors with their code (the thread protocol carries the
-      // envelope); an unexpected one is logged with an id, not echoed.
-      throw err instanceof ApiError && err.code !== 'internal' ? err : internalError(err);
+      throw poolError(err);
     }
   }
 
@@ -172,7 +170,7 @@ export class WorkersService {
     try {
       return this.named(await this.pool.configure(poolChange));
     } catch (err) {
-      throw new ApiError('invalid_input', (err as Error).message);
+      throw poolError(err);
     }
   }
 
@@ -212,6 +210,14 @@ export class WorkersService {
       warnings: [],
     };
   }
+}
+
+/**
+ * Thread errors arrive as ApiErrors with their code (the thread protocol carries the envelope,
+ * a bad handlers module is typed where it is loaded); an unexpected one is logged with an id.
+ */
+function poolError(err: unknown): ApiError {
+  return err instanceof ApiError && err.code !== 'internal' ? err : internalError(err);
 }
 
 /** Registers the workers feature's handlers and hooks. */

@@ -146,6 +146,25 @@ describe('serve OpenAPI document', () => {
     expect((await call('GET', '/metrics', '/metrics')).status).toBe(200);
     expect((await call('GET', '/api/openapi.json', '/api/openapi.json')).status).toBe(200);
 
+    const dl = '/api/dead-letters';
+    expect((await call('GET', `${dl}?include_resolved=true`, dl)).status).toBe(200);
+    expect((await call('GET', `${dl}?include_resolved=maybe`, dl)).status).toBe(400);
+    expect((await call('GET', `${dl}/groups?type=echo`, `${dl}/groups`)).status).toBe(200);
+    const g = `${dl}/groups/{fingerprint}`;
+    const none = `${dl}/groups/000000000000`;
+    const patch = [{ op: 'replace', path: '/n', value: 2 }];
+    expect((await call('POST', `${none}/retry`, `${g}/retry`, {})).status).toBe(200);
+    expect((await call('POST', `${none}/discard`, `${g}/discard`, { type: 'echo' })).status).toBe(200);
+    expect((await call('POST', `${dl}/groups/not-hex/discard`, `${g}/discard`, {})).status).toBe(400);
+    expect((await call('POST', `${none}/dry-run`, `${g}/dry-run`, { patch })).status).toBe(200);
+    expect((await call('POST', `${none}/dry-run`, `${g}/dry-run`, { patch: [] })).status).toBe(400);
+    expect((await call('POST', `${none}/edit-retry`, `${g}/edit-retry`, { patch })).status).toBe(400);
+    expect(
+      (await call('POST', `${none}/edit-retry`, `${g}/edit-retry`, { patch, confirm: true })).status,
+    ).toBe(200);
+    expect((await call('POST', `${dl}/nope/retry`, `${dl}/{id}/retry`)).status).toBe(404);
+    expect((await call('POST', `${dl}/oa-1/discard`, `${dl}/{id}/discard`)).status).toBe(409);
+
     // Every documented operation was exercised at least once.
     for (const op of REST_OPERATIONS) {
       expect(

@@ -32,6 +32,7 @@ describe('TASKS topology', () => {
     expect(reports.events[0].consumers.map((c) => [c.name, c.state])).toEqual([
       ['task-workers', 'created'],
       ['task-workers-high', 'created'],
+      ['task-scheduler', 'created'],
     ]);
 
     const si = await raw.jsm.streams.info('TASKS');
@@ -46,9 +47,17 @@ describe('TASKS topology', () => {
       'tasks.delete',
       'tasks.high',
       'tasks.new',
+      'tasks.scheduled',
       'tasks.status.*',
       'tasks.typed.*',
     ]);
+    // The scheduled lane's consumer never gives up on a waiting task (every nak is a delivery).
+    expect((await raw.jsm.consumers.info('TASKS', 'task-scheduler')).config).toMatchObject({
+      filter_subject: 'tasks.scheduled',
+      ack_policy: AckPolicy.Explicit,
+      max_deliver: -1,
+      max_ack_pending: 10_000,
+    });
     const ci = await raw.jsm.consumers.info('TASKS', 'task-workers');
     expect(ci.config).toMatchObject({
       filter_subject: 'tasks.new',

@@ -1,5 +1,6 @@
 import { Agent as HttpAgent, get as httpGet, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, get as httpsGet } from 'node:https';
+import { ApiError } from '../../../api/errors';
 import type { MonitorClient, MonitorSourceInfo } from '../../../api/features/monitor';
 import { fromConnz, fromGatewayz, fromHealthz, fromJsz, fromLeafz, fromRoutez, fromVarz } from './normalize';
 import type { ConnzOptions, MonitorSource, PolledServer, PollOptions } from './types';
@@ -27,7 +28,8 @@ export class HttpSource implements MonitorSource {
         ),
       ),
     );
-    if (!ok.some(Boolean)) throw new Error(`no HTTP monitoring URL answered (${clean.join(', ')})`);
+    if (!ok.some(Boolean))
+      throw new ApiError('unreachable', `no HTTP monitoring URL answered (${clean.join(', ')})`);
     // Unreachable URLs are kept: they are servers that are down right now.
     return new HttpSource(clean);
   }
@@ -111,7 +113,7 @@ function getJson(url: string): Promise<Json> {
         try {
           resolve(JSON.parse(body) as Json);
         } catch {
-          reject(new Error(`${url}: HTTP ${res.statusCode}`));
+          reject(new ApiError('unreachable', `${url}: HTTP ${res.statusCode}`));
         }
       });
     };

@@ -1,4 +1,5 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { ApiError } from '../../../api/errors';
 import type { MonitorClient, MonitorSourceInfo } from '../../../api/features/monitor';
 import { connectOptions } from '../../../nats/connect-options';
 import type { ResolvedProfile } from '../../connections/profile-store';
@@ -31,7 +32,7 @@ export class SystemSource implements MonitorSource {
 
   /** Connects and checks that the system account answers; throws otherwise. */
   static async open(profile: ResolvedProfile): Promise<SystemSource> {
-    if (!profile.system) throw new Error('no system-account credentials in this profile');
+    if (!profile.system) throw new ApiError('unsupported', 'no system-account credentials in this profile');
     const nc = await connect(
       connectOptions(
         { servers: profile.servers, auth: profile.system.auth, tls: profile.tls },
@@ -42,7 +43,7 @@ export class SystemSource implements MonitorSource {
     try {
       const replies = await collectReplies(nc, `${PING}.VARZ`, {}, { maxWaitMs: 1500, stallMs: 200 });
       if (!replies.some((r) => asSysReply(r)))
-        throw new Error('no server answered $SYS.REQ.SERVER.PING (not the system account?)');
+        throw new ApiError('auth_error', 'no server answered $SYS.REQ.SERVER.PING (not the system account?)');
     } catch (err) {
       await nc.close().catch(() => {});
       throw err;

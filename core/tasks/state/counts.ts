@@ -1,6 +1,6 @@
 import type { JetStreamManager } from '@nats-io/jetstream';
 import type { StatusCounts } from '../../../api/features/tasks';
-import { TASKS_STREAM, TASK_STATUSES } from '../../../api/task-wire';
+import { TASKS_STREAM, TASK_SCHEDULER_CONSUMER, TASK_STATUSES } from '../../../api/task-wire';
 import { isTaskSubject } from './record';
 
 const LANE_PREFIX = 'task-workers';
@@ -15,7 +15,8 @@ export interface StreamCounts {
  * Task counts as the server holds them, whoever indexed what: tasks = messages on the task
  * subjects, completed/failed/cancelled = status events on their subjects (one per task: they
  * carry Nats-Msg-Ids), in flight = the lane consumers' ack-pending (redelivered ones count as
- * retrying), pending = the rest. Two server requests, whatever the history length.
+ * retrying), pending = the rest; scheduled = what the scheduled lane's consumer has not released
+ * (or dropped) yet. Two server requests, whatever the history length.
  */
 export async function streamCounts(jsm: JetStreamManager): Promise<StreamCounts> {
   const [si, lanes] = await Promise.all([
@@ -25,8 +26,9 @@ export async function streamCounts(jsm: JetStreamManager): Promise<StreamCounts>
   const subjects = si.state.subjects ?? {};
   let total = 0;
   for (const [s, n] of Object.entries(subjects)) if (isTaskSubject(s)) total += n;
-  const c = { total } as StatusCounts;
+  const c = { total: total + lanes.scheduled } as StatusCounts;
   for (const s of TASK_STATUSES) c[s] = 0;
+  c.scheduled = lanes.scheduled;
   c.completed = subjects['tasks.status.completed'] ?? 0;
   c.failed = subjects['tasks.status.failed'] ?? 0;
   c.cancelled = subjects['tasks.status.cancelled'] ?? 0;
@@ -37,14 +39,19 @@ export async function streamCounts(jsm: JetStreamManager): Promise<StreamCounts>
   return { counts: c, lastSeq: si.state.last_seq, at: Date.now() };
 }
 
-async function laneNumbers(jsm: JetStreamManager): Promise<{ ackPending: number; redelivered: number }> {
+async function laneNumbers(
+  jsm: JetStreamManager,
+): Promise<{ ackPending: number; redelivered: number; scheduled: number }> {
   let ackPending = 0;
   let redelivered = 0;
+  let scheduled = 0;
   for await (const ci of jsm.consumers.list(TASKS_STREAM)) {
     const name = ci.config.durable_name ?? ci.name;
+    // Waiting in the server's timer (ack pending) or not delivered yet.
+    if (name === TASK_SCHEDULER_CONSUMER) scheduled = ci.num_pending + ci.num_ack_pending;
     if (!name.startsWith(LANE_PREFIX)) continue;
     ackPending += ci.num_ack_pending;
     redelivered += ci.num_redelivered;
   }
-  return { ackPending, redelivered };
+  return { ackPending, redelivered, scheduled };
 }

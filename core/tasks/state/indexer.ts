@@ -218,7 +218,10 @@ export class Indexer {
       if (p.kind === 'other') continue;
       items.push({ p, r });
       // A new task needs no read: replaying it after a crash refolds the same later events.
-      if (p.kind === 'task') {
+      if (p.kind === 'task' && p.released) {
+        // A released scheduled task updates the record its scheduled message made.
+        if (!this.cache.has(p.id) && !fresh.has(p.id)) need.add(p.id);
+      } else if (p.kind === 'task') {
         fresh.add(p.id);
         if (p.retryOf && !this.cache.has(p.retryOf) && !fresh.has(p.retryOf)) need.add(p.retryOf);
       } else if (!this.cache.has(p.id) && !fresh.has(p.id)) need.add(p.id);

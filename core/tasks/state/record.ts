@@ -1,5 +1,6 @@
 import type { TaskDetail, TaskSummary, TimelineEntry } from '../../../api/features/tasks';
 import {
+  SCHEDULE_HEADERS,
   SUBJECTS,
   TASK_STATUSES,
   taskSchema,
@@ -48,7 +49,7 @@ const STATUS_PREFIX = 'tasks.status.';
 const TYPED_PREFIX = 'tasks.typed.';
 const TASK_ID = /^[A-Za-z0-9_.:-]{1,200}$/;
 const TASK_TYPE = /^[A-Za-z0-9_-]{1,128}$/;
-const PLAIN_KEYS = new Set(['id', 'type', 'payload', 'created_at', 'priority', 'max_attempts']);
+const PLAIN_KEYS = new Set(['id', 'type', 'payload', 'created_at', 'priority', 'max_attempts', 'run_at']);
 
 /** The common task shape checked by hand (zod costs µs per message); else taskSchema decides. */
 function plainTask(v: unknown): Task | undefined {
@@ -62,11 +63,21 @@ function plainTask(v: unknown): Task | undefined {
   const m = t.max_attempts;
   if (m !== undefined && !(typeof m === 'number' && Number.isInteger(m) && m >= 1 && m <= 100))
     return undefined;
+  if (t.run_at !== undefined && typeof t.run_at !== 'string') return undefined;
   return t as Task;
 }
 
 export type Parsed =
-  | { kind: 'task'; id: string; task?: Task; retryOf?: string }
+  | {
+      kind: 'task';
+      id: string;
+      task?: Task;
+      retryOf?: string;
+      /** On tasks.scheduled: waiting until `run_at`. */
+      scheduled?: boolean;
+      /** On a lane: released from the scheduled lane (its record exists already). */
+      released?: boolean;
+    }
   | { kind: 'status'; id: string; status: TaskStatus; ev: Partial<StatusEvent> }
   | { kind: 'cancel'; id: string }
   | { kind: 'other' };
@@ -81,7 +92,8 @@ export function isTaskSubject(subject: string): boolean {
  * one entry, not a phantom `pending` one beside the worker's `failed` one.
  */
 export function parse(r: StreamRecord): Parsed {
-  if (isTaskSubject(r.subject)) {
+  const scheduled = r.subject === SUBJECTS.scheduled;
+  if (scheduled || isTaskSubject(r.subject)) {
     let task: Task | undefined;
     try {
       const v = JSON.parse(decoder.decode(r.data)) as unknown;
@@ -95,7 +107,10 @@ export function parse(r: StreamRecord): Parsed {
     }
     const id = task?.id ?? (r.headers?.get('Nats-Msg-Id') || `seq:${r.seq}`);
     const retryOf = typeof task?.metadata?.retry_of === 'string' ? task.metadata.retry_of : undefined;
-    return { kind: 'task', id, task, retryOf };
+    if (scheduled) return { kind: 'task', id, task, retryOf, scheduled };
+    // Released by JetDeck (its header) or by the server's native scheduler (Nats-Scheduler).
+    const released = !!r.headers?.get(SCHEDULE_HEADERS.releasedFrom) || !!r.headers?.get('Nats-Scheduler');
+    return released ? { kind: 'task', id, task, retryOf, released } : { kind: 'task', id, task, retryOf };
   }
   if (r.subject.startsWith(STATUS_PREFIX)) {
     const status = r.subject.slice(STATUS_PREFIX.length) as TaskStatus;
@@ -128,6 +143,21 @@ export function foldTask(
   if (rec) {
     if (r.seq <= rec.lseq) return rec;
     rec.lseq = r.seq;
+    if (p.released && rec.subject === SUBJECTS.scheduled) {
+      // Due: it now waits in its lane like any task (a cancel that came first keeps it cancelled).
+      pushTimeline(rec, {
+        kind: 'published',
+        at: r.time,
+        seq: r.seq,
+        subject: r.subject,
+        note: 'released: due',
+      });
+      rec.subject = r.subject;
+      rec.seq = r.seq;
+      rec.updated_at = r.time;
+      if (rec.status === 'scheduled') rec.status = 'pending';
+      return rec;
+    }
     pushTimeline(rec, {
       kind: 'published',
       at: r.time,
@@ -141,7 +171,7 @@ export function foldTask(
   const out: TaskRecord = {
     id: p.id,
     type: task?.type ?? '(invalid)',
-    status: 'pending',
+    status: p.scheduled ? 'scheduled' : 'pending',
     priority: task?.priority === 'high' ? 'high' : 'normal',
     subject: r.subject,
     seq: r.seq,
@@ -156,6 +186,7 @@ export function foldTask(
     else out.task_in_stream = true;
   } else out.last_error = 'message is not a valid task (JSON object with a type)';
   if (p.retryOf) out.retry_of = p.retryOf;
+  if (p.scheduled) out.run_at = typeof task?.run_at === 'string' ? task.run_at : r.time;
   const headers = userHeaders(r.headers);
   if (headers) out.headers = headers;
   return out;
@@ -219,6 +250,12 @@ export function foldCancel(rec: TaskRecord, r: StreamRecord): boolean {
   rec.lseq = r.seq;
   rec.cancel_requested = true;
   pushTimeline(rec, { kind: 'cancel-request', at: r.time, seq: r.seq });
+  // Not released yet: every releaser drops a task it has seen a cancel request for, so it is
+  // cancelled now (no worker will report it).
+  if (rec.status === 'scheduled') {
+    rec.status = 'cancelled';
+    rec.updated_at = r.time;
+  }
   return true;
 }
 
@@ -279,6 +316,7 @@ export function summary(e: TaskRecord): TaskSummary {
   if (e.retry_of) s.retry_of = e.retry_of;
   if (e.retried_as) s.retried_as = [...e.retried_as];
   if (e.duration_ms !== undefined) s.duration_ms = e.duration_ms;
+  if (e.run_at) s.run_at = e.run_at;
   return s;
 }
 

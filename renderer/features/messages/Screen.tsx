@@ -8,6 +8,8 @@ import { EmptyState, ErrorState, Skeleton } from '../../ui/States';
 import { formatCount } from '../../ui/format';
 import { useConnections } from '../connections/store';
 import { InterruptedJobs } from '../jobs/InterruptedJobs';
+import { SearchPanel } from '../search/SearchPanel';
+import { useSearch } from '../search/store';
 import { refresh, seek } from './browse';
 import { ImportDialog } from './ImportDialog';
 import { MessageDetail } from './MessageDetail';
@@ -41,6 +43,7 @@ export function MessagesScreen() {
   const focused = useMessages((s) => s.focused);
   const checked = useMessages((s) => s.checked);
   const set = useMessages((s) => s.set);
+  const searching = useSearch((s) => s.open);
   const [streams, setStreams] = useState<string[]>();
   const [subjectText, setSubjectText] = useState(subject);
   const [startKind, setStartKind] = useState<Exclude<StartKind, 'cursor'>>('first');
@@ -117,6 +120,18 @@ export function MessagesScreen() {
         subtitle={stream && win.method ? METHOD_NOTE[win.method] : 'Browse any stream without consuming it'}
         actions={
           <>
+            <button
+              className={`btn${searching ? ' on' : ''}`}
+              disabled={!stream}
+              aria-pressed={searching}
+              onClick={() => {
+                setLive(false);
+                useSearch.getState().set({ open: !searching });
+              }}
+              data-testid="open-search"
+            >
+              {searching ? 'Close search' : 'Search…'}
+            </button>
             <button
               className="btn"
               disabled={!stream}
@@ -213,7 +228,11 @@ export function MessagesScreen() {
               data-testid="msg-start-time"
             />
           )}
-          <button className="btn" disabled={!stream || !startValueOk || live} data-testid="msg-go">
+          <button
+            className="btn"
+            disabled={!stream || !startValueOk || live || searching}
+            data-testid="msg-go"
+          >
             Go
           </button>
         </form>
@@ -222,14 +241,14 @@ export function MessagesScreen() {
             type="checkbox"
             checked={live}
             onChange={(e) => setLive(e.target.checked)}
-            disabled={!stream}
+            disabled={!stream || searching}
             data-testid="msg-live"
           />{' '}
           Live tail
         </label>
         <button
           className="btn"
-          disabled={!stream || live}
+          disabled={!stream || live || searching}
           onClick={() => void refresh(visible.current)}
           data-testid="msg-refresh"
         >
@@ -237,7 +256,7 @@ export function MessagesScreen() {
         </button>
       </div>
       <div className="msg-status small muted" data-testid="msg-status">
-        {stream && !live && (
+        {stream && !live && !searching && (
           <>
             <span data-testid="msg-total">
               {win.total !== undefined
@@ -276,7 +295,18 @@ export function MessagesScreen() {
       ) : (
         <div className="msg-panes">
           <div className="msg-left">
-            {live ? (
+            {searching ? (
+              <SearchPanel
+                stream={stream}
+                subject={subject}
+                focusedSeq={focused?.seq}
+                onOpen={(hit) => set({ focused: hit.message })}
+                onShowInList={(seq) => {
+                  useSearch.getState().set({ open: false });
+                  void seek({ kind: 'seq', seq }, visible.current);
+                }}
+              />
+            ) : live ? (
               <TailList />
             ) : error ? (
               <ErrorState

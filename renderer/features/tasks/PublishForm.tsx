@@ -16,6 +16,7 @@ import {
   type PublishFormValues,
 } from './publish-form-model';
 import { useTasks } from './store';
+import { formatTime } from './format';
 
 export const PUBLISH_TYPE_INPUT_ID = 'publish-type';
 const BUILTIN_TYPES = ['echo', 'sleep', 'fail', 'flaky', 'cpu'];
@@ -217,6 +218,22 @@ export function PublishForm({ types, onOpenTask }: { types: string[]; onOpenTask
             data-testid="publish-max-attempts"
           />
         </Field>
+        <Field
+          id="publish-when"
+          label="Run (optional)"
+          error={errors.when}
+          hint='Empty: now. A delay ("90s", "5m", "1h30m") or a time (2026-12-01T09:00:00Z)'
+        >
+          <input
+            id="publish-when"
+            value={f.when}
+            autoComplete="off"
+            spellCheck={false}
+            placeholder="now"
+            onChange={(e) => patch({ when: e.target.value })}
+            data-testid="publish-when"
+          />
+        </Field>
         <div className="field publish-submit">
           <button
             type="submit"
@@ -226,9 +243,11 @@ export function PublishForm({ types, onOpenTask }: { types: string[]; onOpenTask
           >
             {busy
               ? 'Publishing…'
-              : count > 1
-                ? `Publish ${count.toLocaleString('en-US')} tasks`
-                : 'Publish task'}
+              : f.when.trim() && count === 1
+                ? 'Schedule task'
+                : count > 1
+                  ? `Publish ${count.toLocaleString('en-US')} tasks`
+                  : 'Publish task'}
           </button>
         </div>
       </div>
@@ -243,7 +262,8 @@ export function PublishForm({ types, onOpenTask }: { types: string[]; onOpenTask
           >
             {last.task.id}
           </button>{' '}
-          to <code>{last.subject}</code> at stream seq {last.seq}.
+          to <code>{last.subject}</code> at stream seq {last.seq}
+          {last.task.run_at ? <> — runs at {formatTime(last.task.run_at)}</> : null}.
         </p>
       )}
       {jobId && <BulkStatus jobId={jobId} onCancel={() => void cancelJob()} />}

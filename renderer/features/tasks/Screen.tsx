@@ -6,6 +6,7 @@ import { InterruptedJobs } from '../jobs/InterruptedJobs';
 import { DeadLetters } from './DeadLetters';
 import { PublishForm } from './PublishForm';
 import { QueueStatusPanel } from './QueueStatusPanel';
+import { Scheduled } from './Scheduled';
 import { useTasks } from './store';
 import { TaskDetailPanel } from './TaskDetail';
 import { TaskTable } from './TaskTable';
@@ -77,6 +78,15 @@ export function TasksScreen() {
             >
               Dead letters
             </button>
+            <button
+              role="tab"
+              aria-selected={tab === 'scheduled'}
+              className={tab === 'scheduled' ? 'on' : ''}
+              onClick={() => set({ tab: 'scheduled' })}
+              data-testid="tab-scheduled"
+            >
+              Scheduled
+            </button>
           </div>
         }
       />
@@ -87,11 +97,9 @@ export function TasksScreen() {
         <PublishForm types={types} onOpenTask={(id) => set({ selectedId: id })} />
         <QueueStatusPanel connected={connected} />
       </div>
-      {tab === 'tasks' ? (
-        <TaskTable types={types} connected={connected} />
-      ) : (
-        <DeadLetters types={types} connected={connected} />
-      )}
+      {tab === 'tasks' && <TaskTable types={types} connected={connected} />}
+      {tab === 'dead' && <DeadLetters types={types} connected={connected} />}
+      {tab === 'scheduled' && <Scheduled connected={connected} />}
       {selectedId && <TaskDetailPanel key={selectedId} id={selectedId} />}
     </section>
   );

@@ -7,7 +7,7 @@ import { Modal } from '../../ui/Modal';
 import { ErrorState, Skeleton } from '../../ui/States';
 import { toastError, toastInfo, toEnvelope } from '../toasts/store';
 import { asCurl, asJson, asNatsCli } from './copy-as';
-import { formatPreciseTime } from './format';
+import { formatPreciseTime, formatTime } from './format';
 import { StatusBadge } from './StatusBadge';
 import { useTasks } from './store';
 import { formatDuration } from '../../ui/format';
@@ -165,6 +165,12 @@ function DetailBody({ task, onOpen }: { task: Detail; onOpen: (id: string) => vo
         <dd className="mono">{task.subject || '—'}</dd>
         <dt>stream seq</dt>
         <dd>{task.seq || '—'}</dd>
+        {task.run_at && (
+          <>
+            <dt>runs at</dt>
+            <dd data-testid="detail-run-at">{formatTime(task.run_at)}</dd>
+          </>
+        )}
         <dt>attempts</dt>
         <dd data-testid="detail-attempts">
           {task.attempts}

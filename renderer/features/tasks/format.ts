@@ -33,6 +33,7 @@ export function formatSeconds(sec: number | null): string {
 }
 
 export const STATUS_TONE: Record<TaskStatus, string> = {
+  scheduled: 'idle',
   pending: 'idle',
   processing: 'accent',
   retrying: 'warn',
@@ -40,3 +41,12 @@ export const STATUS_TONE: Record<TaskStatus, string> = {
   failed: 'bad',
   cancelled: 'muted',
 };
+
+/** "in 4m 10s" before `iso`, "due" from then on (the releaser hands it to its lane). */
+export function formatUntil(iso: string | undefined, now: number): string {
+  const t = iso ? Date.parse(iso) : NaN;
+  if (!Number.isFinite(t)) return '—';
+  if (t <= now) return 'due';
+  const sec = Math.ceil((t - now) / 1000);
+  return sec < 60 ? `in ${sec} s` : `in ${formatDuration(sec * 1000)}`;
+}

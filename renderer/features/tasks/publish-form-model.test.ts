@@ -3,6 +3,7 @@ import {
   INITIAL_PUBLISH_FORM,
   publishFieldErrors,
   validatePublishForm,
+  whenInput,
   type PublishFormValues,
 } from './publish-form-model';
 
@@ -76,5 +77,24 @@ describe('publish form (validated with the contract schemas)', () => {
         { path: ['headers', 'X'], message: 'bad value' },
       ]),
     ).toEqual({ rate: 'too fast', id: 'bad prefix', headers: '"X": bad value' });
+  });
+});
+
+describe('publish form: Run (scheduled tasks)', () => {
+  it('a delay text, milliseconds or a time become delay / run_at of tasks.publish', () => {
+    expect(whenInput('')).toEqual({});
+    expect(whenInput(' 5m ')).toEqual({ delay: '5m' });
+    expect(whenInput('1500')).toEqual({ delay: 1500 });
+    expect(whenInput('2026-12-01T09:00:00Z')).toEqual({ run_at: '2026-12-01T09:00:00Z' });
+    const r = validatePublishForm(form({ when: '1h30m' }));
+    expect(r.call).toMatchObject({ method: 'tasks.publish', input: { delay: '1h30m' } });
+  });
+
+  it('puts schema issues on the Run field: a bad time, too far ahead, and bulk', () => {
+    expect(validatePublishForm(form({ when: 'tomorrow' })).errors.when).toMatch(/ISO 8601/);
+    expect(validatePublishForm(form({ when: '9d' })).errors.when).toMatch(/at most 6 days/);
+    const bulk = validatePublishForm(form({ when: '5m', count: '10' }));
+    expect(bulk.call).toBeUndefined();
+    expect(bulk.errors.when).toMatch(/one task/);
   });
 });

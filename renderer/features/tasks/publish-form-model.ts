@@ -25,6 +25,8 @@ export interface PublishFormValues {
   count: string;
   rate: string;
   maxAttempts: string;
+  /** Empty: now. A delay ("5m", "1h30m", ms) or an ISO time: the task waits in the scheduled lane. */
+  when: string;
 }
 
 export const INITIAL_PUBLISH_FORM: PublishFormValues = {
@@ -37,9 +39,10 @@ export const INITIAL_PUBLISH_FORM: PublishFormValues = {
   count: '1',
   rate: '',
   maxAttempts: '',
+  when: '',
 };
 
-export type PublishField = 'type' | 'payload' | 'id' | 'headers' | 'count' | 'rate' | 'maxAttempts';
+export type PublishField = 'type' | 'payload' | 'id' | 'headers' | 'count' | 'rate' | 'maxAttempts' | 'when';
 export type PublishErrors = Partial<Record<PublishField, string>>;
 
 export type PublishCall =
@@ -56,6 +59,8 @@ const FIELD_OF: Record<string, PublishField> = {
   count: 'count',
   ratePerSec: 'rate',
   max_attempts: 'maxAttempts',
+  run_at: 'when',
+  delay: 'when',
 };
 
 /** Maps a zod issue path (from the schema here or from the server's invalid_input) to a field. */
@@ -74,6 +79,15 @@ export function publishFieldErrors(issues: readonly FormIssue[]): PublishErrors 
 }
 
 const optionalNumber = (s: string) => (s.trim() ? Number(s) : undefined);
+
+/** "When" as the contract takes it: digits are milliseconds, a unit text a delay, else a time. */
+export function whenInput(when: string): { delay?: number | string; run_at?: string } {
+  const w = when.trim();
+  if (!w) return {};
+  if (/^\d+$/.test(w)) return { delay: Number(w) };
+  if (/^(\d+(ms|s|m|h|d))+$/.test(w)) return { delay: w };
+  return { run_at: w };
+}
 
 /**
  * Builds the call the form stands for and checks it with the schema the core will apply, so a
@@ -98,8 +112,9 @@ export function validatePublishForm(f: PublishFormValues): { errors: PublishErro
   const count = Number(f.count);
   let call: PublishCall | undefined;
   let issues: z.ZodError['issues'] = [];
+  if (f.when.trim() && count !== 1) errors.when = 'a scheduled publish is one task (count 1)';
   if (count === 1) {
-    const r = publishInputSchema.safeParse({ ...one, id });
+    const r = publishInputSchema.safeParse({ ...one, id, ...whenInput(f.when) });
     if (r.success) call = { method: 'tasks.publish', input: r.data };
     else issues = r.error.issues;
   } else {

@@ -40,7 +40,7 @@ interface TasksState {
   queue?: QueueStatus;
   backlog: BacklogPoint[];
   filter: TaskFilter;
-  tab: 'tasks' | 'dead';
+  tab: 'tasks' | 'dead' | 'scheduled';
   selectedId?: string;
   set: (
     patch: Partial<

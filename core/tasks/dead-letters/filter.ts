@@ -1,5 +1,6 @@
-import type { DeadLetter, DeadLetterAttempt } from '../../api/features/tasks';
-import type { TaskRecord } from './state/record';
+import type { DeadLetter, DeadLetterAttempt } from '../../../api/features/tasks';
+import type { TaskRecord } from '../state/record';
+import { fingerprintOf, normaliseError } from './fingerprint';
 
 /**
  * Dead letters = tasks that ended `failed`: the worker of the last attempt reports `failed` and
@@ -17,6 +18,7 @@ export interface DeadLetterFilter {
   type?: string;
   q?: string;
   includeResolved?: boolean;
+  fingerprint?: string;
 }
 
 export function isDeadLetter(e: TaskRecord, f: DeadLetterFilter = {}): boolean {
@@ -25,6 +27,11 @@ export function isDeadLetter(e: TaskRecord, f: DeadLetterFilter = {}): boolean {
   if (f.type && e.type !== f.type) return false;
   if (f.q && !e.id.includes(f.q)) return false;
   return true;
+}
+
+/** What a dead letter is grouped by: its last error, else why it died. */
+export function errorOf(lastError: string | undefined, reason: string | undefined): string {
+  return lastError ?? `no error reported (${reason ?? 'failed'})`;
 }
 
 export function toDeadLetter(e: TaskRecord): DeadLetter {
@@ -45,5 +52,6 @@ export function toDeadLetter(e: TaskRecord): DeadLetter {
     failed_at: e.failed_at ?? e.updated_at,
     retried_as: e.retried_as ? [...e.retried_as] : undefined,
     discarded: e.discarded || undefined,
+    fingerprint: fingerprintOf(normaliseError(errorOf(e.last_error, e.dead_reason))),
   };
 }
