@@ -144,9 +144,13 @@ describe('task state in JetStream', () => {
         return x?.status === 'failed' ? x : undefined;
       }, 'the invalid task reported failed under its Nats-Msg-Id');
       expect(d.last_error).toMatch(/invalid task message/);
-      const listed = (await t.call('tasks.list', { limit: 50 })).tasks.filter(
-        (x) => x.id === 'msgid-of-bad-task' || x.id === 'not a valid id',
-      );
+      // The live list follows its feed: wait for the entry rather than assume it is there already.
+      const listed = await until(async () => {
+        const l = (await t.call('tasks.list', { limit: 50 })).tasks.filter(
+          (x) => x.id === 'msgid-of-bad-task' || x.id === 'not a valid id',
+        );
+        return l.length ? l : undefined;
+      }, 'the invalid task in the live list');
       expect(listed).toHaveLength(1);
       expect(listed[0].status).toBe('failed');
     } finally {

@@ -92,10 +92,14 @@ export class TaskState {
     // newest records need the buckets, then go out together.
     const counts = this.refreshCounts().catch(() => undefined);
     const buckets = (this.buckets = await openBuckets(this.js, this.jsm));
-    const checkpoint = readCheckpoint(buckets.tasks).then((cp) => {
-      // The window's feed may have seen a newer checkpoint meanwhile.
-      if (cp && cp.seq > (this.checkpoint?.seq ?? -1)) this.setCheckpoint(cp);
-    });
+    // Not fatal: the bucket's feed (or the indexer) brings the next one.
+    const checkpoint = readCheckpoint(buckets.tasks).then(
+      (cp) => {
+        // The window's feed may have seen a newer checkpoint meanwhile.
+        if (cp && cp.seq > (this.checkpoint?.seq ?? -1)) this.setCheckpoint(cp);
+      },
+      () => undefined,
+    );
     await Promise.all([checkpoint, this.loadWindow(buckets), counts]);
     if (this.stopped) return;
     this.indexer = new Indexer(
