@@ -1,3 +1,4 @@
+import { SCREEN_IDS } from '../renderer/screen-ids';
 import { expect, test } from './fixtures';
 
 test.describe('app shell', () => {
@@ -30,7 +31,8 @@ test.describe('app shell', () => {
     await expect(app.getByTestId('streams-screen')).toBeVisible();
     await expect(app).toHaveURL(/#\/streams$/);
 
-    await app.keyboard.press('ControlOrMeta+8');
+    // Ctrl/Cmd+N opens the N-th screen of the sidebar.
+    await app.keyboard.press(`ControlOrMeta+${SCREEN_IDS.indexOf('connections') + 1}`);
     await expect(app.getByTestId('connections-screen')).toBeVisible();
 
     await app.getByTestId('theme-toggle').click();
