@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { EventSpec, MethodSpec } from './define';
 import { deadLetterMethods } from './features/dead-letters';
 import { connectionsEvents, connectionsMethods } from './features/connections';
+import { coreNatsEvents, coreNatsMethods } from './features/corenats';
 import { fleetEvents, fleetMethods } from './features/fleet';
 import { jobsEvents, jobsMethods } from './features/jobs';
 import { filesMethods } from './features/files';
@@ -25,6 +26,7 @@ export const methods = {
   ...monitorMethods,
   ...jobsMethods,
   ...filesMethods,
+  ...coreNatsMethods,
 };
 export const events = {
   ...connectionsEvents,
@@ -36,6 +38,7 @@ export const events = {
   ...searchEvents,
   ...monitorEvents,
   ...jobsEvents,
+  ...coreNatsEvents,
 };
 
 export type Methods = typeof methods;

@@ -3,6 +3,7 @@ import type { NatsTarget } from '../nats/cli-target';
 import { ApiError } from '../api/errors';
 import { serverLabel, splitUrlCredentials } from '../api/nats-url';
 import { Core, type CoreOptions } from './core';
+import { registerCoreNats } from './corenats/feature';
 import type { AppCore } from './features';
 import { registerJobs } from './jobs/feature';
 import { JobLog } from './jobs/job-log';
@@ -49,6 +50,7 @@ export function createCore(opts: CoreOptions): AppCore {
   const monitor = registerMonitor(core);
   registerJobs(core, jobs);
   registerFiles(core, files);
+  registerCoreNats(core);
   return Object.assign(core, { features: { files, jobs, monitor, tasks, workers, fleet } });
 }
 

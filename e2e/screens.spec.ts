@@ -3,6 +3,7 @@ import type { Page } from '@playwright/test';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { expect, test } from './fixtures';
 import { SCREEN_IDS } from '../renderer/screen-ids';
+import { CoreNatsPage } from './pages/corenats-page';
 import { natsConnect, seedWithAcks } from './pages/messages-page';
 
 /*
@@ -45,6 +46,18 @@ async function seed(url: string): Promise<NatsConnection> {
   return conn;
 }
 
+/** A subscription with a message open, so the populated screen is what gets checked. */
+async function showCoreNats(app: Page): Promise<void> {
+  const cn = new CoreNatsPage(app);
+  if ((await cn.rows.count()) === 0) {
+    await cn.subscribe('orders.>');
+    await cn.publish('orders.eu.created', '{"id": "ord-1", "amount": 12.5}', [['X-Trace', 'abc']]);
+    await cn.rows.first().waitFor();
+  }
+  await cn.rows.first().getByRole('button').click();
+  await cn.detail.waitFor();
+}
+
 for (const theme of ['dark', 'light'] as const) {
   test(`every screen in the ${theme} theme: no serious or critical axe violation, no overflow`, async ({
     app,
@@ -64,6 +77,7 @@ for (const theme of ['dark', 'light'] as const) {
           await app.locator('[data-testid="message-list"][data-loading="false"]').waitFor();
           await app.getByTestId('message-row').first().waitFor();
         }
+        if (screen === 'corenats') await showCoreNats(app);
         const shot = await app.screenshot();
         const name = `${screen}-${theme}-${size.width}.png`;
         await testInfo.attach(name, { body: shot, contentType: 'image/png' });

@@ -1,5 +1,5 @@
 /**
- * The screen ids, in sidebar order (Ctrl/Cmd+1..8 follow it). DOM-free, so e2e specs import
+ * The screen ids, in sidebar order (Ctrl/Cmd+1..9 follow it). DOM-free, so e2e specs import
  * the same list the app renders; navigation.ts re-exports it for the renderer.
  */
 export const SCREEN_IDS = [
@@ -8,6 +8,7 @@ export const SCREEN_IDS = [
   'workers',
   'streams',
   'messages',
+  'corenats',
   'consumers',
   'monitor',
   'connections',

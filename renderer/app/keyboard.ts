@@ -11,7 +11,7 @@ function typingInField(target: EventTarget | null): boolean {
   return !!el && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));
 }
 
-/** Ctrl/Cmd+K palette, Ctrl/Cmd+1..8 screens, `?` shortcut help. Esc is handled by each dialog. */
+/** Ctrl/Cmd+K palette, Ctrl/Cmd+1..9 screens, `?` shortcut help. Esc is handled by each dialog. */
 export function useGlobalShortcuts(): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {

@@ -1,6 +1,7 @@
 import type { ComponentType } from 'react';
 import { ConnectionsScreen } from '../features/connections/Screen';
 import { ConsumersScreen } from '../features/consumers/Screen';
+import { CoreNatsScreen } from '../features/corenats/Screen';
 import { MessagesScreen } from '../features/messages/Screen';
 import { MonitorScreen } from '../features/monitor/Screen';
 import { OverviewScreen } from '../features/overview/Screen';
@@ -25,6 +26,7 @@ const TABLE: Record<ScreenId, Omit<ScreenDef, 'id'>> = {
   workers: { label: 'Workers', icon: 'workers', component: WorkersScreen },
   streams: { label: 'Streams', icon: 'streams', component: StreamsScreen },
   messages: { label: 'Messages', icon: 'messages', component: MessagesScreen },
+  corenats: { label: 'Core NATS', icon: 'corenats', component: CoreNatsScreen },
   consumers: { label: 'Consumers', icon: 'consumers', component: ConsumersScreen },
   monitor: { label: 'Monitor', icon: 'monitor', component: MonitorScreen },
   connections: { label: 'Connections', icon: 'connections', component: ConnectionsScreen },

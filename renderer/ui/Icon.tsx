@@ -7,6 +7,7 @@ const PATHS = {
   streams: 'M3 7c3-3 6 3 9 0s6 3 9 0M3 12c3-3 6 3 9 0s6 3 9 0M3 17c3-3 6 3 9 0s6 3 9 0',
   messages: 'M4 5h16v11H8l-4 4zM8 9h8M8 12h5',
   consumers: 'M12 3v12M7 10l5 5 5-5M4 20h16',
+  corenats: 'M5 12a2 2 0 1 0 0 .01M19 6a2 2 0 1 0 0 .01M19 18a2 2 0 1 0 0 .01M7 11l10-4M7 13l10 4',
   monitor: 'M3 12h4l3-7 4 14 3-7h4',
   connections: 'M7 17a4 4 0 0 1 0-8h2M17 7a4 4 0 0 1 0 8h-2M8 12h8',
   search: 'M11 4a7 7 0 1 0 0 14 7 7 0 0 0 0-14zM20 20l-4-4',

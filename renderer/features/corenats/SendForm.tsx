@@ -1,0 +1,176 @@
+import { useState, type KeyboardEvent } from 'react';
+import { ApiError } from '../../../api/errors';
+import { api } from '../../api';
+import { Field } from '../../ui/Field';
+import { serverIssues } from '../../ui/form-issues';
+import { formatBytes } from '../../ui/format';
+import { HeaderRows } from '../tasks/HeaderRows';
+import { toastError } from '../toasts/store';
+import {
+  INITIAL_SEND_FORM,
+  sendFieldErrors,
+  validateSendForm,
+  type SendErrors,
+  type SendFormValues,
+} from './form-model';
+import { MessageView } from './MessageView';
+import { useCoreNats } from './store';
+
+/** Publish one message or send a request and show its reply; Ctrl/⌘+Enter sends. */
+export function SendForm() {
+  const [f, setF] = useState<SendFormValues>(INITIAL_SEND_FORM);
+  const [errors, setErrors] = useState<SendErrors>({});
+  const [busy, setBusy] = useState(false);
+  const [outcome, setOutcome] = useState<{ ok: boolean; text: string }>();
+  const reply = useCoreNats((s) => s.lastReply);
+  const patch = (p: Partial<SendFormValues>) => setF((old) => ({ ...old, ...p }));
+  const request = f.mode === 'request';
+
+  const submit = async () => {
+    if (busy) return;
+    const { errors: errs, call } = validateSendForm(f);
+    setErrors(errs);
+    if (!call) return;
+    setBusy(true);
+    setOutcome(undefined);
+    try {
+      if (call.method === 'core.publish') {
+        const r = await api.call('core.publish', call.input);
+        setOutcome({ ok: true, text: `Published ${formatBytes(r.bytes)} to ${r.subject}` });
+      } else {
+        useCoreNats.getState().set({ lastReply: undefined });
+        const r = await api.call('core.request', call.input);
+        useCoreNats.getState().set({ lastReply: r });
+        setOutcome({ ok: true, text: `Reply in ${r.elapsedMs} ms` });
+      }
+    } catch (err) {
+      const issues = err instanceof ApiError ? serverIssues(err.detail) : [];
+      if (issues.length) setErrors(sendFieldErrors(issues));
+      else if (err instanceof ApiError && (err.code === 'timeout' || err.code === 'not_found'))
+        setOutcome({ ok: false, text: err.message });
+      else toastError(request ? 'Request failed' : 'Could not publish', err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      void submit();
+    }
+  };
+
+  return (
+    <form
+      className="card cn-send"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+      onKeyDown={onKeyDown}
+      noValidate
+      data-testid="cn-send"
+    >
+      <div className="card-head">
+        <div className="segmented" role="group" aria-label="Send mode">
+          {(['publish', 'request'] as const).map((m) => (
+            <button
+              type="button"
+              key={m}
+              className={f.mode === m ? 'on' : ''}
+              aria-pressed={f.mode === m}
+              onClick={() => {
+                patch({ mode: m });
+                setErrors({});
+                setOutcome(undefined);
+              }}
+              data-testid={`cn-mode-${m}`}
+            >
+              {m === 'publish' ? 'Publish' : 'Request'}
+            </button>
+          ))}
+        </div>
+        <span className="muted small">
+          <kbd>Ctrl</kbd>/<kbd>⌘</kbd>+<kbd>Enter</kbd> sends
+        </span>
+      </div>
+      <Field id="cn-subject" label="Subject" error={errors.subject}>
+        <input
+          id="cn-subject"
+          value={f.subject}
+          placeholder="orders.new"
+          autoComplete="off"
+          spellCheck={false}
+          onChange={(e) => patch({ subject: e.target.value })}
+          data-testid="cn-subject"
+        />
+      </Field>
+      {request ? (
+        <Field id="cn-timeout" label="Timeout (ms)" error={errors.timeoutMs} hint="Up to 60 000">
+          <input
+            id="cn-timeout"
+            inputMode="numeric"
+            value={f.timeoutMs}
+            onChange={(e) => patch({ timeoutMs: e.target.value })}
+            data-testid="cn-timeout"
+          />
+        </Field>
+      ) : (
+        <Field id="cn-reply" label="Reply subject (optional)" error={errors.reply}>
+          <input
+            id="cn-reply"
+            value={f.reply}
+            autoComplete="off"
+            spellCheck={false}
+            onChange={(e) => patch({ reply: e.target.value })}
+            data-testid="cn-reply"
+          />
+        </Field>
+      )}
+      <Field id="cn-payload" label="Payload" error={errors.payload}>
+        <textarea
+          id="cn-payload"
+          className="mono"
+          rows={6}
+          value={f.payload}
+          spellCheck={false}
+          placeholder={f.encoding === 'base64' ? 'AAEC…' : '{"hello": "world"}'}
+          onChange={(e) => patch({ payload: e.target.value })}
+          data-testid="cn-payload"
+        />
+      </Field>
+      <div className="segmented" role="group" aria-label="Payload encoding">
+        {(['text', 'base64'] as const).map((enc) => (
+          <button
+            type="button"
+            key={enc}
+            className={f.encoding === enc ? 'on' : ''}
+            aria-pressed={f.encoding === enc}
+            onClick={() => patch({ encoding: enc })}
+            data-testid={`cn-encoding-${enc}`}
+          >
+            {enc === 'text' ? 'UTF-8 text' : 'base64 bytes'}
+          </button>
+        ))}
+      </div>
+      <HeaderRows rows={f.headers} onChange={(headers) => patch({ headers })} error={errors.headers} />
+      <div className="cn-send-foot">
+        <button type="submit" className="btn primary" disabled={busy} data-testid="cn-send-submit">
+          {busy ? (request ? 'Waiting for a reply…' : 'Publishing…') : request ? 'Send request' : 'Publish'}
+        </button>
+        {outcome && (
+          <span
+            className={`small ${outcome.ok ? 'muted' : 'error-text'}`}
+            role={outcome.ok ? 'status' : 'alert'}
+            data-testid="cn-outcome"
+          >
+            {outcome.text}
+          </span>
+        )}
+      </div>
+      {request && reply && (
+        <MessageView m={reply} testId="cn-reply-view" extra={`${reply.elapsedMs} ms`} inline />
+      )}
+    </form>
+  );
+}
