@@ -69,9 +69,18 @@ export class TasksPage {
     await this.detail.waitFor({ state: 'detached' });
   }
 
-  async openDeadLetters(): Promise<void> {
+  /** Opens the Dead letters tab, grouped by error or as every letter. */
+  async openDeadLetters(view: 'groups' | 'letters' = 'letters'): Promise<void> {
     await this.page.getByTestId('tab-dead').click();
     await this.deadLetters.waitFor();
+    await this.page.getByTestId(view === 'groups' ? 'dead-view-groups' : 'dead-view-letters').click();
+  }
+
+  /** The group whose normalised error message is `message`. */
+  deadGroup(message: string): Locator {
+    return this.page
+      .getByTestId('dead-group')
+      .filter({ has: this.page.getByTestId('dead-group-message').getByText(message, { exact: true }) });
   }
 
   async openScheduled(): Promise<void> {

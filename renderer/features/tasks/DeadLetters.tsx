@@ -1,9 +1,11 @@
 import { useCallback, useEffect, useState } from 'react';
+import type { DeadLetterGroup } from '../../../api/features/dead-letters';
 import type { DeadLetter } from '../../../api/features/tasks';
 import { api } from '../../api';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { EmptyState, ErrorState, Skeleton } from '../../ui/States';
 import { toastError, toastInfo, toEnvelope } from '../toasts/store';
+import { DeadLetterGroups } from './DeadLetterGroups';
 import { formatPreciseTime, formatTime } from './format';
 import { useTasks } from './store';
 
@@ -24,9 +26,12 @@ export function DeadLetters({ types, connected }: { types: string[]; connected: 
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState<string>();
   const [confirmAll, setConfirmAll] = useState(false);
+  // Grouped by error fingerprint by default; "Show letters" on a group lists just that group.
+  const [view, setView] = useState<'groups' | 'letters'>('groups');
+  const [group, setGroup] = useState<DeadLetterGroup>();
 
   const filter = { type: type || undefined, q: q.trim() || undefined };
-  const filterKey = JSON.stringify(filter);
+  const filterKey = JSON.stringify({ ...filter, fingerprint: group?.fingerprint });
   const load = useCallback(async () => {
     try {
       const r = await api.call('tasks.deadLetters.list', {
@@ -41,10 +46,10 @@ export function DeadLetters({ types, connected }: { types: string[]; connected: 
   }, [filterKey, showResolved]);
 
   useEffect(() => {
-    if (!connected) return;
+    if (!connected || view !== 'letters') return;
     const t = setTimeout(() => void load(), version === 0 ? 0 : 300);
     return () => clearTimeout(t);
-  }, [load, version, connected]);
+  }, [load, version, connected, view]);
 
   const retry = async (d: DeadLetter) => {
     setBusy(d.id);
@@ -74,7 +79,9 @@ export function DeadLetters({ types, connected }: { types: string[]; connected: 
   const retryAll = async () => {
     setBusy('*');
     try {
-      const r = await api.call('tasks.deadLetters.retryAll', filter);
+      const r = group
+        ? await api.call('tasks.deadLetters.retryGroup', { ...filter, fingerprint: group.fingerprint })
+        : await api.call('tasks.deadLetters.retryAll', filter);
       if (r.failed.length) {
         toastError(
           `${r.failed.length} dead letter(s) could not be retried`,
@@ -95,6 +102,17 @@ export function DeadLetters({ types, connected }: { types: string[]; connected: 
   let body;
   if (!connected) {
     body = <EmptyState title="Not connected" testId="dead-not-connected" />;
+  } else if (view === 'groups') {
+    body = (
+      <DeadLetterGroups
+        filter={filter}
+        onShowLetters={(g) => {
+          setLetters(undefined);
+          setGroup(g);
+          setView('letters');
+        }}
+      />
+    );
   } else if (error !== undefined && !letters) {
     body = (
       <ErrorState
@@ -194,6 +212,27 @@ export function DeadLetters({ types, connected }: { types: string[]; connected: 
     <div className="card" data-testid="dead-letters">
       <div className="card-head">
         <h2>Dead letters</h2>
+        <div className="segmented" role="group" aria-label="Dead letters view">
+          <button
+            className={view === 'groups' ? 'on' : ''}
+            aria-pressed={view === 'groups'}
+            onClick={() => {
+              setGroup(undefined);
+              setView('groups');
+            }}
+            data-testid="dead-view-groups"
+          >
+            By error
+          </button>
+          <button
+            className={view === 'letters' ? 'on' : ''}
+            aria-pressed={view === 'letters'}
+            onClick={() => setView('letters')}
+            data-testid="dead-view-letters"
+          >
+            Every letter
+          </button>
+        </div>
         <div className="actions dead-filters">
           <select
             aria-label="Filter dead letters by type"
@@ -216,24 +255,43 @@ export function DeadLetters({ types, connected }: { types: string[]; connected: 
             onChange={(e) => setQ(e.target.value)}
             data-testid="dead-filter-id"
           />
-          <label className="check small">
-            <input
-              type="checkbox"
-              checked={showResolved}
-              onChange={(e) => setShowResolved(e.target.checked)}
-            />{' '}
-            show resolved
-          </label>
-          <button
-            className="btn"
-            disabled={open.length === 0 || busy !== undefined}
-            onClick={() => setConfirmAll(true)}
-            data-testid="dead-retry-all"
-          >
-            Retry all ({open.length})
-          </button>
+          {view === 'letters' && (
+            <label className="check small">
+              <input
+                type="checkbox"
+                checked={showResolved}
+                onChange={(e) => setShowResolved(e.target.checked)}
+              />{' '}
+              show resolved
+            </label>
+          )}
+          {view === 'letters' && (
+            <button
+              className="btn"
+              disabled={open.length === 0 || busy !== undefined}
+              onClick={() => setConfirmAll(true)}
+              data-testid="dead-retry-all"
+            >
+              Retry all ({open.length})
+            </button>
+          )}
         </div>
       </div>
+      {view === 'letters' && group && (
+        <p className="dead-group-filter small" data-testid="dead-group-filter">
+          Group <code className="mono">{group.message}</code>{' '}
+          <button
+            className="btn small ghost"
+            onClick={() => {
+              setLetters(undefined);
+              setGroup(undefined);
+            }}
+            data-testid="dead-group-filter-clear"
+          >
+            Show every letter
+          </button>
+        </p>
+      )}
       {body}
       {confirmAll && (
         <ConfirmDialog
@@ -248,8 +306,9 @@ export function DeadLetters({ types, connected }: { types: string[]; connected: 
           <p data-testid="dead-retry-all-count">
             Re-publish {open.length} dead letter{open.length === 1 ? '' : 's'}
             {filter.type ? ` of type ${filter.type}` : ''}
-            {filter.q ? ` matching “${filter.q}”` : ''} as new tasks? Each new task links back to the one it
-            re-runs.
+            {filter.q ? ` matching “${filter.q}”` : ''}
+            {group ? ` failing with “${group.message}”` : ''} as new tasks? Each new task links back to the
+            one it re-runs.
           </p>
         </ConfirmDialog>
       )}
