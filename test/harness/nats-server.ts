@@ -1,17 +1,24 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pollUntil } from './poll';
 
 /**
- * Real nats-server processes for tests: free ports, a temp store each, readiness from the
+ * Real nats-server processes for tests: ports the servers pick and report, a temp store each, readiness from the
  * server's own "Server is ready" line, stop / kill -9 / restart on the same ports, clusters,
  * and configs with auth. Everything started is tracked and cleaned up by `stopAll()`.
  */
 
 export const NATS_SERVER_BIN = process.env.JETDECK_NATS_SERVER || 'nats-server';
 
+/**
+ * A port free right now (bind to 0, read, close). Another process can take it before whoever
+ * it is for binds it, so test nats-servers never use it: they listen on `-1` and report what
+ * they bound. Kept for the few tests that must name a port up front (e.g. a serve CLI flag).
+ */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
@@ -32,19 +39,34 @@ export interface ServerOptions {
   extraConfig?: string;
   /** Server name (default random). */
   name?: string;
-  /** Cluster block settings; set by startCluster. */
-  cluster?: { name: string; port: number; routes: number[] };
+  /** Cluster block settings; set by startCluster. Routes are the other nodes' route ports. */
+  cluster?: { name: string; routes: number[] };
   /** Reuse this folder as the store (otherwise a new temp dir). */
   dir?: string;
-  /** Use these ports instead of free ones. */
-  port?: number;
-  httpPort?: number;
 }
+
+/** What nats-server writes with `--ports_file_dir`: the URLs it actually listens on. */
+interface PortsFile {
+  nats?: string[];
+  monitoring?: string[];
+  cluster?: string[];
+}
+
+/**
+ * A route that goes nowhere: JetStream in cluster mode will not start without a configured
+ * route, and the first node of a cluster cannot know the others' ports yet (they bind `-1`).
+ * The running seed keeps dialling it (refused at once, on loopback); once every node has said
+ * where it listens, each is given the real routes for its next start. No config reload: a
+ * reload re-applies the accounts and drops the $SYS account-ping responders on 2.9.
+ */
+const SEED_ROUTE_PLACEHOLDER = 1;
 
 export class TestServer {
   readonly dir: string;
+  readonly name: string;
   port = 0;
   httpPort = 0;
+  clusterPort = 0;
   proc?: ChildProcess;
   log = '';
   private readonly ownsDir: boolean;
@@ -52,6 +74,7 @@ export class TestServer {
   constructor(private readonly opts: ServerOptions = {}) {
     this.ownsDir = !opts.dir;
     this.dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'jetdeck-nats-'));
+    this.name = opts.name ?? `test-${randomBytes(4).toString('hex')}`;
     live.add(this);
   }
 
@@ -64,21 +87,24 @@ export class TestServer {
   get storeDir(): string {
     return join(this.dir, 'store');
   }
-  get name(): string {
-    return this.opts.name ?? `test-${this.port}`;
-  }
 
+  /**
+   * The config file. Before the first start the ports are `-1` (the server picks free ones and
+   * reports them); after it, the ports it bound, so a restart comes back where clients look.
+   */
   config(): string {
     const o = this.opts;
+    const at = (port: number) => `127.0.0.1:${port || -1}`;
     const lines = [
       `server_name: "${this.name}"`,
-      `listen: "127.0.0.1:${this.port}"`,
-      `http: "127.0.0.1:${this.httpPort}"`,
+      `listen: "${at(this.port)}"`,
+      `http: "${at(this.httpPort)}"`,
       o.jetstream === false ? '' : `jetstream { store_dir: "${this.storeDir}" }`,
     ];
     if (o.cluster) {
+      const routes = o.cluster.routes.length ? o.cluster.routes : [SEED_ROUTE_PLACEHOLDER];
       lines.push(
-        `cluster { name: "${o.cluster.name}", listen: "127.0.0.1:${o.cluster.port}", routes: [${o.cluster.routes
+        `cluster { name: "${o.cluster.name}", listen: "${at(this.clusterPort)}", routes: [${routes
           .map((p) => `"nats-route://127.0.0.1:${p}"`)
           .join(', ')}] }`,
       );
@@ -87,35 +113,17 @@ export class TestServer {
     return lines.filter(Boolean).join('\n') + '\n';
   }
 
-  private started = false;
-
-  /**
-   * A free port found by binding and closing can be taken by another process before the server
-   * binds it: on the first start with picked ports, an "address already in use" picks new ones.
-   */
+  /** Starts the server (again: on the ports it had) and waits until it is ready. */
   async start(): Promise<this> {
-    for (let attempt = 1; ; attempt++) {
-      if (!this.port) this.port = this.opts.port ?? (await freePort());
-      if (!this.httpPort) this.httpPort = this.opts.httpPort ?? (await freePort());
-      try {
-        await this.launch();
-        this.started = true;
-        return this;
-      } catch (err) {
-        const raced = /address already in use/.test((err as Error).message);
-        const picked = this.opts.port === undefined && this.opts.httpPort === undefined && !this.opts.cluster;
-        if (!raced || !picked || this.started || attempt >= 5) throw err;
-        this.port = 0;
-        this.httpPort = 0;
-        this.log = '';
-      }
-    }
-  }
-
-  private async launch(): Promise<void> {
+    const first = !this.port;
     const conf = join(this.dir, 'server.conf');
     writeFileSync(conf, this.config());
-    const proc = spawn(NATS_SERVER_BIN, ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const portsDir = join(this.dir, 'ports');
+    rmSync(portsDir, { recursive: true, force: true });
+    mkdirSync(portsDir);
+    const proc = spawn(NATS_SERVER_BIN, ['-c', conf, '--ports_file_dir', portsDir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.proc = proc;
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
@@ -140,6 +148,33 @@ export class TestServer {
         reject(new Error(`nats-server exited with ${code}:\n${this.log}`));
       });
     });
+    if (first) await this.readPorts(portsDir, proc.pid!);
+    return this;
+  }
+
+  /** Reads back the ports the server bound (its ports file, written once it listens). */
+  private async readPorts(portsDir: string, pid: number): Promise<void> {
+    // Named after the executable and the pid (`nats-server_1234.ports`).
+    const ports: PortsFile = await pollUntil(
+      () => {
+        const file = readdirSync(portsDir).find((f) => f.endsWith(`_${pid}.ports`));
+        if (!file) throw new Error('not written yet');
+        return JSON.parse(readFileSync(join(portsDir, file), 'utf8')) as PortsFile;
+      },
+      { timeoutMs: 10_000, what: `the ports file of nats-server pid ${pid}` },
+    );
+    const portOf = (urls: string[] | undefined) => Number(new URL(urls?.[0] ?? 'x://h:0').port);
+    this.port = portOf(ports.nats);
+    this.httpPort = portOf(ports.monitoring);
+    if (this.opts.cluster) this.clusterPort = portOf(ports.cluster);
+    if (!this.port || !this.httpPort || (this.opts.cluster && !this.clusterPort))
+      throw new Error(`nats-server reported no ports: ${JSON.stringify(ports)}`);
+  }
+
+  /** Routes for the next start of a cluster node (a running one keeps the routes it has). */
+  setRoutes(routes: number[]): void {
+    if (!this.opts.cluster) throw new Error(`${this.name} is not a cluster node`);
+    this.opts.cluster.routes = routes;
   }
 
   /** Graceful stop (SIGTERM), keeping the store for a restart. */
@@ -188,19 +223,22 @@ export interface TestCluster {
   dispose(): Promise<void>;
 }
 
-/** A 3-node (by default) JetStream cluster on loopback. */
+/**
+ * A 3-node (by default) JetStream cluster on loopback, every port picked by the servers: the
+ * first node starts, the others route to it (and meet each other through it), then every node
+ * is given routes to all the others for when it is restarted.
+ */
 export async function startCluster(size = 3, extraConfig?: string): Promise<TestCluster> {
-  const routePorts = await Promise.all(Array.from({ length: size }, () => freePort()));
-  const name = `c${routePorts[0]}`;
-  const servers = routePorts.map(
-    (port, i) =>
-      new TestServer({
-        name: `${name}-n${i + 1}`,
-        cluster: { name, port, routes: routePorts.filter((p) => p !== port) },
-        extraConfig,
-      }),
+  const name = `c${randomBytes(4).toString('hex')}`;
+  const servers = Array.from(
+    { length: size },
+    (_, i) => new TestServer({ name: `${name}-n${i + 1}`, cluster: { name, routes: [] }, extraConfig }),
   );
-  await Promise.all(servers.map((s) => s.start()));
+  const [seed, ...rest] = servers;
+  await seed.start();
+  for (const s of rest) s.setRoutes([seed.clusterPort]);
+  await Promise.all(rest.map((s) => s.start()));
+  for (const s of servers) s.setRoutes(servers.filter((o) => o !== s).map((o) => o.clusterPort));
   return {
     servers,
     urls: servers.map((s) => s.url),
