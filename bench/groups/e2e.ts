@@ -16,7 +16,7 @@ import { FastPublisher } from '../../core/replay/publisher';
 import { startServer } from '../../test/harness';
 import { ensureTopology } from '../../nats/topology';
 import { ratio, report, type BenchGroup } from '../lib';
-import { JetdeckProcess } from '../state/processes';
+import { JetdeckProcess, cpuSeconds, ensureCliBuilt } from '../state/processes';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? '1') || 1;
 const N = Math.max(2000, Math.round(1_000_000 * SCALE));
@@ -25,6 +25,8 @@ export const group: BenchGroup = {
   name: 'e2e',
   description: `${N} tasks from a producer: pool alone vs serve --workers 2 with the task list live`,
   async run() {
+    // BENCH_FROM_SOURCES=1 skips it (a missing or stale build then runs the sources through tsx).
+    if (!process.env.BENCH_FROM_SOURCES) ensureCliBuilt();
     const server = await startServer();
     const nc = await connect({ servers: server.url, noAsyncTraces: true });
     const jsm = await jetstreamManager(nc);
@@ -43,8 +45,11 @@ export const group: BenchGroup = {
     await pullersWaiting(jsm);
     const aloneRss: number[] = [];
     const sampleAlone = setInterval(() => aloneRss.push(worker.rss()), 1000);
+    const cpu0 = [cpuSeconds(worker.pid), cpuSeconds(server.proc?.pid)];
     const alone = await flow(nc, jsm, 'pool alone');
     clearInterval(sampleAlone);
+    report('e2e_pool_alone_cpu_s', cpuSeconds(worker.pid) - cpu0[0], 's');
+    report('e2e_pool_alone_server_cpu_s', cpuSeconds(server.proc?.pid) - cpu0[1], 's');
     await worker.stop();
     report('e2e_pool_alone_tasks_per_s', alone.rate, 'tasks/s');
     // The same pool in its own process, for scale: how much of serve's RSS is the pool's.
@@ -76,7 +81,10 @@ export const group: BenchGroup = {
         })
         .catch(() => undefined);
     }, 1000);
+    const cpu1 = [cpuSeconds(serve.pid), cpuSeconds(server.proc?.pid)];
     const e2e = await flow(nc, jsm, 'serve --workers 2');
+    report('e2e_serve_cpu_s', cpuSeconds(serve.pid) - cpu1[0], 's');
+    report('e2e_serve_server_cpu_s', cpuSeconds(server.proc?.pid) - cpu1[1], 's');
     const t0 = performance.now();
     let caughtUp = -1;
     while (performance.now() - t0 < 120_000) {

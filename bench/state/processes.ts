@@ -1,6 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -26,18 +34,23 @@ export class JetdeckProcess {
       this.args[0] === 'serve'
         ? [...this.args, '--data-dir', this.dataDir, '--token', this.token]
         : this.args;
-    const proc = spawn(process.execPath, ['bin/jetdeck.mjs', ...args], {
+    // BENCH_SERVE_NODE_ARGS: node flags for serve only, to profile it (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`).
+    const nodeArgs =
+      args[0] === 'serve' ? (process.env.BENCH_SERVE_NODE_ARGS?.split(' ').filter(Boolean) ?? []) : [];
+    const proc = spawn(process.execPath, [...nodeArgs, 'bin/jetdeck.mjs', ...args], {
       cwd: ROOT,
       env: { ...process.env, JETDECK_TOKEN: undefined, JETDECK_NATS_URL: undefined },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.proc = proc;
+    const logTo = args[0] === 'serve' ? process.env.BENCH_SERVE_LOG : undefined;
     await new Promise<void>((ok, fail) => {
       const timer = setTimeout(
         () => fail(new Error(`no ${ready} from jetdeck ${args[0]}:\n${this.output}`)),
         timeoutMs,
       );
       const onData = (b: Buffer) => {
+        if (logTo) appendFileSync(logTo, b);
         this.output = (this.output + b.toString()).slice(-20_000);
         const url = /JetDeck serving (\S+)/.exec(this.output);
         if (url) this.url = new URL(url[1]).origin;
@@ -85,4 +98,39 @@ export class JetdeckProcess {
     }
     rmSync(this.dataDir, { recursive: true, force: true });
   }
+}
+
+/** CPU seconds (user + system, all threads) a process has used so far (Linux /proc), 0 when unknown. */
+export function cpuSeconds(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return 0;
+  }
+}
+
+/** The folders bin/jetdeck.mjs compares with out/main/cli.js to choose the build over the sources. */
+const CLI_SOURCES = ['api', 'core', 'worker', 'nats'];
+
+function newestMtime(dir: string): number {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+/**
+ * Builds the CLI (`npm run build`) unless out/ is current, so `jetdeck` runs as shipped: from the
+ * JavaScript build, not through the TypeScript loader, which adds ~90 MB and its own threads.
+ */
+export function ensureCliBuilt(): void {
+  const cli = join(ROOT, 'out', 'main', 'cli.js');
+  const builtAt = existsSync(cli) ? statSync(cli).mtimeMs : 0;
+  if (builtAt && CLI_SOURCES.every((d) => newestMtime(join(ROOT, d)) <= builtAt)) return;
+  const r = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (r.status !== 0) throw new Error('npm run build failed');
 }

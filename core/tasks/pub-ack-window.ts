@@ -61,6 +61,11 @@ export class PubAckWindow extends PubAckTracker<Pending> {
     this.giveUpMs = opts.giveUpMs ?? 60_000;
   }
 
+  /** The connection it publishes on (the task state's readers share it). */
+  get connection(): NatsConnection {
+    return this.nc;
+  }
+
   /** Sends now (call `ready()` first to respect the window); `done` gets the PubAck. */
   send(msg: OutMsg, done: (r: AckResult) => void, giveUpMs = this.giveUpMs): void {
     if (this.closed) {

@@ -2,14 +2,16 @@ import { randomUUID } from 'node:crypto';
 import type { JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
 import type { TimelineEntry } from '../../../api/features/tasks';
 import type { KV } from '@nats-io/kv';
+import type { Msg } from '@nats-io/transport-node';
 import { TASKS_STREAM } from '../../../api/task-wire';
-import type { PubAckWindow } from '../pub-ack-window';
+import type { AckResult, OutMsg, PubAckWindow } from '../pub-ack-window';
 import {
   CHECKPOINT_KEY,
   LEASE_KEY,
   TASKS_BUCKET,
   deadSubject,
   taskKey,
+  kvStream,
   taskSubject,
   type Buckets,
 } from './buckets';
@@ -20,19 +22,26 @@ import {
   foldTask,
   parse,
   pushTimeline,
+  type HeaderLookup,
   type Parsed,
   type StreamRecord,
   type TaskRecord,
 } from './record';
+import { DirectGets } from './direct-get';
 import { StreamTail, type TailHealth } from './tail';
 
 /** A lease holder renews every LEASE_RENEW_MS; others take over once it is LEASE_MS old. */
 const LEASE_MS = 15_000;
 const LEASE_RENEW_MS = 3000;
-/** Records kept in memory for folding without a KV read (clean ones are evicted first-in). */
-export const DEFAULT_CACHE = 40_000;
+/**
+ * Records kept in memory (as JSON) for folding without a KV read, least recently written out
+ * first. Small on purpose: under a backlog the events of a task come long after its message
+ * whatever the cap, and every cached record is old-space garbage once evicted (RSS grows with
+ * the cap: 40k ≈ +100 MB under a flow).
+ */
+export const DEFAULT_CACHE = 10_000;
 const FETCH_BATCH = 2000;
-const GET_CONCURRENCY = 64;
+const WRITE_GIVE_UP_MS = 30_000;
 
 export interface Checkpoint {
   seq: number;
@@ -68,9 +77,13 @@ export class Indexer {
   private leaseRev = 0;
   private leaseTimer?: NodeJS.Timeout;
   private tail?: StreamTail;
+  private gets?: DirectGets;
   private stopped = false;
-  /** LRU by insertion order: a touched record is moved to the end. */
-  private readonly cache = new Map<string, TaskRecord>();
+  /**
+   * Records as last written (JSON), for folding without a KV read. LRU by insertion order: a
+   * written record moves to the end. Strings, not objects: one object per record to collect.
+   */
+  private readonly cache = new Map<string, string>();
   private lastSeq = 0;
   /** TASKS messages folded by this process. */
   read = 0;
@@ -158,6 +171,7 @@ export class Indexer {
     const cp = await readCheckpoint(this.buckets.tasks);
     this.lastSeq = Math.max(cp?.seq ?? 0, si.state.first_seq - 1);
     this.cache.clear();
+    this.gets = new DirectGets(this.publisher.connection, this.js, kvStream(TASKS_BUCKET));
     this.leader = true;
     this.events.onRole(true);
     this.tail = new StreamTail(this.js, this.jsm, {
@@ -175,6 +189,8 @@ export class Indexer {
     const t = this.tail;
     this.tail = undefined;
     await t?.stop();
+    this.gets?.close();
+    this.gets = undefined;
     if (wasLeader) this.events.onRole(false);
     // Let another process take over at once (best effort: it expires anyway).
     if (release && this.leaseRev) {
@@ -189,11 +205,10 @@ export class Indexer {
    */
   async note(id: string, entry: TimelineEntry, patch: Partial<TaskRecord> = {}): Promise<void> {
     if (!this.leader) return;
-    const rec = this.touch(id) ?? (await getRecord(this.buckets.tasks, id));
+    const rec = this.cached(id) ?? (await getRecord(this.buckets.tasks, id));
     if (!rec) return;
     Object.assign(rec, patch);
     pushTimeline(rec, entry);
-    this.keep(rec);
     await this.flush(new Map([[id, rec]]), new Set(rec.status === 'failed' ? [id] : []));
   }
 
@@ -207,13 +222,7 @@ export class Indexer {
     /** Tasks published in this batch: their events need no read either. */
     const fresh = new Set<string>();
     for (const m of msgs) {
-      const r: StreamRecord = {
-        subject: m.subject,
-        seq: m.seq,
-        time: m.timestamp,
-        data: m.data,
-        headers: m.headers,
-      };
+      const r = new MsgRecord(m);
       const p = parse(r);
       if (p.kind === 'other') continue;
       items.push({ p, r });
@@ -227,26 +236,31 @@ export class Indexer {
       } else if (!this.cache.has(p.id) && !fresh.has(p.id)) need.add(p.id);
     }
     const loaded = await this.load([...need]);
+    /** Records this batch works on, each read once (from memory or the bucket). */
+    const work = new Map<string, TaskRecord>();
+    const find = (id: string): TaskRecord | undefined => {
+      const rec = work.get(id) ?? this.cached(id) ?? loaded.get(id);
+      if (rec) work.set(id, rec);
+      return rec;
+    };
     const dirty = new Map<string, TaskRecord>();
     const dead = new Set<string>();
     let completed = 0;
     for (const { p, r } of items) {
       if (p.kind === 'task') {
-        const before = this.touch(p.id) ?? loaded.get(p.id);
-        const rec = foldTask(before, p, r);
-        this.keep(rec);
+        const rec = foldTask(find(p.id), p, r);
+        work.set(rec.id, rec);
         dirty.set(rec.id, rec);
         if (p.retryOf) {
-          const old = this.touch(p.retryOf) ?? loaded.get(p.retryOf);
+          const old = find(p.retryOf);
           if (old && foldRetriedAs(old, rec.id, r)) {
-            this.keep(old);
             dirty.set(old.id, old);
             if (old.status === 'failed') dead.add(old.id);
           }
         }
         continue;
       }
-      const rec = this.touch(p.id) ?? loaded.get(p.id);
+      const rec = find(p.id);
       if (!rec) {
         this.ignored++;
         continue;
@@ -255,7 +269,6 @@ export class Indexer {
       const changed = p.kind === 'status' ? foldStatus(rec, p, r) : foldCancel(rec, r);
       if (!changed) continue;
       if (rec.status === 'completed' && was !== 'completed') completed++;
-      this.keep(rec);
       dirty.set(rec.id, rec);
       if (rec.status === 'failed') dead.add(rec.id);
     }
@@ -268,49 +281,63 @@ export class Indexer {
     this.evict();
   }
 
+  /** Writes the records and keeps what was written as the cached copy (newest last). */
   private async flush(dirty: Map<string, TaskRecord>, dead: Set<string>): Promise<void> {
-    const acks: Promise<void>[] = [];
+    const out: OutMsg[] = [];
     for (const rec of dirty.values()) {
       const data = JSON.stringify(rec);
-      acks.push(this.put(taskSubject(rec.id), data));
-      if (dead.has(rec.id)) acks.push(this.put(deadSubject(rec.id), data));
+      out.push({ subject: taskSubject(rec.id), data });
+      if (dead.has(rec.id)) out.push({ subject: deadSubject(rec.id), data });
+      this.cache.delete(rec.id);
+      this.cache.set(rec.id, data);
     }
-    await Promise.all(acks);
+    await this.write(out);
     this.events.onRecords([...dirty.values()]);
   }
 
-  private async put(subject: string, data: string): Promise<void> {
-    const r = await this.publisher.publish({ subject, data }, 30_000);
-    if (!r.ok) throw new Error(`index write failed: ${r.error}`);
+  private put(subject: string, data: string): Promise<void> {
+    return this.write([{ subject, data }]);
   }
 
-  /** Records for ids not in memory, read from the bucket (absent ids are left out). */
+  /** Pipelined writes (one callback each, no promise per message); rejects if any failed. */
+  private async write(msgs: OutMsg[]): Promise<void> {
+    if (!msgs.length) return;
+    let left = msgs.length;
+    let failed: string | undefined;
+    let settle!: () => void;
+    const all = new Promise<void>((resolve) => (settle = resolve));
+    const done = (r: AckResult) => {
+      if (!r.ok) failed ??= r.error;
+      if (--left === 0) settle();
+    };
+    for (const m of msgs) {
+      const room = this.publisher.ready();
+      if (room) await room;
+      this.publisher.send(m, done, WRITE_GIVE_UP_MS);
+    }
+    await all;
+    if (failed) throw new Error(`index write failed: ${failed}`);
+  }
+
+  /** Records for ids not in memory, read from the bucket at once (absent ids are left out). */
   private async load(ids: string[]): Promise<Map<string, TaskRecord>> {
     const out = new Map<string, TaskRecord>();
-    let i = 0;
-    const worker = async () => {
-      while (i < ids.length) {
-        const id = ids[i++];
-        const rec = await getRecord(this.buckets.tasks, id);
+    const gets = this.gets;
+    await Promise.all(
+      ids.map(async (id) => {
+        const m = gets ? await gets.get(taskSubject(id)) : undefined;
+        // No usable answer: the KV client asks again and throws the real error, if any.
+        const rec = m === undefined ? await getRecord(this.buckets.tasks, id) : m && recordOf(m);
         if (rec) out.set(id, rec);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(GET_CONCURRENCY, ids.length) }, worker));
+      }),
+    );
     return out;
   }
 
-  private touch(id: string): TaskRecord | undefined {
-    const rec = this.cache.get(id);
-    if (rec) {
-      this.cache.delete(id);
-      this.cache.set(id, rec);
-    }
-    return rec;
-  }
-
-  private keep(rec: TaskRecord): void {
-    this.cache.delete(rec.id);
-    this.cache.set(rec.id, rec);
+  /** A fresh copy of the cached record (the cache holds JSON: a tenth of the objects to collect). */
+  private cached(id: string): TaskRecord | undefined {
+    const json = this.cache.get(id);
+    return json === undefined ? undefined : (JSON.parse(json) as TaskRecord);
   }
 
   private evict(): void {
@@ -321,6 +348,37 @@ export class Indexer {
       this.cache.delete(id);
     }
   }
+}
+
+/**
+ * A stream message as the fold reads it. Its time and headers are decoded only when a fold
+ * needs them (a task message; most status events carry their own time and need no headers).
+ */
+class MsgRecord implements StreamRecord {
+  readonly subject: string;
+  readonly seq: number;
+  readonly data: Uint8Array;
+  private iso?: string;
+
+  constructor(private readonly m: JsMsg) {
+    this.subject = m.subject;
+    this.seq = m.seq;
+    this.data = m.data;
+  }
+
+  get time(): string {
+    return (this.iso ??= this.m.timestamp);
+  }
+
+  get headers(): HeaderLookup | undefined {
+    return this.m.headers;
+  }
+}
+
+/** The record in a direct-get reply; undefined for a delete or purge marker. */
+function recordOf(m: Msg): TaskRecord | undefined {
+  if (!m.data.length || m.headers?.get('KV-Operation')) return undefined;
+  return m.json<TaskRecord>();
 }
 
 export async function getRecord(kv: KV, id: string): Promise<TaskRecord | undefined> {

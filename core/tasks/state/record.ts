@@ -182,7 +182,8 @@ export function foldTask(
     lseq: r.seq,
   };
   if (task) {
-    if (jsonLength(task) <= INLINE_CAP) out.task = task;
+    // The message's own size bounds the task's JSON: most tasks need no second serialisation.
+    if (r.data.length <= INLINE_CAP || jsonLength(task) <= INLINE_CAP) out.task = task;
     else out.task_in_stream = true;
   } else out.last_error = 'message is not a valid task (JSON object with a type)';
   if (p.retryOf) out.retry_of = p.retryOf;
@@ -211,7 +212,7 @@ export function foldStatus(
   const { ev, status } = p;
   const at = typeof ev.at === 'string' ? ev.at : r.time;
   const attempt = typeof ev.attempt === 'number' ? ev.attempt : undefined;
-  const result = inline(ev.result);
+  const result = r.data.length <= INLINE_CAP ? ev.result : inline(ev.result);
   pushTimeline(rec, {
     kind: 'status',
     at,
