@@ -5,6 +5,7 @@ import { connectionsEvents, connectionsMethods } from './features/connections';
 import { coreNatsEvents, coreNatsMethods } from './features/corenats';
 import { fleetEvents, fleetMethods } from './features/fleet';
 import { jobsEvents, jobsMethods } from './features/jobs';
+import { kvEvents, kvMethods } from './features/kv';
 import { filesMethods } from './features/files';
 import { messagesEvents, messagesMethods } from './features/messages';
 import { monitorEvents, monitorMethods } from './features/monitor';
@@ -26,6 +27,7 @@ export const methods = {
   ...monitorMethods,
   ...jobsMethods,
   ...filesMethods,
+  ...kvMethods,
   ...coreNatsMethods,
 };
 export const events = {
@@ -38,6 +40,7 @@ export const events = {
   ...searchEvents,
   ...monitorEvents,
   ...jobsEvents,
+  ...kvEvents,
   ...coreNatsEvents,
 };
 

@@ -12,6 +12,7 @@ import { HostFiles } from './files/host-files';
 import { registerMessages } from './messages/feature';
 import { registerMonitor } from './monitor/feature';
 import { registerReplay } from './replay/feature';
+import { registerKv } from './kv/feature';
 import { registerSearch } from './search/feature';
 import { registerStreams } from './streams/feature';
 import { registerTasks } from './tasks/feature';
@@ -50,6 +51,7 @@ export function createCore(opts: CoreOptions): AppCore {
   const monitor = registerMonitor(core);
   registerJobs(core, jobs);
   registerFiles(core, files);
+  registerKv(core);
   registerCoreNats(core);
   return Object.assign(core, { features: { files, jobs, monitor, tasks, workers, fleet } });
 }

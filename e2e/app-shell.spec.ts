@@ -1,3 +1,4 @@
+import { SCREEN_IDS } from '../renderer/screen-ids';
 import { expect, test } from './fixtures';
 
 test.describe('app shell', () => {
@@ -30,8 +31,9 @@ test.describe('app shell', () => {
     await expect(app.getByTestId('streams-screen')).toBeVisible();
     await expect(app).toHaveURL(/#\/streams$/);
 
-    await app.keyboard.press('ControlOrMeta+8');
-    await expect(app.getByTestId('connections-screen')).toBeVisible();
+    // The digit is the screen's place in the sidebar.
+    await app.keyboard.press(`ControlOrMeta+${SCREEN_IDS.indexOf('monitor') + 1}`);
+    await expect(app.getByTestId('monitor-screen')).toBeVisible();
 
     await app.getByTestId('theme-toggle').click();
     await expect(app.getByTestId('theme-toggle')).toHaveAttribute('data-theme-pref', 'light');

@@ -10,6 +10,7 @@ export const SCREEN_IDS = [
   'messages',
   'corenats',
   'consumers',
+  'kv',
   'monitor',
   'connections',
 ] as const;

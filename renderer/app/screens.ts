@@ -1,6 +1,7 @@
 import type { ComponentType } from 'react';
 import { ConnectionsScreen } from '../features/connections/Screen';
 import { ConsumersScreen } from '../features/consumers/Screen';
+import { KvScreen } from '../features/kv/Screen';
 import { CoreNatsScreen } from '../features/corenats/Screen';
 import { MessagesScreen } from '../features/messages/Screen';
 import { MonitorScreen } from '../features/monitor/Screen';
@@ -28,6 +29,7 @@ const TABLE: Record<ScreenId, Omit<ScreenDef, 'id'>> = {
   messages: { label: 'Messages', icon: 'messages', component: MessagesScreen },
   corenats: { label: 'Core NATS', icon: 'corenats', component: CoreNatsScreen },
   consumers: { label: 'Consumers', icon: 'consumers', component: ConsumersScreen },
+  kv: { label: 'KV', icon: 'kv', component: KvScreen },
   monitor: { label: 'Monitor', icon: 'monitor', component: MonitorScreen },
   connections: { label: 'Connections', icon: 'connections', component: ConnectionsScreen },
 };

@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import {
+  DeliverPolicy,
+  type Consumer,
+  type ConsumerMessages,
+  type JetStreamClient,
+} from '@nats-io/jetstream';
+import type { KvEntryView, KvOperation, KvWatchInfo } from '../../api/features/kv';
+import type { EventBus } from '../events';
+import { entryView, kvStreamName } from './views';
+
+const FLUSH_MS = 100;
+
+export interface KvWatchOptions {
+  bucket: string;
+  filter: string;
+  bufferSize: number;
+  previewBytes: number;
+}
+
+/**
+ * Follows new revisions of a bucket and emits them in batches every 100 ms; the buffer keeps the
+ * newest `bufferSize` changes and counts the rest as dropped. It reads with an ordered consumer
+ * (what kv.watch() does with updates only) that it deletes when it stops: kv.watch()'s consumer
+ * would linger on the server for its 5-minute inactivity threshold after the watch ends.
+ */
+export class KvLiveWatch {
+  readonly id = randomUUID();
+  private buffer: KvEntryView[] = [];
+  private dropped = 0;
+  private timer?: NodeJS.Timeout;
+  private consumer?: Consumer;
+  private messages?: ConsumerMessages;
+  private state: KvWatchInfo['state'] = 'running';
+  private error?: string;
+
+  constructor(
+    private readonly bus: EventBus,
+    private readonly opts: KvWatchOptions,
+  ) {}
+
+  /** Resolves once the server delivers changes to the watch. */
+  async start(js: JetStreamClient): Promise<void> {
+    const prefix = `$KV.${this.opts.bucket}.`;
+    this.consumer = await js.consumers.get(kvStreamName(this.opts.bucket), {
+      deliver_policy: DeliverPolicy.New,
+      filter_subjects: `${prefix}${this.opts.filter}`,
+    });
+    this.messages = await this.consumer.consume({
+      max_messages: 1000,
+      callback: (m) =>
+        this.push(
+          entryView(
+            {
+              key: m.subject.slice(prefix.length),
+              revision: m.seq,
+              created: new Date(Number(m.timestampNanos / 1_000_000n)),
+              operation: (m.headers?.get('KV-Operation') || 'PUT') as KvOperation,
+              length: m.data.length,
+              value: m.data,
+            },
+            this.opts.previewBytes,
+          ),
+        ),
+    });
+    void this.messages.closed().then((err) => {
+      if (this.state === 'running')
+        this.end(err ? 'error' : 'stopped', err ? (err as Error).message : undefined);
+    });
+    this.timer = setInterval(() => this.flush(), FLUSH_MS);
+    this.timer.unref();
+  }
+
+  private push(e: KvEntryView): void {
+    this.buffer.push(e);
+    if (this.buffer.length > this.opts.bufferSize) {
+      this.buffer.shift();
+      this.dropped++;
+    }
+  }
+
+  private flush(): void {
+    if (this.buffer.length === 0 && this.dropped === 0) return;
+    const entries = this.buffer;
+    const dropped = this.dropped;
+    this.buffer = [];
+    this.dropped = 0;
+    this.bus.emit('kv.watch', { watchId: this.id, entries, dropped });
+  }
+
+  /** Ends the watch and deletes its consumer; resolves once the server has. */
+  stop(): Promise<void> {
+    if (this.state === 'running') this.end('stopped');
+    const c = this.consumer;
+    this.consumer = undefined;
+    return c
+      ? c.delete().then(
+          () => undefined,
+          () => undefined, // already gone (connection closed, or the server reaped it)
+        )
+      : Promise.resolve();
+  }
+
+  private end(state: 'stopped' | 'error', error?: string): void {
+    this.flush();
+    if (this.timer) clearInterval(this.timer);
+    this.messages?.stop();
+    this.buffer = [];
+    this.state = state;
+    this.error = error;
+    this.bus.emit('kv.watch.state', this.info());
+  }
+
+  get running(): boolean {
+    return this.state === 'running';
+  }
+
+  info(): KvWatchInfo {
+    return {
+      watchId: this.id,
+      bucket: this.opts.bucket,
+      filter: this.opts.filter,
+      state: this.state,
+      bufferSize: this.opts.bufferSize,
+      error: this.error,
+    };
+  }
+}
