@@ -17,6 +17,9 @@ import { registerWorkerService } from '../../worker/service/worker-service';
 import { connectOptions } from '../../nats/connect-options';
 import { WorkerPool, type PoolConfig } from '../../worker/pool';
 
+/** The in-process pool's threads share this process's memory: smaller young generations (see PoolConfig). */
+const POOL_YOUNG_GENERATION_MB = 8;
+
 type Settings = Pick<PoolConfig, 'threads' | 'concurrency' | 'handlers' | 'types'>;
 
 /**
@@ -76,7 +79,14 @@ export class WorkersService {
     await this.stopService();
     const pool = new WorkerPool(
       // The task service writes failure records from advisories for this process already.
-      { ...s, handlers, connect: connectInfo, namePrefix: 'jetdeck-pool', advisories: false },
+      {
+        ...s,
+        handlers,
+        connect: connectInfo,
+        namePrefix: 'jetdeck-pool',
+        advisories: false,
+        youngGenerationMb: POOL_YOUNG_GENERATION_MB,
+      },
       {
         onStatus: () => this.core.bus.emit('workers.stats', this.status()),
         onLog: (w, level, m) => level !== 'info' && console.error(`[jetdeck] ${w}: ${m}`),
