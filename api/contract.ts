@@ -6,6 +6,7 @@ import { coreNatsEvents, coreNatsMethods } from './features/corenats';
 import { fleetEvents, fleetMethods } from './features/fleet';
 import { jobsEvents, jobsMethods } from './features/jobs';
 import { kvEvents, kvMethods } from './features/kv';
+import { viewsEvents, viewsMethods } from './features/views';
 import { filesMethods } from './features/files';
 import { messagesEvents, messagesMethods } from './features/messages';
 import { monitorEvents, monitorMethods } from './features/monitor';
@@ -29,6 +30,7 @@ export const methods = {
   ...filesMethods,
   ...kvMethods,
   ...coreNatsMethods,
+  ...viewsMethods,
 };
 export const events = {
   ...connectionsEvents,
@@ -42,6 +44,7 @@ export const events = {
   ...jobsEvents,
   ...kvEvents,
   ...coreNatsEvents,
+  ...viewsEvents,
 };
 
 export type Methods = typeof methods;
