@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { EventSpec, MethodSpec } from './define';
 import { deadLetterMethods } from './features/dead-letters';
+import { typeStatsMethods } from './features/type-stats';
 import { connectionsEvents, connectionsMethods } from './features/connections';
 import { coreNatsEvents, coreNatsMethods } from './features/corenats';
 import { fleetEvents, fleetMethods } from './features/fleet';
@@ -21,6 +22,7 @@ export const methods = {
   ...tasksMethods,
   ...deadLetterMethods,
   ...workersMethods,
+  ...typeStatsMethods,
   ...fleetMethods,
   ...streamsMethods,
   ...messagesMethods,

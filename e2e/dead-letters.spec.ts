@@ -1,46 +1,8 @@
-import AxeBuilder from '@axe-core/playwright';
-import type { Locator, Page, TestInfo } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { callApi } from './pages/api';
+import { shoot } from './pages/shots';
 import { TasksPage } from './pages/tasks-page';
 import { WorkersPage } from './pages/workers-page';
-
-const SIZES = [
-  { width: 1280, height: 800 },
-  { width: 1920, height: 1080 },
-];
-
-async function setTheme(page: Page, theme: 'light' | 'dark'): Promise<void> {
-  const toggle = page.getByTestId('theme-toggle');
-  for (let i = 0; i < 3 && (await page.locator('html').getAttribute('data-theme')) !== theme; i++)
-    // dispatchEvent: a dialog's overlay covers the toggle, and the shots include open dialogs.
-    await toggle.dispatchEvent('click');
-  await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
-}
-
-/** Both sizes and themes: attached (and written to JETDECK_SHOTS_DIR), no page overflow, axe clean. */
-async function shoot(page: Page, testInfo: TestInfo, name: string, subject: Locator): Promise<void> {
-  for (const theme of ['dark', 'light'] as const) {
-    await setTheme(page, theme);
-    for (const size of SIZES) {
-      await page.setViewportSize(size);
-      await subject.scrollIntoViewIfNeeded();
-      const file = `${name}-${theme}-${size.width}.png`;
-      await testInfo.attach(file, { body: await page.screenshot(), contentType: 'image/png' });
-      if (process.env.JETDECK_SHOTS_DIR)
-        await page.screenshot({ path: `${process.env.JETDECK_SHOTS_DIR}/${file}` });
-      const overflow = await page.evaluate<number>(
-        'document.documentElement.scrollWidth - window.innerWidth',
-      );
-      expect.soft(overflow, `${name} at ${size.width}px overflows`).toBeLessThanOrEqual(0);
-    }
-    const axe = await new AxeBuilder({ page }).analyze();
-    const bad = axe.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} ×${v.nodes.length}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`);
-    expect.soft(bad, `${name} in ${theme}`).toEqual([]);
-  }
-}
 
 /**
  * Dead letters grouped by error: three "order N not found in <file>" failures form one group and

@@ -37,6 +37,12 @@ export interface PoolConfig {
   /** Worker names are `<namePrefix>-<n>`. */
   namePrefix?: string;
   statsIntervalMs?: number;
+  /**
+   * Young generation of each thread's heap, in MB (V8's default when unset). The app and serve
+   * cap it: their threads share the process's RSS with the UI core, and a thread's live set is
+   * ~10 MB while V8's default young generation alone commits ~32 MB per thread under a flow.
+   */
+  youngGenerationMb?: number;
 }
 
 export interface PoolEvents {
@@ -334,7 +340,12 @@ export class WorkerPool {
 
   private async spawn(h: ThreadHandle): Promise<void> {
     const entry = resolveThreadEntry();
-    const worker = new Worker(entry.script, { eval: entry.eval, name: h.name });
+    const yg = this.config.youngGenerationMb;
+    const worker = new Worker(entry.script, {
+      eval: entry.eval,
+      name: h.name,
+      ...(yg ? { resourceLimits: { maxYoungGenerationSizeMb: yg } } : {}),
+    });
     h.worker = worker;
     h.wanted = true;
     h.startedAt = Date.now();

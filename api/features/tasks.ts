@@ -243,6 +243,8 @@ export interface IndexState {
   /** Tasks in the live window (the list pages through these; any task is found by id). */
   window: number;
   window_from_seq: number;
+  /** Start-up: the newest records are in, the rest of the window is still being read. */
+  window_filling?: boolean;
   /** Feed consumers recreated after a stall, deletion or node loss. */
   recoveries: number;
   last_error?: string;

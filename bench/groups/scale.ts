@@ -1,7 +1,8 @@
 /**
  * `scale`: a fresh JetDeck over a TASKS history of 0, 200,000 and 1,000,000 completed tasks
- * (BENCH_SCALE shrinks them): time until the task list is ready, RSS after it, p95 of a lookup
- * by id of the oldest and the newest task, and the messages it read to get there.
+ * (BENCH_SCALE shrinks them): time until the task list is ready (its first pages) and until its
+ * whole window is loaded, RSS after that, p95 of a lookup by id of the oldest and the newest
+ * task, and the messages it read to get there.
  *
  * The history is written with the fast publisher, then indexed once by a JetDeck core (as it is
  * when JetDeck runs while the work happens; the rate of that catch-up is reported too). Each
@@ -23,6 +24,8 @@ const run = promisify(execFile);
 
 interface Probe {
   readyMs: number;
+  windowMs: number;
+  window: number;
   rss: number;
   counts: { total: number; completed: number };
   index: { messages_read: number; lag: number };
@@ -57,6 +60,8 @@ export const group: BenchGroup = {
       if (p.counts.total !== n || p.counts.completed !== n)
         throw new Error(`counts ${JSON.stringify(p.counts)} for ${n} tasks`);
       report(`scale_ready_ms_${n}`, p.readyMs, 'ms');
+      report(`scale_window_full_ms_${n}`, p.windowMs, 'ms');
+      report(`scale_window_tasks_${n}`, p.window, 'tasks');
       report(`scale_rss_mb_${n}`, p.rss / 1048576, 'MB');
       report(`scale_messages_read_at_start_${n}`, p.index.messages_read, 'msgs');
       if (n) {

@@ -105,8 +105,8 @@ export const REST_OPERATIONS: RestOperation[] = [
       '200': { description: 'A page', schema: taskListSchema },
       '400': err('Invalid query'),
     },
-    handler: (svc, { query }) => {
-      const { tasks, next, counts, ready, index } = svc.list(query as z.output<typeof listQuery>);
+    handler: async (svc, { query }) => {
+      const { tasks, next, counts, ready, index } = await svc.list(query as z.output<typeof listQuery>);
       return { tasks, next, counts, ready, index };
     },
   },

@@ -111,6 +111,7 @@ export const indexStateSchema = z.object({
   stale: z.boolean(),
   window: z.number().int(),
   window_from_seq: z.number().int(),
+  window_filling: z.boolean().optional(),
   recoveries: z.number().int(),
   last_error: z.string().optional(),
   ignored_events: z.number().int(),

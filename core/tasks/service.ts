@@ -241,14 +241,16 @@ export class TaskService {
 
   // ---- reading
 
-  list(input: z.infer<typeof listInputSchema>): TaskList {
+  async list(input: z.infer<typeof listInputSchema>): Promise<TaskList> {
     const st = this.current().state;
     if (!st) return { tasks: [], counts: emptyCounts(), ready: false };
-    const page = st.window.list(
-      { status: input.status, type: input.type, q: input.q },
-      input.limit,
-      input.cursor,
-    );
+    const filter = { status: input.status, type: input.type, q: input.q };
+    let page = st.window.list(filter, input.limit, input.cursor);
+    // Right after start-up only the newest records are in: a later or short page waits for the rest.
+    if (st.windowFilling && (input.cursor || (!page.next && page.tasks.length < input.limit))) {
+      await st.windowFilled();
+      page = st.window.list(filter, input.limit, input.cursor);
+    }
     return { ...page, counts: st.counts(), ready: st.ready, index: st.index() };
   }
 

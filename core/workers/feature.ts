@@ -6,7 +6,9 @@ import { loadHandlerModule } from '../../worker/handlers/load';
 import type { ThreadConnectInfo } from '../../worker/protocol';
 import type { Core } from '../core';
 import type { HostFiles } from '../files/host-files';
-import { setPoolMetricsSource } from '../monitor/pool-metrics';
+import { readPoolMetrics, setPoolMetricsSource } from '../monitor/pool-metrics';
+import type { typeStatsMethods } from '../../api/features/type-stats';
+import { TypeRates } from './type-rates';
 import type { HandlersFor } from '../router';
 import { hostname } from 'node:os';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
@@ -16,6 +18,9 @@ import { PoolMember } from '../../worker/service/pool-member';
 import { registerWorkerService } from '../../worker/service/worker-service';
 import { connectOptions } from '../../nats/connect-options';
 import { WorkerPool, type PoolConfig } from '../../worker/pool';
+
+/** The in-process pool's threads share this process's memory: smaller young generations (see PoolConfig). */
+const POOL_YOUNG_GENERATION_MB = 8;
 
 type Settings = Pick<PoolConfig, 'threads' | 'concurrency' | 'handlers' | 'types'>;
 
@@ -76,7 +81,14 @@ export class WorkersService {
     await this.stopService();
     const pool = new WorkerPool(
       // The task service writes failure records from advisories for this process already.
-      { ...s, handlers, connect: connectInfo, namePrefix: 'jetdeck-pool', advisories: false },
+      {
+        ...s,
+        handlers,
+        connect: connectInfo,
+        namePrefix: 'jetdeck-pool',
+        advisories: false,
+        youngGenerationMb: POOL_YOUNG_GENERATION_MB,
+      },
       {
         onStatus: () => this.core.bus.emit('workers.stats', this.status()),
         onLog: (w, level, m) => level !== 'info' && console.error(`[jetdeck] ${w}: ${m}`),
@@ -231,6 +243,11 @@ export function registerWorkers(core: Core, svc: WorkersService): void {
     'workers.handlerTypes': (input) => svc.handlerTypes(input?.handlers),
   };
   core.router.register(handlers);
+  const rates = new TypeRates();
+  const typeStats: HandlersFor<typeof typeStatsMethods> = {
+    'workers.typeStats': () => rates.report(readPoolMetrics()?.types),
+  };
+  core.router.register(typeStats);
   // The pool follows its own connections (made from the profile it was started with), so a
   // profile switch or Disconnect/Connect leaves it running; only quitting stops it.
   core.onDispose(async () => {

@@ -6,7 +6,8 @@ import { createCore } from '../../core/backend';
 import { ClientScope } from '../../core/clients/client-scope';
 import type { AppCore } from '../../core/features';
 
-export interface TestCore {
+/** Disposes itself at the end of an `await using` block (client, core, temp data folder). */
+export interface TestCore extends AsyncDisposable {
   core: AppCore;
   dataDir: string;
   /** The client the test's calls come from (owns the live tails they start). */
@@ -24,22 +25,24 @@ export function makeTestCore(opts: { dataDir?: string } = {}): TestCore {
   const client = new ClientScope('test');
   const call = <N extends MethodName>(name: N, input?: MethodInput<N>) =>
     core.router.invoke(name, input, { transport: 'test', client });
+  const dispose = async () => {
+    client.close();
+    await core.dispose();
+    if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
+  };
   return {
     core,
     client,
     dataDir,
     call,
+    dispose,
+    [Symbol.asyncDispose]: dispose,
     async connectTo(url) {
       const p = await call('connections.save', {
         name: `test ${String(url)}`,
         servers: ([] as string[]).concat(url),
       });
       await call('connections.connect', { id: p.id });
-    },
-    async dispose() {
-      client.close();
-      await core.dispose();
-      if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -209,6 +209,11 @@ export class TestServer {
     live.delete(this);
     if (this.ownsDir) rmSync(this.dir, { recursive: true, force: true });
   }
+
+  /** `await using server = await startServer()`: gone when the block ends, whatever happened. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.dispose();
+  }
 }
 
 const live = new Set<TestServer>();
@@ -217,7 +222,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<TestServer>
   return new TestServer(opts).start();
 }
 
-export interface TestCluster {
+export interface TestCluster extends AsyncDisposable {
   servers: TestServer[];
   urls: string[];
   dispose(): Promise<void>;
@@ -239,13 +244,10 @@ export async function startCluster(size = 3, extraConfig?: string): Promise<Test
   for (const s of rest) s.setRoutes([seed.clusterPort]);
   await Promise.all(rest.map((s) => s.start()));
   for (const s of servers) s.setRoutes(servers.filter((o) => o !== s).map((o) => o.clusterPort));
-  return {
-    servers,
-    urls: servers.map((s) => s.url),
-    dispose: async () => {
-      await Promise.all(servers.map((s) => s.dispose()));
-    },
+  const dispose = async () => {
+    await Promise.all(servers.map((s) => s.dispose()));
   };
+  return { servers, urls: servers.map((s) => s.url), dispose, [Symbol.asyncDispose]: dispose };
 }
 
 export async function stopAll(): Promise<void> {

@@ -4,7 +4,7 @@ import { jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { TASKS_STREAM, TASK_WORKERS_CONSUMER, TASK_WORKERS_HIGH_CONSUMER } from '../../api/task-wire';
 import { freePort, startServer, stopAll, type TestServer } from '../harness/nats-server';
-import { connectTo, makeTask, publishMany } from '../workers/helpers';
+import { connectTo, makeTask, publishMany, storedEvents } from '../workers/helpers';
 import { pollUntil, sampleValue, scrape, spawnCliWorker, type CliWorker } from './helpers';
 
 let server: TestServer;
@@ -22,8 +22,15 @@ afterAll(async () => {
   await stopAll();
 });
 
-/** Runs 50 echo tasks through a `jetdeck worker` and checks what its /metrics says. */
-async function fiftyEchoTasks(extraArgs: string[], name: string): Promise<string> {
+/**
+ * Runs 50 tasks (echo, or sleep of 50 ms so that every thread of a pool gets some) through a
+ * `jetdeck worker` and checks what its /metrics says; returns the ids of the tasks.
+ */
+async function fiftyTasks(
+  extraArgs: string[],
+  name: string,
+  type: 'echo' | 'sleep' = 'echo',
+): Promise<string[]> {
   const port = await freePort();
   const w = spawnCliWorker(['--nats', server.url, '--metrics-port', String(port), ...extraArgs], name);
   workers.push(w);
@@ -33,10 +40,8 @@ async function fiftyEchoTasks(extraArgs: string[], name: string): Promise<string
   const before = sampleValue(await scrape(url), 'jetdeck_tasks_processed_total') ?? 0;
   expect(before).toBe(0);
 
-  await publishMany(
-    jetstream(nc),
-    Array.from({ length: 50 }, (_, i) => makeTask('echo', { i })),
-  );
+  const tasks = Array.from({ length: 50 }, (_, i) => makeTask(type, type === 'sleep' ? { ms: 50 } : { i }));
+  await publishMany(jetstream(nc), tasks);
   const text = await pollUntil(
     () => scrape(url),
     (t) => sampleValue(t, 'jetdeck_tasks_processed_total') === 50,
@@ -44,9 +49,7 @@ async function fiftyEchoTasks(extraArgs: string[], name: string): Promise<string
     'jetdeck_tasks_processed_total 50',
   );
   expect(sampleValue(text, 'jetdeck_task_handler_latency_seconds_count')).toBe(50);
-  expect(sampleValue(text, 'jetdeck_task_handler_latency_seconds_bucket', { type: 'echo', le: '+Inf' })).toBe(
-    50,
-  );
+  expect(sampleValue(text, 'jetdeck_task_handler_latency_seconds_bucket', { type, le: '+Inf' })).toBe(50);
   expect(sampleValue(text, 'jetdeck_task_handler_latency_seconds_sum')).toBeGreaterThanOrEqual(0);
   expect(sampleValue(text, 'jetdeck_tasks_failed_total')).toBe(0);
   expect(sampleValue(text, 'jetdeck_tasks_retried_total')).toBe(0);
@@ -61,16 +64,20 @@ async function fiftyEchoTasks(extraArgs: string[], name: string): Promise<string
 
   w.proc.kill('SIGINT');
   expect(await w.exited).toBe(0);
-  return text;
+  return tasks.map((t) => t.id);
 }
 
 describe('jetdeck worker --metrics-port', () => {
   it('serves the worker runtime’s counters and latency histogram', async () => {
-    await fiftyEchoTasks([], 'metrics-single');
+    await fiftyTasks([], 'metrics-single');
   }, 45_000);
 
-  it('with --threads, merges every thread’s counters and histogram', async () => {
-    await fiftyEchoTasks(['--threads', '2', '--concurrency', '4'], 'metrics-pool');
+  it('with --threads, merges every thread’s counters and histogram; both threads ran tasks', async () => {
+    const ids = new Set(await fiftyTasks(['--threads', '2', '--concurrency', '4'], 'metrics-pool', 'sleep'));
+    // The merged figures above count 50: here, who ran them (a thread's name is its worker's).
+    const done = (await storedEvents(nc, 'completed')).filter((e) => ids.has(e.id));
+    expect(done).toHaveLength(50);
+    expect(new Set(done.map((e) => e.worker))).toEqual(new Set(['metrics-pool-1', 'metrics-pool-2']));
   }, 45_000);
 
   it('fails fast with a clear message when the port is taken', async () => {

@@ -83,6 +83,23 @@ describe('task state in JetStream', () => {
     expect(await codeOf(t.call('tasks.get', { id: 'never-published' }))).toBe('not_found');
   });
 
+  it('serves its first page before the whole window is read, and a later page waits for the rest', async () => {
+    const t = await newCore();
+    // Straight after ready, page down the whole window: no task is skipped, none repeats.
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await t.call('tasks.list', { limit: 1000, cursor });
+      ids.push(...page.tasks.map((x) => x.id));
+      cursor = page.next;
+    } while (cursor);
+    const index = (await t.call('tasks.list', { limit: 1 })).index!;
+    expect(index.window_filling).toBeUndefined();
+    expect(ids.length).toBe(index.window);
+    expect(ids.length).toBeGreaterThanOrEqual(10_000);
+    expect(ids).toEqual(ids.map((_, i) => taskId(HISTORY - 1 - i)));
+  });
+
   it('a forged terminal event for an unknown id creates no task and no dead letter', async () => {
     const t = await newCore();
     const ev = {
@@ -127,9 +144,13 @@ describe('task state in JetStream', () => {
         return x?.status === 'failed' ? x : undefined;
       }, 'the invalid task reported failed under its Nats-Msg-Id');
       expect(d.last_error).toMatch(/invalid task message/);
-      const listed = (await t.call('tasks.list', { limit: 50 })).tasks.filter(
-        (x) => x.id === 'msgid-of-bad-task' || x.id === 'not a valid id',
-      );
+      // The live list follows its feed: wait for the entry rather than assume it is there already.
+      const listed = await until(async () => {
+        const l = (await t.call('tasks.list', { limit: 50 })).tasks.filter(
+          (x) => x.id === 'msgid-of-bad-task' || x.id === 'not a valid id',
+        );
+        return l.length ? l : undefined;
+      }, 'the invalid task in the live list');
       expect(listed).toHaveLength(1);
       expect(listed[0].status).toBe('failed');
     } finally {

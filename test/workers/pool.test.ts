@@ -22,8 +22,6 @@ let server: TestServer;
 let nc: NatsConnection;
 let js: JetStreamClient;
 let events: StatusCollector;
-let pool: WorkerPool;
-const statuses: PoolStatus[] = [];
 
 beforeAll(async () => {
   server = await startServer();
@@ -31,37 +29,55 @@ beforeAll(async () => {
   js = jetstream(nc);
   await prepareTopology(nc, { ackWaitMs: 2000 });
   events = new StatusCollector(nc);
-  pool = new WorkerPool(
-    {
-      connect: { servers: [server.url], auth: { kind: 'none' } },
-      threads: 2,
-      concurrency: 32,
-      handlers: handlersPath,
-      statsIntervalMs: 200,
-    },
-    { onStatus: (s) => statuses.push(s) },
-  );
 });
 
 afterAll(async () => {
-  await pool?.stop(false);
   await nc?.close();
   await stopAll();
 });
+
+/**
+ * A started pool of its own for one test, stopped (at once) when the test's `await using`
+ * block ends, so no test depends on what an earlier one left running.
+ */
+async function runningPool(threads: number, namePrefix: string) {
+  const statuses: PoolStatus[] = [];
+  const pool = new WorkerPool(
+    {
+      connect: { servers: [server.url], auth: { kind: 'none' } },
+      threads,
+      concurrency: 32,
+      handlers: handlersPath,
+      statsIntervalMs: 200,
+      namePrefix,
+    },
+    { onStatus: (s) => statuses.push(s) },
+  );
+  const started = await pool.start();
+  return {
+    pool,
+    started,
+    statuses,
+    [Symbol.asyncDispose]: async () => {
+      await pool.stop(false);
+    },
+  };
+}
 
 const completedIds = (ids: Set<string>) =>
   new Set(events.events.filter((e) => e.status === 'completed' && ids.has(e.id)).map((e) => e.id));
 
 describe('in-process worker pool', () => {
   it('starts 2 threads that share 500 echo tasks', async () => {
-    const st = await pool.start();
-    expect(st.workers.map((w) => w.state)).toEqual(['running', 'running']);
+    await using p = await runningPool(2, 'share');
+    const { pool, statuses } = p;
+    expect(p.started.workers.map((w) => w.state)).toEqual(['running', 'running']);
     const tasks = Array.from({ length: 500 }, (_, i) => makeTask('echo', i));
     await publishMany(js, tasks);
     const ids = new Set(tasks.map((t) => t.id));
     await waitUntil(() => completedIds(ids).size === 500, 20_000, '500 completions');
     const workers = new Set(events.events.filter((e) => ids.has(e.id)).map((e) => e.worker));
-    expect(workers).toEqual(new Set(['jetdeck-pool-1', 'jetdeck-pool-2']));
+    expect(workers).toEqual(new Set(['share-1', 'share-2']));
     await waitUntil(() => pool.status().totals.processed >= 500, 5000, 'stats to arrive');
     const card = pool.status().workers[0];
     expect(card.p99).toBeGreaterThan(0);
@@ -69,6 +85,7 @@ describe('in-process worker pool', () => {
   });
 
   it('uses the handlers module merged over the built-ins', async () => {
+    await using _p = await runningPool(1, 'merged');
     const t = makeTask('shout', 'hi');
     await publishMany(js, [t]);
     await events.waitFor((e) => e.some((x) => x.id === t.id && x.status === 'completed'));
@@ -76,6 +93,8 @@ describe('in-process worker pool', () => {
   });
 
   it('scales 2 → 1 → 3 live without losing or double-reporting a task', async () => {
+    await using p = await runningPool(2, 'scale');
+    const { pool } = p;
     const tasks = Array.from({ length: 600 }, (_, i) => makeTask('sleep', { ms: 5 + (i % 5) }));
     const ids = new Set(tasks.map((t) => t.id));
     const publishing = publishMany(js, tasks);
@@ -84,7 +103,7 @@ describe('in-process worker pool', () => {
     expect(st.threads).toBe(1);
     await waitUntil(() => completedIds(ids).size > 200, 10_000, 'progress on 1 thread');
     st = await pool.scale(3);
-    expect(st.workers.map((w) => w.id)).toEqual(['jetdeck-pool-1', 'jetdeck-pool-3', 'jetdeck-pool-4']);
+    expect(st.workers.map((w) => w.id)).toEqual(['scale-1', 'scale-3', 'scale-4']);
     await publishing;
     await waitUntil(() => completedIds(ids).size === 600, 30_000, '600 completions');
     const stored = await storedCompletions(nc);
@@ -97,10 +116,12 @@ describe('in-process worker pool', () => {
     const late = new Set(
       events.events.filter((e) => moreIds.has(e.id) && e.status === 'completed').map((e) => e.worker),
     );
-    expect(late).toEqual(new Set(['jetdeck-pool-1', 'jetdeck-pool-3', 'jetdeck-pool-4']));
+    expect(late).toEqual(new Set(['scale-1', 'scale-3', 'scale-4']));
   });
 
   it('restarts a crashed thread; its task is redelivered and completes', async () => {
+    await using p = await runningPool(2, 'crash');
+    const { pool } = p;
     const t = makeTask('crash', {});
     await publishMany(js, [t]);
     await waitUntil(() => pool.status().workers.some((w) => w.restarts > 0), 15_000, 'a restart');
@@ -117,6 +138,7 @@ describe('in-process worker pool', () => {
   });
 
   it('gives up on a handler that hangs past its timeout; the redelivery completes', async () => {
+    await using _p = await runningPool(1, 'hang');
     const t = makeTask('hang', {});
     await publishMany(js, [t]);
     await events.waitFor((e) => e.some((x) => x.id === t.id && x.status === 'completed'), 15_000);
@@ -128,10 +150,25 @@ describe('in-process worker pool', () => {
     expect(first[1].error).toMatch(/timed out after 1800 ms/);
   });
 
-  it('stops gracefully', async () => {
+  it('stops gracefully: the tasks in flight finish first, none is redelivered', async () => {
+    await using p = await runningPool(2, 'graceful');
+    const { pool } = p;
+    const tasks = Array.from({ length: 20 }, () => makeTask('sleep', { ms: 400 }));
+    const ids = new Set(tasks.map((t) => t.id));
+    await publishMany(js, tasks);
+    const processing = () =>
+      new Set(events.events.filter((e) => ids.has(e.id) && e.status === 'processing').map((e) => e.id));
+    await waitUntil(() => processing().size >= 10, 10_000, 'tasks in flight');
+    const inFlight = processing();
     const st = await pool.stop(true);
     expect(st.state).toBe('stopped');
     expect(st.threads).toBe(0);
+    // Every task that was running when stop was asked completed on its first attempt.
+    const stored = await storedCompletions(nc);
+    for (const id of inFlight) {
+      expect(stored.get(id), id).toBe(1);
+      expect(events.of(id).find((e) => e.status === 'completed')?.attempt, id).toBe(1);
+    }
   });
 
   it('rejects a handlers module with a non-function handler, clearly', async () => {

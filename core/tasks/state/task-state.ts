@@ -12,15 +12,19 @@ import {
   type Buckets,
 } from './buckets';
 import { streamCounts, type StreamCounts } from './counts';
-import { Indexer, getRecord, readCheckpoint, type Checkpoint } from './indexer';
+import { Indexer, readCheckpoint, type Checkpoint } from './indexer';
+import { RecordLookup } from './lookup';
 import { detail, isDead, type TaskRecord } from './record';
-import { StreamTail } from './tail';
+import { StreamTail, type TailHealth } from './tail';
 import { TaskWindow } from './window';
 
 const FLUSH_MS = 100;
 const LOAD_GIVE_UP_MS = 10_000;
+/** Bucket messages read before the task list is ready: its first pages (the rest fills behind). */
+const HEAD = 1000;
 const COUNTS_MS = 1000;
 const MAX_IDS_PER_EVENT = 1000;
+const RECORD_PREFIX = `$KV.${TASKS_BUCKET}.t.`;
 const MAX_DEAD_LETTERS = 10_000;
 /** Index this far behind the stream for this long (or no indexer alive) = stale. */
 const STALE_AFTER_MS = 10_000;
@@ -49,8 +53,14 @@ export interface TaskStateOptions {
 export class TaskState {
   readonly window: TaskWindow;
   private buckets?: Buckets;
+  private lookup?: RecordLookup;
   private indexer?: Indexer;
   private kvTail?: StreamTail;
+  /** Reads the older part of the window after start-up (see loadWindow). */
+  private fillTail?: StreamTail;
+  private filling?: Promise<void>;
+  /** Ends the start-up reads' waits when the state stops. */
+  private readonly releases = new Set<() => void>();
   private flushTimer?: NodeJS.Timeout;
   private countsTimer?: NodeJS.Timeout;
   private latest?: StreamCounts;
@@ -78,10 +88,19 @@ export class TaskState {
   }
 
   async start(): Promise<void> {
-    this.buckets = await openBuckets(this.js, this.jsm);
-    this.setCheckpoint(await readCheckpoint(this.buckets.tasks));
-    await this.refreshCounts().catch(() => undefined);
-    await this.loadWindow();
+    // Nothing here reads history. The counts come from TASKS alone; the checkpoint and the
+    // newest records need the buckets, then go out together.
+    const counts = this.refreshCounts().catch(() => undefined);
+    const buckets = (this.buckets = await openBuckets(this.js, this.jsm));
+    // Not fatal: the bucket's feed (or the indexer) brings the next one.
+    const checkpoint = readCheckpoint(buckets.tasks).then(
+      (cp) => {
+        // The window's feed may have seen a newer checkpoint meanwhile.
+        if (cp && cp.seq > (this.checkpoint?.seq ?? -1)) this.setCheckpoint(cp);
+      },
+      () => undefined,
+    );
+    await Promise.all([checkpoint, this.loadWindow(buckets), counts]);
     if (this.stopped) return;
     this.indexer = new Indexer(
       this.js,
@@ -113,7 +132,8 @@ export class TaskState {
       clearTimeout(w.timer);
       w.resolve(false);
     }
-    await Promise.all([this.indexer?.stop(), this.kvTail?.stop()]);
+    for (const release of [...this.releases]) release();
+    await Promise.all([this.indexer?.stop(), this.kvTail?.stop(), this.fillTail?.stop()]);
   }
 
   /** Records an advisory on the task's timeline (by the writer; readers ignore it). */
@@ -125,7 +145,7 @@ export class TaskState {
 
   /** A task by id: the live window first, else its record in the bucket (any task retained). */
   async get(id: string): Promise<TaskRecord | undefined> {
-    const rec = this.window.get(id) ?? (this.buckets ? await getRecord(this.buckets.tasks, id) : undefined);
+    const rec = this.window.get(id) ?? (await this.lookup?.get(id));
     if (rec?.task_in_stream && !rec.task) rec.task = await this.taskFromStream(rec.seq);
     return rec;
   }
@@ -161,6 +181,7 @@ export class TaskState {
       stale: lag > 0 && quietFor > STALE_AFTER_MS,
       window: this.window.size,
       window_from_seq: this.window.fromSeq,
+      ...(this.filling ? { window_filling: true } : {}),
       recoveries: (health?.recoveries ?? 0) + (this.kvTail?.health.recoveries ?? 0),
       last_error: health?.lastError ?? this.kvTail?.health.lastError,
       ignored_events: this.indexer?.ignored ?? 0,
@@ -239,33 +260,85 @@ export class TaskState {
     }
   }
 
-  /** The newest records (bounded by the window), then ready; a reader keeps following. */
-  private async loadWindow(): Promise<void> {
+  /**
+   * The newest records, then ready; a reader keeps following. Only the newest HEAD bucket
+   * messages are read before ready (the first pages of the table); the rest of the window is
+   * read behind them, and a page that needs it waits for it (`windowFilled`).
+   */
+  private async loadWindow(buckets: Buckets): Promise<void> {
     const stream = kvStream(TASKS_BUCKET);
     const si = await this.jsm.streams.info(stream);
+    this.lookup = new RecordLookup(this.jsm, buckets.tasks, si.config);
     const target = si.state.last_seq;
-    const from = Math.max(si.state.first_seq, target - Math.ceil(this.window.cap * 1.5) + 1);
     if (target === 0 || si.state.messages === 0) {
       this.markReady();
       this.followBucket(target + 1);
       return;
     }
-    await new Promise<void>((resolve) => {
-      // Ready anyway after a while: lookups by id and counts do not need the window.
-      setTimeout(resolve, LOAD_GIVE_UP_MS).unref();
+    const from = Math.max(si.state.first_seq, target - Math.ceil(this.window.cap * 1.5) + 1);
+    const headFrom = Math.max(from, target - HEAD + 1);
+    await this.readUntil(target, (resolve) => {
       this.kvTail = new StreamTail(this.js, this.jsm, {
         stream,
         filter: RECORD_FILTER,
-        startSeq: from,
+        startSeq: headFrom,
         batch: 2000,
         onBatch: async (msgs) => this.onBucketMsgs(msgs),
-        onHealth: (h) => {
-          if (h.nextSeq > target || h.pending === 0) resolve();
-        },
+        onHealth: resolve,
       });
-      this.kvTail.start();
+      return this.kvTail;
     });
+    // Behind the first pages, not beside them: they share the CPU.
+    if (headFrom > from && !this.stopped) this.filling = this.fill(from, headFrom - 1);
     this.markReady();
+  }
+
+  /** The window is still reading its older part (start-up). */
+  get windowFilling(): boolean {
+    return this.filling !== undefined;
+  }
+
+  /** Resolves once the window holds what the bucket held at start (at once if it was small). */
+  windowFilled(): Promise<void> {
+    return this.filling ?? Promise.resolve();
+  }
+
+  /** Bucket messages from..to into the window, behind the newest ones; this tail then ends. */
+  private async fill(from: number, to: number): Promise<void> {
+    await this.readUntil(to, (resolve) => {
+      this.fillTail = new StreamTail(this.js, this.jsm, {
+        stream: kvStream(TASKS_BUCKET),
+        filter: RECORD_FILTER,
+        startSeq: from,
+        batch: 2000,
+        onBatch: async (msgs) => {
+          this.read += msgs.length;
+          this.window.applyOlder(records(msgs.filter((m) => m.seq <= to)));
+        },
+        onHealth: resolve,
+      });
+      return this.fillTail;
+    });
+    const t = this.fillTail;
+    this.fillTail = undefined;
+    this.filling = undefined;
+    await t?.stop();
+  }
+
+  /** Starts a tail and resolves once it is past `last` or has nothing more (or after a while). */
+  private readUntil(last: number, make: (onHealth: (h: TailHealth) => void) => StreamTail): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        this.releases.delete(done);
+        resolve();
+      };
+      this.releases.add(done);
+      // Ready anyway after a while: lookups by id and counts do not need the window.
+      setTimeout(done, LOAD_GIVE_UP_MS).unref();
+      make((h) => {
+        if (h.nextSeq > last || h.pending === 0) done();
+      }).start();
+    });
   }
 
   private followBucket(fromSeq: number): void {
@@ -283,13 +356,11 @@ export class TaskState {
   private onBucketMsgs(msgs: JsMsg[]): Promise<void> {
     this.read += msgs.length;
     for (const m of msgs) {
-      if (!m.data.length || m.headers?.get('KV-Operation')) continue;
       if (m.subject.endsWith(`.${CHECKPOINT_KEY}`)) {
-        if (!this.indexer?.isLeader) this.setCheckpoint(m.json<Checkpoint>());
-        continue;
+        if (!this.indexer?.isLeader && m.data.length) this.setCheckpoint(m.json<Checkpoint>());
       }
-      if (!m.subject.startsWith(`$KV.${TASKS_BUCKET}.t.`)) continue;
-      const rec = m.json<TaskRecord>();
+    }
+    for (const rec of records(msgs)) {
       if (this.isReady && rec.status === 'completed' && this.window.get(rec.id)?.status !== 'completed')
         this.rate.add(1);
       this.window.apply(rec);
@@ -349,6 +420,17 @@ export class TaskState {
       return undefined;
     }
   }
+}
+
+/** The task records among bucket messages (not deletes, the checkpoint or the lease). */
+function records(msgs: JsMsg[]): TaskRecord[] {
+  const out: TaskRecord[] = [];
+  for (const m of msgs) {
+    if (!m.data.length || m.headers?.get('KV-Operation')) continue;
+    if (!m.subject.startsWith(RECORD_PREFIX)) continue;
+    out.push(m.json<TaskRecord>());
+  }
+  return out;
 }
 
 /** Completions per second over the last minute, in one-second buckets (bounded whatever the rate). */

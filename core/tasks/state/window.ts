@@ -54,6 +54,39 @@ export class TaskWindow {
     }
   }
 
+  /**
+   * Records read behind the newest ones (the start-up fill, in bucket order): known ids go
+   * through apply(), new ones are merged into the order in one pass instead of one splice each.
+   */
+  applyOlder(recs: TaskRecord[]): void {
+    const add = new Map<string, TaskRecord>();
+    for (const rec of recs) {
+      if (this.byId.has(rec.id)) this.apply(rec);
+      else if ((add.get(rec.id)?.lseq ?? -1) <= rec.lseq) add.set(rec.id, rec);
+    }
+    if (!add.size) return;
+    const older = [...add.values()].sort((a, b) => a.seq - b.seq);
+    const merged: TaskRecord[] = [];
+    let i = 0;
+    let j = 0;
+    while (i < older.length || j < this.order.length) {
+      if (j >= this.order.length || (i < older.length && older[i].seq < this.order[j].seq))
+        merged.push(older[i++]);
+      else merged.push(this.order[j++]);
+    }
+    for (const rec of older) {
+      this.byId.set(rec.id, rec);
+      this.changed.add(rec.id);
+    }
+    this.order = merged;
+    if (this.order.length > this.cap * 1.1) {
+      for (const e of this.order.splice(0, this.order.length - this.cap)) {
+        this.byId.delete(e.id);
+        this.changed.delete(e.id);
+      }
+    }
+  }
+
   takeChanged(): string[] {
     const ids = [...this.changed];
     this.changed.clear();

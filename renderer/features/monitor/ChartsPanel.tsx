@@ -4,6 +4,7 @@ import { ErrorState, Skeleton } from '../../ui/States';
 import { TimeChart, type TimeSeries } from '../../ui/TimeChart';
 import { toEnvelope } from '../toasts/store';
 import { ConsumerCharts } from './ConsumerCharts';
+import { TypeStatsTable } from '../workers/TypeStatsTable';
 import { formatByteRate, formatRate } from './format';
 import { idsOf, lastValue, lineColor, scaled, summed } from './series';
 import { loadHistory, useMonitor } from './store';
@@ -347,6 +348,9 @@ function PoolCharts({ t, series }: ChartData) {
           testId="chart-latency"
         />
       </ChartCard>
+      <div className="chart-wide">
+        <TypeStatsTable enabled testId="monitor-type-stats" />
+      </div>
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { TimeChart } from '../../ui/TimeChart';
 import { useConnections } from '../connections/store';
 import { toEnvelope } from '../toasts/store';
 import { FleetPanel } from './FleetPanel';
+import { TypeStatsTable } from './TypeStatsTable';
 import { RunningControls, StartForm } from './PoolControls';
 import { POOL_HISTORY_MS, useWorkers, type PoolPoint } from './store';
 import { WorkerCard } from './WorkerCard';
@@ -143,6 +144,7 @@ export function WorkersScreen() {
               testId="pool-chart"
             />
           </div>
+          <TypeStatsTable enabled={connected} />
           <div className="worker-grid" data-testid="worker-cards">
             {pool.workers.map((w) => (
               <WorkerCard key={w.id} w={w} />

@@ -1,0 +1,115 @@
+import type { TypeStatsRow } from '../../../api/features/type-stats';
+import { api } from '../../api';
+import { usePolling } from '../../ui/usePolling';
+import '../../ui/data-views.css';
+import './workers.css';
+
+const POLL_MS = 2_000;
+
+const rate = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
+const ms = (n: number | null) => (n === null ? '—' : n >= 100 ? `${n.toFixed(0)} ms` : `${n.toFixed(1)} ms`);
+const pct = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(r > 0 && r < 0.01 ? 2 : 1)}%`);
+
+/**
+ * Per task type: throughput, failure rate and handler latency of this process's pool over the
+ * last minute (20 types by name at most, the rest as "other"). Shown on Workers and Monitor.
+ */
+export function TypeStatsTable({ enabled, testId = 'type-stats' }: { enabled: boolean; testId?: string }) {
+  const polled = usePolling(() => api.call('workers.typeStats'), POLL_MS, enabled);
+  const rep = polled.data;
+  return (
+    <div className="card type-stats" data-testid={testId}>
+      <div className="card-head">
+        <h2>Per task type</h2>
+        <span className="muted small">
+          {rep && rep.windowSec > 0
+            ? `rates over the last ${rep.windowSec} s`
+            : 'rates appear after a few seconds'}{' '}
+          · latency from handler start to ack
+        </span>
+      </div>
+      {!rep ? (
+        <p className="muted small">
+          {polled.phase === 'error' ? 'Could not load the per-type figures.' : 'Loading…'}
+        </p>
+      ) : !rep.pool ? (
+        <p className="muted small" data-testid={`${testId}-no-pool`}>
+          No worker pool runs in this JetDeck process.
+        </p>
+      ) : rep.types.length === 0 ? (
+        <p className="muted small" data-testid={`${testId}-empty`}>
+          No task has run yet.
+        </p>
+      ) : (
+        <div className="type-stats-scroll">
+          <table
+            className="data-table type-stats-table"
+            aria-label="Throughput, failure rate and latency per task type"
+          >
+            <thead>
+              <tr>
+                <th scope="col">Type</th>
+                <th scope="col" className="num">
+                  Tasks/s
+                </th>
+                <th scope="col" className="num">
+                  Failure rate
+                </th>
+                <th scope="col" className="num">
+                  p50
+                </th>
+                <th scope="col" className="num">
+                  p95
+                </th>
+                <th scope="col" className="num">
+                  p99
+                </th>
+                <th scope="col" className="num">
+                  Completed
+                </th>
+                <th scope="col" className="num">
+                  Failed
+                </th>
+                <th scope="col" className="num">
+                  Retried
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {rep.types.map((r) => (
+                <Row key={r.type} r={r} testId={testId} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function Row({ r, testId }: { r: TypeStatsRow; testId: string }) {
+  const bad = r.failureRate !== null && r.failureRate > 0;
+  return (
+    <tr data-testid={`${testId}-row`} data-type={r.type}>
+      <th scope="row" className="mono">
+        {r.type}
+      </th>
+      <td className="num" data-testid={`${testId}-throughput`}>
+        {rate(r.throughput)}
+      </td>
+      <td className={`num${bad ? ' tone-bad' : ''}`} data-testid={`${testId}-failure-rate`}>
+        {pct(r.failureRate)}
+      </td>
+      <td className="num">{ms(r.p50)}</td>
+      <td className="num">{ms(r.p95)}</td>
+      <td className="num">{ms(r.p99)}</td>
+      <td className="num" data-testid={`${testId}-completed`}>
+        {r.processed.toLocaleString('en-US')}
+      </td>
+      <td className="num" data-testid={`${testId}-failed`}>
+        {r.failed.toLocaleString('en-US')}
+      </td>
+      <td className="num">{r.retried.toLocaleString('en-US')}</td>
+    </tr>
+  );
+}
