@@ -62,7 +62,7 @@ export class Core {
         console.error('[jetdeck] dispose failed:', (err as Error).message);
       }
     }
-    await this.connections.disconnect();
+    await this.connections.closeAll();
     await this.localServer.stop();
   }
 }

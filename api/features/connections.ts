@@ -191,6 +191,20 @@ export interface AppInfo {
 const idInput = z.strictObject({ id: z.string().min(1) });
 const none = z.strictObject({}).optional();
 
+/** Connections kept open at once (the active one included); opening one more closes the oldest. */
+export const MAX_OPEN_CONNECTIONS = 4;
+
+/** One open NATS connection: the active one (which the screens use) or one kept open in the background. */
+export interface OpenConnection {
+  profileId: string;
+  profileName: string;
+  server?: string;
+  state: 'connected' | 'reconnecting';
+  active: boolean;
+  /** When it was opened (ms since epoch). */
+  openedAt: number;
+}
+
 export const connectionsMethods = {
   'app.info': method(none).returns<AppInfo>(),
   'connections.list': method(none).returns<{ profiles: ConnectionProfile[]; activeId?: string }>(),
@@ -198,7 +212,18 @@ export const connectionsMethods = {
   'connections.delete': method(idInput).returns<{ deleted: boolean }>(),
   'connections.duplicate': method(idInput).returns<ConnectionProfile>(),
   'connections.test': method(z.union([idInput.strict(), profileInputSchema])).returns<TestResult>(),
-  'connections.connect': method(idInput).returns<ConnectionStatus>(),
+  /**
+   * Makes the profile's connection the active one (the one every screen uses). With `keep`, the
+   * connection active until now stays open in the background (switching back reuses it);
+   * without, it is closed. A profile already open is switched to without reconnecting.
+   */
+  'connections.connect': method(
+    idInput.extend({ keep: z.boolean().default(false) }),
+  ).returns<ConnectionStatus>(),
+  /** Every open connection, the active one first. */
+  'connections.open': method(none).returns<{ open: OpenConnection[] }>(),
+  /** Closes one open connection (the active one: same as disconnect). */
+  'connections.close': method(idInput).returns<{ closed: boolean }>(),
   'connections.disconnect': method(none).returns<ConnectionStatus>(),
   'connections.status': method(none).returns<ConnectionStatus>(),
   'connections.importContexts': method(
@@ -221,4 +246,6 @@ export const connectionsEvents = {
   /** New log lines of the managed nats-server, batched. */
   'localServer.log': event<{ lines: string[] }>(),
   'connections.changed': event<{ profiles: ConnectionProfile[]; activeId?: string }>(),
+  /** The open connections changed (opened, switched, closed, reconnecting in the background). */
+  'connections.open': event<{ open: OpenConnection[] }>(),
 };

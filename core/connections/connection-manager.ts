@@ -1,6 +1,11 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
-import type { ConnectionStatus, TestResult } from '../../api/features/connections';
+import {
+  MAX_OPEN_CONNECTIONS,
+  type ConnectionStatus,
+  type OpenConnection,
+  type TestResult,
+} from '../../api/features/connections';
 import { ApiError } from '../../api/errors';
 import { toApiError } from '../errors';
 import type { EventBus } from '../events';
@@ -10,6 +15,7 @@ import type { ResolvedProfile } from './profile-store';
 /** The live connection features use. `jsm()` is lazy: it fails when JetStream is off. */
 export class ActiveConnection {
   readonly js: JetStreamClient;
+  readonly openedAt = Date.now();
   private jsmPromise?: Promise<JetStreamManager>;
   constructor(
     readonly nc: NatsConnection,
@@ -53,6 +59,8 @@ export class ConnectionManager {
   private readonly disconnectedHooks = new Set<Hook>();
   private rttTimer?: NodeJS.Timeout;
   private generation = 0;
+  /** Connections kept open in the background, by profile id, oldest first. */
+  private readonly parked = new Map<string, { conn: ActiveConnection; reconnecting: boolean }>();
 
   constructor(private readonly bus: EventBus) {}
 
@@ -86,9 +94,23 @@ export class ConnectionManager {
     return () => this.disconnectedHooks.delete(hook);
   }
 
-  async connect(profile: ResolvedProfile): Promise<ConnectionStatus> {
-    await this.disconnect();
+  /**
+   * Makes `profile`'s connection the active one. `keep` parks the connection active until now
+   * (features detach from it as on a disconnect, but it stays open); a parked connection of
+   * `profile` is reused as is.
+   */
+  async connect(profile: ResolvedProfile, opts: { keep?: boolean } = {}): Promise<ConnectionStatus> {
+    const cur = this.active;
+    if (cur && cur.profile.id === profile.id && !cur.nc.isClosed() && opts.keep) return this.status();
+    if (opts.keep && cur && !cur.nc.isClosed()) await this.park(cur);
+    else await this.disconnect();
     const gen = ++this.generation;
+    const reuse = this.parked.get(profile.id);
+    this.parked.delete(profile.id);
+    if (reuse && !reuse.conn.nc.isClosed() && sameTarget(reuse.conn.profile, profile)) {
+      return this.activate(reuse.conn, gen);
+    }
+    if (reuse) await reuse.conn.nc.close().catch(() => {});
     this.setStatus({
       state: 'connecting',
       profileId: profile.id,
@@ -115,7 +137,11 @@ export class ConnectionManager {
       await conn.close();
       throw new ApiError('conflict', 'connection attempt superseded by another');
     }
-    const active = new ActiveConnection(conn, profile);
+    return this.activate(new ActiveConnection(conn, profile), gen);
+  }
+
+  private async activate(active: ActiveConnection, gen: number): Promise<ConnectionStatus> {
+    const { nc: conn, profile } = active;
     this.active = active;
     this.watch(active, gen);
     const rtt = await conn.rtt().catch(() => undefined);
@@ -128,8 +154,94 @@ export class ConnectionManager {
     });
     this.rttTimer = setInterval(() => void this.refreshRtt(active), RTT_INTERVAL_MS);
     this.rttTimer.unref();
+    this.emitOpen();
     for (const h of this.connectedHooks) await runHook(h, active);
     return this.status();
+  }
+
+  /** Detaches features from the active connection and keeps it open in the background. */
+  private async park(a: ActiveConnection): Promise<void> {
+    this.generation++;
+    if (this.rttTimer) clearInterval(this.rttTimer);
+    this.rttTimer = undefined;
+    this.active = undefined;
+    for (const h of this.disconnectedHooks) await runHook(h, a);
+    const entry = { conn: a, reconnecting: false };
+    this.parked.set(a.profile.id, entry);
+    // Its state is still shown in the list of open connections; it ends when closed.
+    void (async () => {
+      for await (const s of a.nc.status()) {
+        if (this.parked.get(a.profile.id) !== entry) return;
+        if (s.type === 'disconnect' || s.type === 'reconnecting') entry.reconnecting = true;
+        else if (s.type === 'reconnect') entry.reconnecting = false;
+        else continue;
+        this.emitOpen();
+      }
+    })();
+    void a.nc.closed().then(() => {
+      if (this.parked.get(a.profile.id) !== entry) return;
+      this.parked.delete(a.profile.id);
+      this.emitOpen();
+    });
+    // The cap: the oldest parked connection goes first.
+    while (this.parked.size > MAX_OPEN_CONNECTIONS - 1) {
+      const [id, oldest] = this.parked.entries().next().value!;
+      this.parked.delete(id);
+      await oldest.conn.nc.close().catch(() => {});
+    }
+    this.emitOpen();
+  }
+
+  /** Every open connection, the active one first. */
+  openConnections(): OpenConnection[] {
+    const out: OpenConnection[] = [];
+    const a = this.active;
+    if (a && !a.nc.isClosed()) {
+      out.push({
+        profileId: a.profile.id,
+        profileName: a.profile.name,
+        server: this.current.server,
+        state: this.current.state === 'reconnecting' ? 'reconnecting' : 'connected',
+        active: true,
+        openedAt: a.openedAt,
+      });
+    }
+    for (const { conn, reconnecting } of this.parked.values()) {
+      if (conn.nc.isClosed()) continue;
+      out.push({
+        profileId: conn.profile.id,
+        profileName: conn.profile.name,
+        server: conn.nc.getServer(),
+        state: reconnecting ? 'reconnecting' : 'connected',
+        active: false,
+        openedAt: conn.openedAt,
+      });
+    }
+    return out;
+  }
+
+  /** Closes one open connection; the active one is disconnected as by `disconnect()`. */
+  async close(profileId: string): Promise<boolean> {
+    if (this.active?.profile.id === profileId) {
+      await this.disconnect();
+      return true;
+    }
+    const p = this.parked.get(profileId);
+    if (!p) return false;
+    this.parked.delete(profileId);
+    await p.conn.nc.close().catch(() => {});
+    this.emitOpen();
+    return true;
+  }
+
+  /** Closes every connection, active and parked (on dispose). */
+  async closeAll(): Promise<void> {
+    await this.disconnect();
+    for (const id of [...this.parked.keys()]) await this.close(id);
+  }
+
+  private emitOpen(): void {
+    this.bus.emit('connections.open', { open: this.openConnections() });
   }
 
   async disconnect(): Promise<ConnectionStatus> {
@@ -147,6 +259,7 @@ export class ConnectionManager {
       profileName: a.profile.name,
       reason: 'disconnected by user',
     });
+    this.emitOpen();
     return this.status();
   }
 
@@ -247,6 +360,7 @@ export class ConnectionManager {
         reason: e?.message ?? lastError ?? 'connection closed',
         errorCode: e?.code,
       });
+      this.emitOpen();
     });
   }
 
@@ -255,6 +369,11 @@ export class ConnectionManager {
     this.current = { ...s, since };
     this.bus.emit('connection.status', this.status());
   }
+}
+
+/** A parked connection is reused only if the profile still points at the same place the same way. */
+function sameTarget(a: ResolvedProfile, b: ResolvedProfile): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 /**

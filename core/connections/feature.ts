@@ -39,6 +39,7 @@ export function registerConnections(core: Core): void {
       if (id === LOCAL_PROFILE_ID)
         throw new ApiError('conflict', 'the embedded local profile cannot be deleted');
       if (core.connections.status().profileId === id) await core.connections.disconnect();
+      await core.connections.close(id);
       const deleted = core.profiles.delete(id);
       if (!deleted) throw new ApiError('not_found', `no connection profile with id ${id}`);
       changed();
@@ -56,12 +57,22 @@ export function registerConnections(core: Core): void {
           : await resolveForConnect(core, input.id);
       return ConnectionManager.test(profile);
     },
-    'connections.connect': async ({ id }) => {
+    'connections.connect': async ({ id, keep }) => {
       const profile = await resolveForConnect(core, id);
       core.profiles.setActive(id);
-      const status = await core.connections.connect(profile);
+      const status = await core.connections.connect(profile, { keep });
       changed();
       return status;
+    },
+    'connections.open': () => ({ open: core.connections.openConnections() }),
+    'connections.close': async ({ id }) => {
+      const wasActive = core.connections.status().profileId === id && !!core.connections.connection;
+      const closed = await core.connections.close(id);
+      if (wasActive) {
+        core.profiles.setActive(undefined);
+        changed();
+      }
+      return { closed };
     },
     'connections.disconnect': async () => {
       const s = await core.connections.disconnect();
@@ -79,7 +90,7 @@ export function registerConnections(core: Core): void {
     'localServer.status': () => core.localServer.status(),
     'localServer.start': () => core.localServer.start(),
     'localServer.stop': async () => {
-      if (core.connections.status().profileId === LOCAL_PROFILE_ID) await core.connections.disconnect();
+      await core.connections.close(LOCAL_PROFILE_ID);
       return core.localServer.stop();
     },
     'localServer.log': (input) => ({ lines: core.localServer.log(input?.tail) }),

@@ -86,11 +86,15 @@ export class TaskSession {
     await this.startFeed().finally(() => {
       if (!this.disposed && this.topology) this.bus.emit('tasks.topology', this.topology);
     });
-    void this.startReleaser();
+    // A connection closed meanwhile (disconnect, dispose) ends the releaser's start quietly.
+    this.startReleaser().catch((err: unknown) => {
+      if (!this.disposed) console.error(`[jetdeck] scheduled-task releaser: ${(err as Error).message}`);
+    });
   }
 
   private async startReleaser(): Promise<void> {
     const log = (m: string) => console.error(`[jetdeck] ${m}`);
+    if (this.disposed || this.conn.nc.isClosed()) return;
     const cancels = new CancelWatch(this.conn.nc, () => undefined, log);
     this.cancels = cancels;
     // Cancellations first (live, then history), so a due task cancelled earlier is never released.

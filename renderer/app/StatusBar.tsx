@@ -3,6 +3,7 @@ import { useConnections } from '../features/connections/store';
 import { StatusHealth } from '../features/monitor/HealthAlert';
 import { Icon } from '../ui/Icon';
 import { useApp } from './app-store';
+import { ScreenConnection } from './ScreenConnection';
 import { useTheme } from './theme';
 import { useUi } from '../ui/ui-store';
 
@@ -29,6 +30,7 @@ export function StatusBar() {
           <span className="dot bad pulse" /> backend unreachable, retrying
         </span>
       )}
+      <ScreenConnection />
       <span className="spacer" />
       <StatusHealth />
       <button

@@ -12,6 +12,7 @@ function wireEvents(): void {
   const c = useConnections.getState();
   api.on('connection.status', c.setStatus);
   api.on('connections.changed', c.setProfiles);
+  api.on('connections.open', c.setOpen);
   api.on('localServer.status', c.setLocal);
   api.on('localServer.log', ({ lines }) => useConnections.getState().appendLog(lines));
   api.onTransportState((state) => {
@@ -28,9 +29,14 @@ async function loadState(): Promise<void> {
   c.setProfiles(list);
   c.setStatus(status);
   // Optional extras: the app still works if these fail.
-  const [info, local] = await Promise.allSettled([api.call('app.info'), api.call('localServer.status')]);
+  const [info, local, open] = await Promise.allSettled([
+    api.call('app.info'),
+    api.call('localServer.status'),
+    api.call('connections.open'),
+  ]);
   if (info.status === 'fulfilled') useApp.setState({ info: info.value });
   if (local.status === 'fulfilled') c.setLocal(local.value);
+  if (open.status === 'fulfilled') c.setOpen(open.value);
 }
 
 /** First load; sets body[data-app-state] so e2e and the Electron specs know when the UI is usable. */

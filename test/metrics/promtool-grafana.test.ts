@@ -13,6 +13,7 @@ import { makeTestCore, type TestCore } from '../harness/core';
 import { startServer, stopAll, type TestServer } from '../harness/nats-server';
 import { connectTo, makeTask, publishMany } from '../workers/helpers';
 import { pollUntil, sampleValue } from './helpers';
+import { TASK_SCHEDULER_CONSUMER } from '../../api/task-wire';
 
 /**
  * The live /metrics output checked by promtool (Prometheus's own linter: naming, `_total` on
@@ -138,12 +139,12 @@ describe('/metrics follows Prometheus conventions', () => {
     expect(live).toMatch(/^process_cpu_seconds_total /m);
     expect(live).toMatch(/^nodejs_heap_size_used_bytes /m);
     expect(sampleValue(live, 'jetdeck_task_handler_latency_seconds_count', { type: 'echo' })).toBe(6);
-    // The lane consumers are durable; nothing ephemeral (no durable name) is labelled.
+    // The lane and scheduler consumers are durable; nothing ephemeral (no durable name) is labelled.
     const consumers = new Set(
       [...live.matchAll(/^jetdeck_consumer_pending\{stream="[^"]+",consumer="([^"]+)"\}/gm)].map((m) => m[1]),
     );
     expect([...consumers]).toContain('task-workers');
-    for (const c of consumers) expect(c).toMatch(/^task-workers/);
+    for (const c of consumers) expect(c).toMatch(new RegExp(`^(task-workers|${TASK_SCHEDULER_CONSUMER}$)`));
   });
 });
 

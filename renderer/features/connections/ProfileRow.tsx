@@ -1,4 +1,5 @@
 import type { ConnectionProfile, TestResult } from '../../../api/features/connections';
+import { closeConnection } from './actions';
 import { describeStatus } from './describe-status';
 import { AUTH_KINDS } from './profile-form-model';
 import { useConnections } from './store';
@@ -32,6 +33,8 @@ export function ProfileRow({ profile: p, test, ...on }: RowProps) {
     mine &&
     (status.state === 'connected' || status.state === 'reconnecting' || status.state === 'connecting');
   const managed = p.source === 'local';
+  /** Open in the background: switching to it reuses the connection. */
+  const background = useConnections((s) => s.open.some((o) => o.profileId === p.id && !o.active));
   const described = mine ? describeStatus(status) : undefined;
   const authLabel =
     p.auth.kind === 'none'
@@ -52,6 +55,15 @@ export function ProfileRow({ profile: p, test, ...on }: RowProps) {
             {p.selectedContext ? ' (selected)' : ''}
           </span>
           {active && <span className="badge accent">active</span>}
+          {background && (
+            <span
+              className="badge"
+              title="Open in the background: switching to it does not reconnect"
+              data-testid="profile-open"
+            >
+              open
+            </span>
+          )}
         </div>
         <div className="profile-meta muted mono">{p.servers.join(', ')}</div>
         <div className="profile-meta muted">
@@ -86,7 +98,16 @@ export function ProfileRow({ profile: p, test, ...on }: RowProps) {
           </button>
         ) : (
           <button className="btn primary" onClick={on.onConnect} data-testid="profile-connect">
-            Connect
+            {background ? 'Switch to' : 'Connect'}
+          </button>
+        )}
+        {background && (
+          <button
+            className="btn"
+            onClick={() => void closeConnection(p.id, p.name)}
+            data-testid="profile-close"
+          >
+            Close
           </button>
         )}
         <button
