@@ -12,6 +12,7 @@ import type {
 } from '../api/features/workers';
 import { ApiError } from '../api/errors';
 import type { MainToThread, ThreadConfig, ThreadConnectInfo, ThreadToMain } from './protocol';
+import { EMPTY_STATS } from './stats';
 import { LatencyHistogram, type LatencySnapshot } from '../nats/latency-histogram';
 import { TypeStats, type TypeSnapshot } from '../nats/metrics/type-stats';
 import type { PoolMetricsSnapshot } from '../nats/metrics/inputs';
@@ -78,20 +79,6 @@ function tsxEsmApiUrl(from: string): string {
   };
   return pathToFileURL(join(dirname(pkgJson), pkg.exports['./esm/api'].import.default)).href;
 }
-
-const EMPTY_STATS: WorkerStatsSnapshot = {
-  processed: 0,
-  failed: 0,
-  retried: 0,
-  cancelled: 0,
-  inFlight: 0,
-  current: [],
-  throughput: 0,
-  p50: 0,
-  p95: 0,
-  p99: 0,
-  uptimeMs: 0,
-};
 
 /** A request without its seq (Omit does not distribute over a union). */
 type MainToThreadBody = MainToThread extends infer M

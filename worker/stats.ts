@@ -2,6 +2,21 @@ import type { CurrentTask, WorkerStatsSnapshot } from '../api/features/workers';
 import { LatencyHistogram } from '../nats/latency-histogram';
 import { TypeStats } from '../nats/metrics/type-stats';
 
+/** The figures of a runtime that has not run (a thread starting, a member between runs). */
+export const EMPTY_STATS: Readonly<WorkerStatsSnapshot> = {
+  processed: 0,
+  failed: 0,
+  retried: 0,
+  cancelled: 0,
+  inFlight: 0,
+  current: [],
+  throughput: 0,
+  p50: 0,
+  p95: 0,
+  p99: 0,
+  uptimeMs: 0,
+};
+
 /** What the stats need of a running task. */
 export interface RunningTask {
   task: { id: string; type: string };

@@ -1,5 +1,6 @@
 import type { FleetMemberInfo, FleetMemberState, FleetMemberStatus } from '../../api/features/fleet';
 import type { WorkerStatsSnapshot } from '../../api/features/workers';
+import { EMPTY_STATS } from '../stats';
 import { ServiceError } from './micro';
 import type { FleetMember } from './worker-service';
 
@@ -50,7 +51,7 @@ export class RuntimeMember implements FleetMember {
 
   /** Counters of every runtime this member ran (for summaries and /metrics too). */
   snapshot(): WorkerStatsSnapshot {
-    const s = this.runtime?.snapshot() ?? EMPTY;
+    const s = this.runtime?.snapshot() ?? EMPTY_STATS;
     const c = this.carried;
     return {
       ...s,
@@ -141,17 +142,3 @@ export class RuntimeMember implements FleetMember {
     throw new ServiceError(409, `cannot ${what} a worker that is ${this.state}`);
   }
 }
-
-const EMPTY: WorkerStatsSnapshot = {
-  processed: 0,
-  failed: 0,
-  retried: 0,
-  cancelled: 0,
-  inFlight: 0,
-  current: [],
-  throughput: 0,
-  p50: 0,
-  p95: 0,
-  p99: 0,
-  uptimeMs: 0,
-};
