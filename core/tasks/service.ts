@@ -184,6 +184,12 @@ export class TaskService {
     const due = dueAt(input, now);
     const { delay: _delay, ...shape } = input;
     void _delay;
+    if (due !== undefined && lacksScheduledLane(s.topology)) {
+      throw new ApiError(
+        'conflict',
+        `TASKS does not capture ${SUBJECTS.scheduled} (it was created before scheduled tasks): apply the topology on the Tasks screen (tasks.applyTopology) to add the subject`,
+      );
+    }
     const enc = new TaskEncoder(
       due === undefined ? shape : { ...shape, run_at: new Date(due).toISOString() },
       s.maxPayload,
@@ -406,6 +412,12 @@ export class TaskService {
     for (const [id] of finished.slice(0, Math.max(0, finished.length - KEEP_FINISHED_JOBS)))
       this.jobs.delete(id);
   }
+}
+
+/** An existing TASKS without the scheduled lane's subject (made before it existed). */
+function lacksScheduledLane(r: TopologyReport | undefined): boolean {
+  const d = r?.stream.diff.find((x) => x.path === 'stream.subjects');
+  return Array.isArray(d?.current) && !(d.current as string[]).includes(SUBJECTS.scheduled);
 }
 
 function emptyCounts(): TaskList['counts'] {

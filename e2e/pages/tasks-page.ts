@@ -6,6 +6,8 @@ export interface PublishSpec {
   id?: string;
   count?: number;
   maxAttempts?: number;
+  /** The Run field: a delay ("5m") or a time; empty = now. */
+  when?: string;
 }
 
 /** The Tasks screen: publish form, task table, detail drawer and dead letters. */
@@ -38,6 +40,7 @@ export class TasksPage {
     await f.getByTestId('publish-id').fill(p.id ?? '');
     await f.getByTestId('publish-count').fill(String(p.count ?? 1));
     await f.getByTestId('publish-max-attempts').fill(p.maxAttempts ? String(p.maxAttempts) : '');
+    await f.getByTestId('publish-when').fill(p.when ?? '');
     await f.getByTestId('publish-submit').click();
   }
 
@@ -78,6 +81,15 @@ export class TasksPage {
     return this.page
       .getByTestId('dead-group')
       .filter({ has: this.page.getByTestId('dead-group-message').getByText(message, { exact: true }) });
+  }
+
+  async openScheduled(): Promise<void> {
+    await this.page.getByTestId('tab-scheduled').click();
+    await this.page.getByTestId('scheduled').waitFor();
+  }
+
+  scheduledRow(id: string): Locator {
+    return this.page.locator(`[data-testid="scheduled-row"][data-task-id="${id}"]`);
   }
 
   deadLetter(id: string): Locator {

@@ -242,3 +242,36 @@ describe('scheduled lane: bad input is a 400 and publishes nothing', () => {
     await nc.close();
   });
 });
+
+describe('scheduled lane on a TASKS made before it existed', () => {
+  let server: TestServer;
+  let t: TestCore;
+  beforeAll(async () => {
+    server = await startServer();
+    const nc = await connect({ servers: server.url });
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.add({
+      name: 'TASKS',
+      subjects: ['tasks.new', 'tasks.high', 'tasks.typed.*', 'tasks.status.*', 'tasks.delete'],
+    });
+    await nc.close();
+    t = makeTestCore();
+    await t.connectTo(server.url);
+  });
+  afterAll(async () => {
+    await t?.dispose();
+    await server?.dispose();
+  });
+
+  it('refuses a scheduled publish with a 409 that says what to do; Apply adds the subject', async () => {
+    const err = (await t
+      .call('tasks.publish', { type: 'echo', delay: '1s' })
+      .catch((e: unknown) => e)) as ApiError;
+    expect(err.code).toBe('conflict');
+    expect(err.message).toMatch(/tasks\.scheduled.*apply the topology/);
+    const applied = await t.call('tasks.applyTopology', { confirm: true });
+    expect(applied.updated).toContain('stream.subjects');
+    const r = await t.call('tasks.publish', { type: 'echo', delay: '1s' });
+    expect(r.subject).toBe('tasks.scheduled');
+  });
+});

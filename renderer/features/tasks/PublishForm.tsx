@@ -222,7 +222,7 @@ export function PublishForm({ types, onOpenTask }: { types: string[]; onOpenTask
           id="publish-when"
           label="Run (optional)"
           error={errors.when}
-          hint='Empty: now. A delay ("90s", "5m", "1h30m") or a time (2026-12-01T09:00:00Z)'
+          hint="Empty: now · a delay (5m, 1h30m) or an ISO time"
         >
           <input
             id="publish-when"
