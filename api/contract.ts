@@ -7,6 +7,7 @@ import { coreNatsEvents, coreNatsMethods } from './features/corenats';
 import { fleetEvents, fleetMethods } from './features/fleet';
 import { jobsEvents, jobsMethods } from './features/jobs';
 import { kvEvents, kvMethods } from './features/kv';
+import { viewsEvents, viewsMethods } from './features/views';
 import { filesMethods } from './features/files';
 import { messagesEvents, messagesMethods } from './features/messages';
 import { monitorEvents, monitorMethods } from './features/monitor';
@@ -31,6 +32,7 @@ export const methods = {
   ...filesMethods,
   ...kvMethods,
   ...coreNatsMethods,
+  ...viewsMethods,
 };
 export const events = {
   ...connectionsEvents,
@@ -44,6 +46,7 @@ export const events = {
   ...jobsEvents,
   ...kvEvents,
   ...coreNatsEvents,
+  ...viewsEvents,
 };
 
 export type Methods = typeof methods;

@@ -13,6 +13,7 @@ import { registerMessages } from './messages/feature';
 import { registerMonitor } from './monitor/feature';
 import { registerReplay } from './replay/feature';
 import { registerKv } from './kv/feature';
+import { registerViews } from './views/service';
 import { registerSearch } from './search/feature';
 import { registerStreams } from './streams/feature';
 import { registerTasks } from './tasks/feature';
@@ -53,7 +54,8 @@ export function createCore(opts: CoreOptions): AppCore {
   registerFiles(core, files);
   registerKv(core);
   registerCoreNats(core);
-  return Object.assign(core, { features: { files, jobs, monitor, tasks, workers, fleet } });
+  const views = registerViews(core);
+  return Object.assign(core, { features: { files, jobs, monitor, tasks, workers, fleet, views } });
 }
 
 /**

@@ -4,6 +4,7 @@ import type { FleetService } from './fleet/feature';
 import type { JobLog } from './jobs/job-log';
 import type { MonitorRuntime } from './monitor/runtime';
 import type { TaskService } from './tasks/service';
+import type { ViewsService } from './views/service';
 import type { WorkersService } from './workers/feature';
 
 /**
@@ -18,6 +19,7 @@ export interface Features {
   tasks: TaskService;
   workers: WorkersService;
   fleet: FleetService;
+  views: ViewsService;
 }
 
 /** The core with every feature registered: what `createCore` returns. */

@@ -146,7 +146,7 @@ export async function startServe(core: AppCore, options: ServeOptions = {}): Pro
     return reply.code(200).send(result);
   });
 
-  await registerTaskRoutes(app, core.features.tasks);
+  await registerTaskRoutes(app, core.features.tasks, core.features.views);
   await registerMetricsRoutes(app, core.features.monitor);
   await registerStaticUi(app, uiDir);
 

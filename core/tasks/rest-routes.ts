@@ -5,6 +5,8 @@ import { ApiError } from '../../api/errors';
 import { toApiError } from '../errors';
 import { APP_VERSION } from '../version';
 import type { TaskService } from './service';
+import { viewNameSchema } from '../../api/features/views';
+import type { ViewsService } from '../views/service';
 import { openApiDocument } from './openapi';
 import { DEAD_LETTER_OPERATIONS } from './dead-letters/rest';
 import {
@@ -59,6 +61,8 @@ export interface RestOperation {
   /** Status code → answer. 401 (wrong token) and 503 (NATS down) are added to every operation. */
   responses: Record<string, RestResponse>;
   handler?: (svc: TaskService, input: RestInput, reply: FastifyReply) => Promise<unknown> | unknown;
+  /** The query takes `view=<name>`: that saved view's filter, under the parameters given. */
+  view?: 'tasks' | 'deadLetters';
 }
 
 const err = (description: string): RestResponse => ({ description });
@@ -93,7 +97,10 @@ export const REST_OPERATIONS: RestOperation[] = [
     path: '/api/tasks',
     operationId: 'listTasks',
     summary: 'List tasks, newest first',
+    description:
+      'view=<name> applies a saved task view (views.save): its status, type and q, under the parameters given beside it.',
     query: listQuery,
+    view: 'tasks',
     responses: {
       '200': { description: 'A page', schema: taskListSchema },
       '400': err('Invalid query'),
@@ -214,23 +221,34 @@ export const REST_OPERATIONS: RestOperation[] = [
 ];
 
 /** Registers the operations that have handlers; errors go to the server's one error handler. */
-export async function registerTaskRoutes(app: FastifyInstance, svc: TaskService): Promise<void> {
+export async function registerTaskRoutes(
+  app: FastifyInstance,
+  svc: TaskService,
+  views: ViewsService,
+): Promise<void> {
   for (const op of REST_OPERATIONS) {
     if (!op.handler) continue;
     const handler = op.handler;
     app.route({
       method: op.method.toUpperCase() as 'GET',
       url: op.path.replace(/\{(\w+)\}/g, ':$1'),
-      handler: async (req, reply) =>
-        handler(
+      handler: async (req, reply) => {
+        let query: Record<string, unknown> = {};
+        if (op.query) {
+          const raw = req.query as Record<string, unknown>;
+          query = parse(op.query, op.view ? await withView(views, op.view, raw) : raw, 'query');
+          delete query.view;
+        }
+        return handler(
           svc,
           {
             params: op.params ? (parse(op.params, req.params, 'path') as Record<string, string>) : {},
-            query: op.query ? parse(op.query, req.query, 'query') : {},
+            query,
             body: op.body ? parse(op.body, req.body ?? undefined, 'body') : undefined,
           },
           reply,
-        ),
+        );
+      },
     });
   }
   let openapi: unknown;
@@ -238,6 +256,28 @@ export async function registerTaskRoutes(app: FastifyInstance, svc: TaskService)
     openapi ??= openApiDocument(APP_VERSION, REST_OPERATIONS);
     return reply.type('application/json; charset=utf-8').send(openapi);
   });
+}
+
+/**
+ * The query with a saved view's filter under it (`?view=name`), in the query's own parameter
+ * names; parameters given beside `view` win. A view that does not exist is a 404.
+ */
+async function withView(
+  views: ViewsService,
+  screen: 'tasks' | 'deadLetters',
+  raw: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  if (raw.view === undefined) return raw;
+  const name = viewNameSchema.safeParse(raw.view);
+  if (!name.success)
+    throw new ApiError('invalid_input', `invalid query: view: ${name.error.issues[0]?.message}`);
+  let fromView: Record<string, unknown>;
+  if (screen === 'tasks') fromView = { ...(await views.filter('tasks', name.data)) };
+  else {
+    const { includeResolved, ...f } = await views.filter('deadLetters', name.data);
+    fromView = includeResolved === undefined ? f : { ...f, include_resolved: String(includeResolved) };
+  }
+  return { ...fromView, ...raw };
 }
 
 function parse<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { viewNameSchema } from '../../api/features/views';
 import type {
   IndexState,
   LaneStatus,
@@ -27,6 +28,8 @@ const fromQuery = <S extends z.ZodType>(schema: S) =>
 export const listQuery = z.strictObject({
   ...listInputSchema.shape,
   limit: fromQuery(listInputSchema.shape.limit),
+  /** A saved view's filter (views.save); parameters given beside it win. */
+  view: viewNameSchema.optional(),
 });
 
 export const idParams = z.strictObject({ id: taskIdSchema });

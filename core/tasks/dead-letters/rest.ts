@@ -11,6 +11,7 @@ import {
   type GroupRetryResult,
 } from '../../../api/features/dead-letters';
 import { deadLetterFilterSchema, type DeadLetter } from '../../../api/features/tasks';
+import { viewNameSchema } from '../../../api/features/views';
 import { taskSchema } from '../../../api/task-wire';
 import type { RestOperation } from '../rest-routes';
 import { discardGroup, dryRunEdit, editRetry, retryGroup } from './actions';
@@ -23,8 +24,10 @@ const bool = z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : 
 export const deadLetterQuery = z.strictObject({
   ...deadLetterFilterSchema.omit({ includeResolved: true }).shape,
   include_resolved: bool.optional(),
+  /** A saved view's filter (views.save); parameters given beside it win. */
+  view: viewNameSchema.optional(),
 });
-const groupsQuery = deadLetterQuery.omit({ fingerprint: true });
+const groupsQuery = deadLetterQuery.omit({ fingerprint: true, view: true });
 const fingerprintParams = z.strictObject({ fingerprint: fingerprintSchema });
 const selectorBody = groupSelectorSchema.omit({ fingerprint: true }).optional();
 const idParams = z.strictObject({ id: taskSchema.shape.id });
@@ -112,7 +115,7 @@ const groupErrors = {
 };
 
 type Query = z.output<typeof deadLetterQuery>;
-const toFilter = ({ include_resolved, ...f }: Query) => ({
+const toFilter = ({ include_resolved, view: _view, ...f }: Query) => ({
   ...f,
   includeResolved: include_resolved,
 });
@@ -124,8 +127,9 @@ export const DEAD_LETTER_OPERATIONS: RestOperation[] = [
     operationId: 'listDeadLetters',
     summary: 'Dead letters (tasks that ended failed), newest failure first',
     description:
-      'Open ones only unless include_resolved=true; narrowed by type, id substring (q) or error fingerprint.',
+      'Open ones only unless include_resolved=true; narrowed by type, id substring (q) or error fingerprint. view=<name> applies a saved dead-letter view (views.save); parameters given beside it win.',
     query: deadLetterQuery,
+    view: 'deadLetters',
     responses: {
       '200': {
         description: 'The dead letters',

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../../api';
+import { SavedViews } from '../views/SavedViews';
 import { routeParams, useRoute } from '../../navigation';
 import { isValidSubject } from '../../../api/features/streams';
 import type { PageStart, ReadMethod } from '../../../api/features/messages';
@@ -187,6 +188,15 @@ export function MessagesScreen() {
             data-testid="msg-subject"
           />
         </form>
+        <SavedViews
+          screen="messages"
+          filter={stream ? { stream, subject: subject || undefined } : undefined}
+          onApply={(f) => {
+            selectStream(f.stream);
+            setSubjectText(f.subject ?? '');
+            set({ subject: f.subject ?? '', checked: [], focused: undefined });
+          }}
+        />
         <form
           className="actions msg-seek"
           onSubmit={(e) => {

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { DeadLetterGroup } from '../../../api/features/dead-letters';
 import type { DeadLetter } from '../../../api/features/tasks';
 import { api } from '../../api';
+import { SavedViews } from '../views/SavedViews';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { EmptyState, ErrorState, Skeleton } from '../../ui/States';
 import { toastError, toastInfo, toEnvelope } from '../toasts/store';
@@ -254,6 +255,15 @@ export function DeadLetters({ types, connected }: { types: string[]; connected: 
             value={q}
             onChange={(e) => setQ(e.target.value)}
             data-testid="dead-filter-id"
+          />
+          <SavedViews
+            screen="deadLetters"
+            filter={{ ...filter, includeResolved: showResolved || undefined }}
+            onApply={(f) => {
+              setType(f.type ?? '');
+              setQ(f.q ?? '');
+              setShowResolved(!!f.includeResolved);
+            }}
           />
           {view === 'letters' && (
             <label className="check small">

@@ -9,6 +9,7 @@ import { PUBLISH_TYPE_INPUT_ID } from './PublishForm';
 import { StatusBadge } from './StatusBadge';
 import { useTasks } from './store';
 import { useTaskList } from './use-task-list';
+import { SavedViews } from '../views/SavedViews';
 import { formatDuration } from '../../ui/format';
 
 const ROW_H = 34;
@@ -68,6 +69,14 @@ function Filters({ types }: { types: string[] }) {
           value={q}
           onChange={(e) => setQ(e.target.value)}
           data-testid="filter-id"
+        />
+        <SavedViews
+          screen="tasks"
+          filter={filter}
+          onApply={(f) => {
+            setQ(f.q ?? '');
+            set({ filter: f });
+          }}
         />
       </div>
     </div>

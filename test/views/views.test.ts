@@ -1,0 +1,194 @@
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiError } from '../../api/errors';
+import { startServe, type ServeHandle } from '../../core/serve/server';
+import { builtinHandlers } from '../../worker/handlers/builtin';
+import { WorkerRuntime } from '../../worker/runtime';
+import { makeTestCore, type TestCore } from '../harness/core';
+import { startServer, stopAll, type TestServer } from '../harness/nats-server';
+import { pollUntil } from '../harness/poll';
+
+let server: TestServer;
+let t: TestCore;
+
+beforeAll(async () => {
+  server = await startServer();
+  t = makeTestCore();
+  await t.connectTo(server.url);
+});
+afterAll(async () => {
+  await t?.dispose();
+  await stopAll();
+});
+
+async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (err) {
+    expect(err).toBeInstanceOf(ApiError);
+    return (err as ApiError).code;
+  }
+  throw new Error('expected the call to fail');
+}
+
+describe('saved views in the jetdeck_views bucket', () => {
+  it('lists none before any is saved, without creating the bucket', async () => {
+    expect(await t.call('views.list')).toEqual({ views: [] });
+    expect(await codeOf(t.call('views.get', { screen: 'tasks', name: 'x' }))).toBe('not_found');
+    expect(await codeOf(t.call('kv.info', { bucket: 'jetdeck_views' }))).toBe('not_found');
+  });
+
+  it('saves, lists by screen, overwrites only the revision read, and deletes', async () => {
+    const v = await t.call('views.save', {
+      view: { screen: 'tasks', name: 'failed-emails', filter: { status: 'failed', type: 'email' } },
+      expectRevision: 0,
+    });
+    expect(v).toMatchObject({
+      screen: 'tasks',
+      name: 'failed-emails',
+      filter: { status: 'failed', type: 'email' },
+    });
+    await t.call('views.save', { view: { screen: 'deadLetters', name: 'boom', filter: { q: 'ord-' } } });
+    await t.call('views.save', {
+      view: { screen: 'messages', name: 'eu-orders', filter: { stream: 'ORDERS', subject: 'orders.eu.>' } },
+    });
+    expect((await t.call('views.list', { screen: 'tasks' })).views.map((x) => x.name)).toEqual([
+      'failed-emails',
+    ]);
+    expect((await t.call('views.list')).views.map((x) => `${x.screen}.${x.name}`)).toEqual([
+      'deadLetters.boom',
+      'messages.eu-orders',
+      'tasks.failed-emails',
+    ]);
+    // The same name is a different view on another screen; a second create of one is a conflict.
+    expect(
+      await codeOf(
+        t.call('views.save', {
+          view: { screen: 'tasks', name: 'failed-emails', filter: {} },
+          expectRevision: 0,
+        }),
+      ),
+    ).toBe('conflict');
+    const v2 = await t.call('views.save', {
+      view: {
+        screen: 'tasks',
+        name: 'failed-emails',
+        filter: { status: 'failed' },
+        description: 'all failed',
+      },
+      expectRevision: v.revision,
+    });
+    expect(
+      await codeOf(
+        t.call('views.save', {
+          view: { screen: 'tasks', name: 'failed-emails', filter: {} },
+          expectRevision: v.revision,
+        }),
+      ),
+    ).toBe('conflict');
+    expect(await t.call('views.get', { screen: 'tasks', name: 'failed-emails' })).toMatchObject({
+      filter: { status: 'failed' },
+      description: 'all failed',
+      revision: v2.revision,
+    });
+    expect(await t.call('views.delete', { screen: 'tasks', name: 'failed-emails' })).toEqual({
+      deleted: true,
+    });
+    expect(await t.call('views.delete', { screen: 'tasks', name: 'failed-emails' })).toEqual({
+      deleted: false,
+    });
+    expect(await codeOf(t.call('views.get', { screen: 'tasks', name: 'failed-emails' }))).toBe('not_found');
+  });
+
+  it("checks a view's filter with the screen's own schema", async () => {
+    for (const view of [
+      { screen: 'tasks', name: 'bad', filter: { status: 'exploded' } },
+      { screen: 'tasks', name: 'has space', filter: {} },
+      { screen: 'deadLetters', name: 'fp', filter: { fingerprint: 'nothex' } },
+      { screen: 'messages', name: 'nostream', filter: { subject: 'a.>' } },
+      { screen: 'messages', name: 'badsubj', filter: { stream: 'S', subject: 'a.>.b' } },
+      { screen: 'monitor', name: 'x', filter: {} },
+    ]) {
+      expect(await codeOf(t.call('views.save', { view } as never)), JSON.stringify(view)).toBe(
+        'invalid_input',
+      );
+    }
+  });
+
+  it('is shared: another JetDeck on the same account sees what this one saved', async () => {
+    const other = makeTestCore();
+    try {
+      await other.connectTo(server.url);
+      await t.call('views.save', { view: { screen: 'tasks', name: 'team', filter: { type: 'report' } } });
+      expect(await other.call('views.get', { screen: 'tasks', name: 'team' })).toMatchObject({
+        filter: { type: 'report' },
+      });
+    } finally {
+      await other.dispose();
+    }
+  });
+});
+
+describe('?view= on the REST API', () => {
+  let serve: ServeHandle;
+  let workerNc: NatsConnection;
+  let worker: WorkerRuntime;
+  const get = async (path: string) => {
+    const res = await fetch(`${serve.url}${path}`, { headers: { authorization: `Bearer ${serve.token}` } });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+  const types = (body: Record<string, unknown>) =>
+    [...new Set((body.tasks as { type: string }[]).map((x) => x.type))].sort();
+
+  beforeAll(async () => {
+    serve = await startServe(t.core, { port: 0, token: 'views-test-token-0123456789-abcdefghijkLMN' });
+    workerNc = await connect({ servers: server.url });
+    worker = new WorkerRuntime({
+      nc: workerNc,
+      name: 'w-views',
+      concurrency: 2,
+      handlers: builtinHandlers,
+      backoffMs: [20, 20],
+    });
+    await worker.start();
+  });
+  afterAll(async () => {
+    await worker?.drain();
+    await workerNc?.close();
+    await serve?.close();
+  });
+
+  it('GET /api/tasks applies the view; parameters beside it win; an unknown view is 404, a bad name 400', async () => {
+    await t.call('tasks.publish', { type: 'echo', payload: 1 });
+    await t.call('tasks.publish', { type: 'sleep', payload: { ms: 1 } });
+    await pollUntil(async () => types((await get('/api/tasks')).body), {
+      what: 'both types listed',
+      ok: (ts) => ts.includes('echo') && ts.includes('sleep'),
+    });
+    await t.call('views.save', { view: { screen: 'tasks', name: 'echoes', filter: { type: 'echo' } } });
+
+    const viaView = await get('/api/tasks?view=echoes');
+    expect(viaView.status).toBe(200);
+    expect(types(viaView.body)).toEqual(['echo']);
+    expect(types((await get('/api/tasks?view=echoes&type=sleep')).body)).toEqual(['sleep']);
+    const missing = await get('/api/tasks?view=nope');
+    expect(missing.status).toBe(404);
+    expect(JSON.stringify(missing.body)).toContain('nope');
+    expect((await get('/api/tasks?view=bad%20name')).status).toBe(400);
+  });
+
+  it('GET /api/dead-letters applies a dead-letter view (a task view of that name does not count)', async () => {
+    const failed = await t.call('tasks.publish', { type: 'fail', payload: { message: 'boom' } });
+    await pollUntil(async () => (await get('/api/dead-letters')).body.dead_letters as { id: string }[], {
+      what: 'the dead letter',
+      ok: (l) => l.some((d) => d.id === failed.task.id),
+      timeoutMs: 20_000,
+    });
+    await t.call('views.save', { view: { screen: 'deadLetters', name: 'fails', filter: { type: 'fail' } } });
+    await t.call('views.save', { view: { screen: 'deadLetters', name: 'echoes', filter: { type: 'echo' } } });
+    const fails = (await get('/api/dead-letters?view=fails')).body.dead_letters as { id: string }[];
+    expect(fails.map((d) => d.id)).toContain(failed.task.id);
+    expect((await get('/api/dead-letters?view=echoes')).body.dead_letters).toEqual([]);
+    expect((await get('/api/dead-letters?view=team')).status).toBe(404);
+  });
+});
