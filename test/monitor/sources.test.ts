@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAuthCluster } from '../harness/cluster-auth';
 import { makeTestCore, type TestCore } from '../harness/core';
+import { pollUntil } from '../harness/poll';
 import type { TestCluster } from '../harness/nats-server';
 import { connectWith, waitFor, type SourceSetup } from './helpers';
 
@@ -62,7 +63,14 @@ describe('monitor sources on a 3-node cluster', () => {
       expect(src.source).toBe('http');
       expect(src.explanation).toMatch(/system-account credentials/);
       expect(src.fallbacks[0]).toMatchObject({ source: 'system' });
-      const res = await tc.call('monitor.servers', { detail: true });
+      // healthz says 'error' while a stream or consumer JetDeck just created is still catching up
+      // on a replica; it must turn 'ok' on every server once that settles.
+      const res = await pollUntil(() => tc.call('monitor.servers', { detail: true }), {
+        what: 'every server healthy over http',
+        timeoutMs: 15_000,
+        intervalMs: 250,
+        ok: (r) => r.servers.length === 3 && r.servers.every((s) => s.health?.status === 'ok'),
+      });
       expect(res.servers.map((s) => s.name).sort()).toEqual(names());
       for (const s of res.servers) {
         expect(s.cpu).toBeGreaterThanOrEqual(0);
