@@ -123,7 +123,7 @@ describe('worker runtime: slots, heartbeats and results that cannot be stored', 
     const jsm = await jetstreamManager(nc);
     await waitUntil(
       async () => (await jsm.consumers.info(TASKS_STREAM, 'task-workers')).delivered.stream_seq >= ack.seq,
-      10_000,
+      20_000,
       'echo delivered',
     );
     expect(events.of(next.id).some((e) => e.status === 'completed')).toBe(false);
