@@ -1,5 +1,6 @@
 import { expect, test } from './fixtures';
 import { callApi } from './pages/api';
+import { AckPolicy, jetstreamManager } from '@nats-io/jetstream';
 import { natsConnect, seedWithAcks } from './pages/messages-page';
 
 test('the command palette acts: open a stream, open a task by id, publish a task', async ({
@@ -43,4 +44,56 @@ test('the command palette acts: open a stream, open a task by id, publish a task
   await app.keyboard.press('Enter');
   await expect(app.getByTestId('tasks-screen')).toBeVisible();
   await expect(app.getByTestId('publish-form')).toBeVisible();
+});
+
+test('the command palette purges and replays a stream and opens a consumer, each through its dialog', async ({
+  app,
+  shell,
+  serve,
+}) => {
+  await shell.waitForState('connected');
+  const nc = await natsConnect(serve.natsUrl!);
+  try {
+    await seedWithAcks(nc, { name: 'PALACT', subjects: ['palact.>'] }, 6, (i) => ({
+      subject: `palact.${i}`,
+      data: `m${i}`,
+    }));
+    const jsm = await jetstreamManager(nc);
+    await jsm.consumers.add('PALACT', { durable_name: 'pal-reader', ack_policy: AckPolicy.Explicit });
+
+    // Open a consumer by name: the Consumers screen opens on its stream with its drawer.
+    let palette = await shell.openPalette();
+    await palette.getByTestId('palette-input').fill('pal-reader');
+    await palette.getByTestId('palette-consumer-PALACT-pal-reader').click();
+    await expect(app).toHaveURL(/#\/consumers\?stream=PALACT&consumer=pal-reader$/);
+    const drawer = app.getByTestId('consumer-detail');
+    await expect(drawer).toBeVisible();
+    await expect(drawer).toContainText('pal-reader');
+    await app.keyboard.press('Escape');
+
+    // Replay: the same dialog as on Messages, over the whole stream; a dry run counts all six.
+    palette = await shell.openPalette();
+    await palette.getByTestId('palette-input').fill('replay palact');
+    await palette.getByTestId('palette-replay-PALACT').click();
+    const replay = app.getByTestId('replay-dialog');
+    await expect(replay).toBeVisible();
+    await replay.getByTestId('replay-dry-run').click();
+    await expect(replay.getByTestId('dry-run-count')).toHaveText('6');
+    await replay.getByRole('button', { name: 'Cancel' }).click();
+    await expect(replay).toHaveCount(0);
+    expect((await jsm.streams.info('PALACT')).state.messages).toBe(6);
+
+    // Purge asks for the stream's name, then empties it.
+    palette = await shell.openPalette();
+    await palette.getByTestId('palette-input').fill('purge palact');
+    await palette.getByTestId('palette-purge-PALACT').click();
+    const purge = app.getByTestId('purge-dialog');
+    await expect(purge.getByTestId('confirm-ok')).toBeDisabled();
+    await purge.getByTestId('confirm-text').fill('PALACT');
+    await purge.getByTestId('confirm-ok').click();
+    await expect.poll(async () => (await jsm.streams.info('PALACT')).state.messages).toBe(0);
+    await expect(purge).toHaveCount(0);
+  } finally {
+    await nc.close();
+  }
 });

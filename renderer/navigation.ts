@@ -11,6 +11,7 @@ export { DEFAULT_SCREEN, SCREEN_IDS, isScreenId, type ScreenId } from './screen-
 /** Query parameters a screen reads from its link (`#/messages?stream=ORDERS`). */
 export interface ScreenParams {
   messages: { stream?: string };
+  consumers: { stream?: string; consumer?: string };
 }
 export type ParamsOf<S extends ScreenId> = S extends keyof ScreenParams ? ScreenParams[S] : never;
 

@@ -4,6 +4,7 @@ import { Toasts } from '../features/toasts/Toasts';
 import { ErrorState, Skeleton } from '../ui/States';
 import { useApp } from './app-store';
 import { bootstrap } from './bootstrap';
+import { PaletteDialogs } from './palette-dialogs';
 import { CommandPalette } from './CommandPalette';
 import { useGlobalShortcuts } from './keyboard';
 import { useRoute } from '../navigation';
@@ -29,6 +30,7 @@ export function App() {
       </main>
       <StatusBar />
       {paletteOpen && <CommandPalette />}
+      <PaletteDialogs />
       {shortcutsOpen && <ShortcutsDialog />}
       {logOpen && <LogDrawer />}
       <Toasts />

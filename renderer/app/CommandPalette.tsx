@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import type { ConsumerSummary, StreamSummary } from '../../api/features/streams';
 import { api } from '../api';
 import { useTasks } from '../features/tasks/store';
 import { toastError, toastInfo } from '../features/toasts/store';
@@ -7,6 +8,7 @@ import { useConnections } from '../features/connections/store';
 import { useFocusTrap } from '../ui/focus-trap';
 import { useEscape } from '../ui/Modal';
 import { MOD } from './keyboard';
+import { openPaletteDialog } from './palette-dialogs';
 import { navigate } from '../navigation';
 import { SCREENS } from './screens';
 import { useTheme } from './theme';
@@ -58,8 +60,16 @@ function useCommands(): Command[] {
   }, [profiles, status.state, setPref, setUi]);
 }
 
-/** Actions, not only screens: publish, retry dead letters, open a stream or a task by name or id. */
-function actionCommands(connected: boolean, streams: string[], query: string): Command[] {
+/**
+ * Actions, not only screens: publish, retry dead letters, purge or replay a stream, open a stream,
+ * a consumer or a task by name or id.
+ */
+function actionCommands(
+  connected: boolean,
+  streams: StreamSummary[],
+  consumers: ConsumerSummary[],
+  query: string,
+): Command[] {
   if (!connected) return [];
   const cmds: Command[] = [
     {
@@ -84,12 +94,34 @@ function actionCommands(connected: boolean, streams: string[], query: string): C
         ),
     },
   ];
-  for (const name of streams) {
+  for (const { name, messages } of streams) {
+    cmds.push(
+      {
+        id: `stream-${name}`,
+        label: `Open stream ${name} (browse its messages)`,
+        hint: 'stream',
+        run: () => navigate('messages', { stream: name }),
+      },
+      {
+        id: `purge-${name}`,
+        label: `Purge stream ${name}…`,
+        hint: 'stream',
+        run: () => openPaletteDialog({ kind: 'purge', stream: name, messages }),
+      },
+      {
+        id: `replay-${name}`,
+        label: `Replay messages of ${name}…`,
+        hint: 'stream',
+        run: () => openPaletteDialog({ kind: 'replay', stream: name }),
+      },
+    );
+  }
+  for (const c of consumers) {
     cmds.push({
-      id: `stream-${name}`,
-      label: `Open stream ${name} (browse its messages)`,
-      hint: 'stream',
-      run: () => navigate('messages', { stream: name }),
+      id: `consumer-${c.stream}-${c.name}`,
+      label: `Open consumer ${c.name} on ${c.stream}`,
+      hint: 'consumer',
+      run: () => navigate('consumers', { stream: c.stream, consumer: c.name }),
     });
   }
   // Whatever is typed may be a task id: one command opens it (or says it is unknown).
@@ -119,24 +151,29 @@ export function CommandPalette() {
   useFocusTrap(ref);
   const base = useCommands();
   const [query, setQuery] = useState('');
-  const [streams, setStreams] = useState<string[]>([]);
+  const [streams, setStreams] = useState<StreamSummary[]>([]);
+  const [consumers, setConsumers] = useState<ConsumerSummary[]>([]);
   const connected = useConnections((s) => s.status.state === 'connected');
   useEffect(() => {
     if (!connected) return;
     api.call('streams.list', { limit: 200 }).then(
-      (r) => setStreams(r.streams.map((x) => x.name)),
+      (r) => setStreams(r.streams),
       () => setStreams([]),
+    );
+    api.call('consumers.list', {}).then(
+      (r) => setConsumers(r.consumers.slice(0, 500)),
+      () => setConsumers([]),
     );
   }, [connected]);
   const all = useMemo(() => {
-    const actions = actionCommands(connected, streams, query.trim());
+    const actions = actionCommands(connected, streams, consumers, query.trim());
     // "Open task <typed text>" comes last: a screen or stream that matches wins Enter.
     return [
       ...actions.filter((c) => c.id !== 'open-task'),
       ...base,
       ...actions.filter((c) => c.id === 'open-task'),
     ];
-  }, [base, connected, streams, query]);
+  }, [base, connected, streams, consumers, query]);
   const [cursor, setCursor] = useState(0);
   const matches = useMemo(() => {
     const words = query.toLowerCase().split(/\s+/).filter(Boolean);

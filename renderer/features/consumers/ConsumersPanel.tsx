@@ -30,7 +30,18 @@ const COLUMNS: { key?: SortKey; label: string; num?: boolean; compact?: boolean 
  * Consumers of one stream (`stream` set) or of all streams, with state, sortable by lag, and
  * their admin actions. Used by the Consumers screen and the stream drawer.
  */
-export function ConsumersPanel({ stream, compact }: { stream?: string; compact?: boolean }) {
+export function ConsumersPanel({
+  stream,
+  compact,
+  openName,
+  onOpened,
+}: {
+  stream?: string;
+  compact?: boolean;
+  /** Open this consumer's drawer once the list holds it (a link to one consumer). */
+  openName?: string;
+  onOpened?: () => void;
+}) {
   const [result, setResult] = useState<ConsumerListResult>();
   const [error, setError] = useState<unknown>();
   const [search, setSearch] = useState('');
@@ -50,6 +61,12 @@ export function ConsumersPanel({ stream, compact }: { stream?: string; compact?:
       })
       .catch((e: unknown) => my === seq.current && setError(e));
   }, [stream, search, sort]);
+  useEffect(() => {
+    const wanted = openName && result?.consumers.find((c) => c.name === openName);
+    if (!wanted) return;
+    setOpen(wanted);
+    onOpened?.();
+  }, [openName, result, onOpened]);
   useEffect(() => {
     load();
     const t = setInterval(() => document.visibilityState === 'visible' && load(), REFRESH_MS);

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api } from '../../api';
+import { routeParams, useRoute } from '../../navigation';
 import { ScreenHeader } from '../../ui/ScreenHeader';
 import { EmptyState } from '../../ui/States';
 import { useConnections } from '../connections/store';
@@ -8,8 +9,19 @@ import { ConsumersPanel } from './ConsumersPanel';
 /** Consumers across all streams or of one, sortable by lag; admin in a drawer. */
 export function ConsumersScreen() {
   const connected = useConnections((s) => s.status.state === 'connected');
-  const [stream, setStream] = useState('');
+  // A link (the palette's "Open consumer") names the stream and the consumer to open.
+  const [stream, setStream] = useState(() => routeParams('consumers').stream ?? '');
+  const [openName, setOpenName] = useState(() => routeParams('consumers').consumer);
   const [streams, setStreams] = useState<string[]>([]);
+  useEffect(
+    () =>
+      useRoute.subscribe(() => {
+        const p = routeParams('consumers');
+        if (p.stream) setStream(p.stream);
+        if (p.consumer) setOpenName(p.consumer);
+      }),
+    [],
+  );
   useEffect(() => {
     if (!connected) return;
     api
@@ -43,7 +55,12 @@ export function ConsumersScreen() {
           <p>Connect to a NATS server on the Connections screen to see its consumers.</p>
         </EmptyState>
       ) : (
-        <ConsumersPanel key={stream || '*'} stream={stream || undefined} />
+        <ConsumersPanel
+          key={stream || '*'}
+          stream={stream || undefined}
+          openName={openName}
+          onOpened={() => setOpenName(undefined)}
+        />
       )}
       {connected && !stream && <p className="muted small">Pick a stream to create a consumer on it.</p>}
     </section>
