@@ -34,6 +34,9 @@ test.describe('app shell', () => {
     // The digit is the screen's place in the sidebar.
     await app.keyboard.press(`ControlOrMeta+${SCREEN_IDS.indexOf('monitor') + 1}`);
     await expect(app.getByTestId('monitor-screen')).toBeVisible();
+    // The tenth screen is on 0.
+    await app.keyboard.press('ControlOrMeta+0');
+    await expect(app).toHaveURL(new RegExp(`#/${SCREEN_IDS[9]}$`));
 
     await app.getByTestId('theme-toggle').click();
     await expect(app.getByTestId('theme-toggle')).toHaveAttribute('data-theme-pref', 'light');

@@ -1,5 +1,5 @@
 import { Modal } from '../ui/Modal';
-import { MOD } from './keyboard';
+import { MOD, screenDigit } from './keyboard';
 import { SCREENS } from './screens';
 import { useUi } from '../ui/ui-store';
 
@@ -7,7 +7,10 @@ export function ShortcutsDialog() {
   const setUi = useUi((s) => s.set);
   const rows: [string, string][] = [
     [`${MOD}+K`, 'Command palette'],
-    ...SCREENS.map((s, i): [string, string] => [`${MOD}+${i + 1}`, s.label]),
+    ...SCREENS.flatMap((s, i): [string, string][] => {
+      const digit = screenDigit(i);
+      return digit ? [[`${MOD}+${digit}`, s.label]] : [];
+    }),
     ['Esc', 'Close dialog'],
     ['?', 'This help'],
   ];

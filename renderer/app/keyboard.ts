@@ -11,7 +11,12 @@ function typingInField(target: EventTarget | null): boolean {
   return !!el && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));
 }
 
-/** Ctrl/Cmd+K palette, Ctrl/Cmd+1..9 screens, `?` shortcut help. Esc is handled by each dialog. */
+/** The digit key of the screen at `index` in the sidebar: 1..9, then 0 for the tenth. */
+export function screenDigit(index: number): string | undefined {
+  return index < 9 ? String(index + 1) : index === 9 ? '0' : undefined;
+}
+
+/** Ctrl/Cmd+K palette, Ctrl/Cmd+1..9 and 0 screens, `?` shortcut help. Esc is handled by each dialog. */
 export function useGlobalShortcuts(): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -22,8 +27,8 @@ export function useGlobalShortcuts(): void {
         ui.set({ paletteOpen: !ui.paletteOpen });
         return;
       }
-      if (mod && /^[1-9]$/.test(e.key)) {
-        const screen = SCREENS[Number(e.key) - 1];
+      if (mod && /^[0-9]$/.test(e.key)) {
+        const screen = SCREENS.find((_s, i) => screenDigit(i) === e.key);
         if (screen) {
           e.preventDefault();
           navigate(screen.id);
