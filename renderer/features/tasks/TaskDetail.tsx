@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { TaskDetail as Detail, TimelineEntry } from '../../../api/features/tasks';
 import { TERMINAL_STATUSES } from '../../../api/task-wire';
 import { api } from '../../api';
@@ -37,13 +37,24 @@ export function TaskDetailPanel({ id }: { id: string }) {
     void load();
   }, [load]);
 
-  // Refetch (debounced) when a change batch mentions this task.
+  // Refetch (debounced) when a change batch mentions this task. A later batch that does not
+  // mention it (counts, index progress) must not cancel the refetch already due.
   const mine = lastChanged === 'all' || lastChanged.includes(id);
+  const pending = useRef<ReturnType<typeof setTimeout>>(undefined);
   useEffect(() => {
-    if (!mine || version === 0) return;
-    const t = setTimeout(() => void load(), 150);
-    return () => clearTimeout(t);
+    if (!mine || version === 0 || pending.current) return;
+    pending.current = setTimeout(() => {
+      pending.current = undefined;
+      void load();
+    }, 150);
   }, [version, mine, load]);
+  useEffect(
+    () => () => {
+      clearTimeout(pending.current);
+      pending.current = undefined;
+    },
+    [load],
+  );
 
   const open = (other: string) => set({ selectedId: other });
   const close = () => set({ selectedId: undefined });
