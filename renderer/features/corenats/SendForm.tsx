@@ -1,4 +1,4 @@
-import { useState, type KeyboardEvent } from 'react';
+import { useState } from 'react';
 import { ApiError } from '../../../api/errors';
 import { api } from '../../api';
 import { Field } from '../../ui/Field';
@@ -15,6 +15,7 @@ import {
 } from './form-model';
 import { MessageView } from './MessageView';
 import { useCoreNats } from './store';
+import { submitHandlers } from '../../ui/submit-handlers';
 
 /** Publish one message or send a request and show its reply; Ctrl/⌘+Enter sends. */
 export function SendForm() {
@@ -53,24 +54,10 @@ export function SendForm() {
       setBusy(false);
     }
   };
-  const onKeyDown = (e: KeyboardEvent) => {
-    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
-      e.preventDefault();
-      void submit();
-    }
-  };
+  const handlers = submitHandlers(submit);
 
   return (
-    <form
-      className="card cn-send"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void submit();
-      }}
-      onKeyDown={onKeyDown}
-      noValidate
-      data-testid="cn-send"
-    >
+    <form className="card cn-send" {...handlers} noValidate data-testid="cn-send">
       <div className="card-head">
         <div className="segmented" role="group" aria-label="Send mode">
           {(['publish', 'request'] as const).map((m) => (

@@ -1,4 +1,4 @@
-import { useState, type KeyboardEvent } from 'react';
+import { useState } from 'react';
 import { TASK_PRIORITIES, TASK_ROUTES, type PublishResult } from '../../../api/features/tasks';
 import { ApiError } from '../../../api/errors';
 import { api } from '../../api';
@@ -17,6 +17,7 @@ import {
 } from './publish-form-model';
 import { useTasks } from './store';
 import { formatTime } from './format';
+import { submitHandlers } from '../../ui/submit-handlers';
 
 export const PUBLISH_TYPE_INPUT_ID = 'publish-type';
 const BUILTIN_TYPES = ['echo', 'sleep', 'fail', 'flaky', 'cpu'];
@@ -68,24 +69,10 @@ export function PublishForm({ types, onOpenTask }: { types: string[]; onOpenTask
   };
 
   const count = Number(f.count);
-  const onKeyDown = (e: KeyboardEvent) => {
-    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
-      e.preventDefault();
-      void submit();
-    }
-  };
+  const handlers = submitHandlers(submit);
 
   return (
-    <form
-      className="card publish-form"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void submit();
-      }}
-      onKeyDown={onKeyDown}
-      noValidate
-      data-testid="publish-form"
-    >
+    <form className="card publish-form" {...handlers} noValidate data-testid="publish-form">
       <div className="card-head">
         <h2>Publish</h2>
         <span className="muted small">
