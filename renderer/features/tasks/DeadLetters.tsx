@@ -1,3 +1,4 @@
+import { NotConnected } from '../connections/NotConnected';
 import { useCallback, useEffect, useState } from 'react';
 import type { DeadLetterGroup } from '../../../api/features/dead-letters';
 import type { DeadLetter } from '../../../api/features/tasks';
@@ -102,7 +103,7 @@ export function DeadLetters({ types, connected }: { types: string[]; connected: 
   const open = letters?.filter((d) => !d.discarded && !d.retried_as?.length) ?? [];
   let body;
   if (!connected) {
-    body = <EmptyState title="Not connected" testId="dead-not-connected" />;
+    body = <NotConnected testId="dead-not-connected" />;
   } else if (view === 'groups') {
     body = (
       <DeadLetterGroups

@@ -1,3 +1,4 @@
+import { NotConnected } from '../connections/NotConnected';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState } from 'react';
 import type { TaskSummary } from '../../../api/features/tasks';
@@ -158,9 +159,9 @@ export function TaskTable({ types, connected }: { types: string[]; connected: bo
   let body;
   if (!connected) {
     body = (
-      <EmptyState title="Not connected" testId="tasks-not-connected">
-        <p>Connect to a NATS server with JetStream on the Connections screen to see its tasks.</p>
-      </EmptyState>
+      <NotConnected testId="tasks-not-connected">
+        JetDeck needs a NATS server with JetStream to list its tasks.
+      </NotConnected>
     );
   } else if (list.phase === 'loading') {
     body = <Skeleton rows={5} />;
