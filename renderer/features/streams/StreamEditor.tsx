@@ -9,10 +9,11 @@ import {
 import { DiffTable } from '../../ui/DiffTable';
 import { Field } from '../../ui/Field';
 import { toastError, toastInfo } from '../toasts/store';
-import { nanosToSeconds, numberOrUndefined, secondsToNanos, splitList, type Config } from './config-form';
+import { splitList, type Config } from './config-form';
 import { errorMessage } from './format';
 import { ConfigEditorModal } from './ConfigEditorModal';
 import { useConfigDraft } from './use-config-draft';
+import { DraftInput, DraftSelect } from './DraftFields';
 
 const NEW_STREAM: Config = {
   name: '',
@@ -43,11 +44,11 @@ export function StreamEditor({
   const [busy, setBusy] = useState(false);
   const [diff, setDiff] = useState<StreamDiff>();
   const [serverError, setServerError] = useState<string>();
-  const { config, setConfig, setJsonError, submitted, setSubmitted, issues, valid, err, set, str, num } =
-    useConfigDraft(streamConfigSchema, initial ?? NEW_STREAM, () => {
-      setDiff(undefined);
-      setServerError(undefined);
-    });
+  const draft = useConfigDraft(streamConfigSchema, initial ?? NEW_STREAM, () => {
+    setDiff(undefined);
+    setServerError(undefined);
+  });
+  const { config, setConfig, setJsonError, submitted, setSubmitted, issues, valid, err, set, str } = draft;
   const cap = (name: keyof ServerCapabilities['features']) => capabilities?.features[name];
 
   const submit = async () => {
@@ -121,22 +122,16 @@ export function StreamEditor({
       onSubmit={() => void submit()}
     >
       <div className="row2">
-        <Field id="s-name" label="Name" error={err('name')} hint={editing ? 'cannot be changed' : undefined}>
-          <input
-            id="s-name"
-            value={str('name')}
-            disabled={editing}
-            onChange={(e) => set('name', e.target.value)}
-            data-testid="field-stream-name"
-          />
-        </Field>
-        <Field id="s-desc" label="Description" error={err('description')}>
-          <input
-            id="s-desc"
-            value={str('description')}
-            onChange={(e) => set('description', e.target.value)}
-          />
-        </Field>
+        <DraftInput
+          draft={draft}
+          k="name"
+          id="s-name"
+          label="Name"
+          hint={editing ? 'cannot be changed' : undefined}
+          disabled={editing}
+          testId="field-stream-name"
+        />
+        <DraftInput draft={draft} k="description" id="s-desc" label="Description" />
       </div>
       <Field
         id="s-subjects"
@@ -154,116 +149,101 @@ export function StreamEditor({
         />
       </Field>
       <div className="row3">
-        <Field id="s-storage" label="Storage" hint={editing ? 'cannot be changed' : undefined}>
-          <select
-            id="s-storage"
-            value={str('storage') || 'file'}
-            disabled={editing}
-            onChange={(e) => set('storage', e.target.value)}
-          >
-            <option value="file">file</option>
-            <option value="memory">memory</option>
-          </select>
-        </Field>
-        <Field id="s-retention" label="Retention" error={err('retention')}>
-          <select
-            id="s-retention"
-            value={str('retention') || 'limits'}
-            onChange={(e) => set('retention', e.target.value)}
-            data-testid="field-stream-retention"
-          >
-            <option value="limits">limits</option>
-            <option value="interest">interest</option>
-            <option value="workqueue">workqueue</option>
-          </select>
-        </Field>
-        <Field id="s-replicas" label="Replicas" error={err('num_replicas')}>
-          <input
-            id="s-replicas"
-            type="number"
-            min={1}
-            max={5}
-            value={num('num_replicas')}
-            onChange={(e) => set('num_replicas', numberOrUndefined(e.target.value))}
-          />
-        </Field>
+        <DraftSelect
+          draft={draft}
+          k="storage"
+          id="s-storage"
+          label="Storage"
+          hint={editing ? 'cannot be changed' : undefined}
+          disabled={editing}
+          options={['file', 'memory']}
+          fallback="file"
+        />
+        <DraftSelect
+          draft={draft}
+          k="retention"
+          id="s-retention"
+          label="Retention"
+          options={['limits', 'interest', 'workqueue']}
+          fallback="limits"
+          testId="field-stream-retention"
+        />
+        <DraftInput
+          draft={draft}
+          k="num_replicas"
+          id="s-replicas"
+          label="Replicas"
+          kind="number"
+          min={1}
+          max={5}
+        />
       </div>
       <div className="row3">
-        <Field id="s-max-msgs" label="Max messages" error={err('max_msgs')} hint="-1 = unlimited">
-          <input
-            id="s-max-msgs"
-            type="number"
-            value={num('max_msgs')}
-            onChange={(e) => set('max_msgs', numberOrUndefined(e.target.value))}
-            data-testid="field-stream-max-msgs"
-          />
-        </Field>
-        <Field id="s-max-bytes" label="Max bytes" error={err('max_bytes')} hint="-1 = unlimited">
-          <input
-            id="s-max-bytes"
-            type="number"
-            value={num('max_bytes')}
-            onChange={(e) => set('max_bytes', numberOrUndefined(e.target.value))}
-          />
-        </Field>
-        <Field id="s-max-age" label="Max age (seconds)" error={err('max_age')} hint="0 = forever">
-          <input
-            id="s-max-age"
-            type="number"
-            min={0}
-            value={nanosToSeconds(config.max_age)}
-            onChange={(e) => set('max_age', secondsToNanos(e.target.value))}
-          />
-        </Field>
+        <DraftInput
+          draft={draft}
+          k="max_msgs"
+          id="s-max-msgs"
+          label="Max messages"
+          hint="-1 = unlimited"
+          kind="number"
+          testId="field-stream-max-msgs"
+        />
+        <DraftInput
+          draft={draft}
+          k="max_bytes"
+          id="s-max-bytes"
+          label="Max bytes"
+          hint="-1 = unlimited"
+          kind="number"
+        />
+        <DraftInput
+          draft={draft}
+          k="max_age"
+          id="s-max-age"
+          label="Max age (seconds)"
+          hint="0 = forever"
+          kind="seconds"
+          min={0}
+        />
       </div>
       <div className="row3">
-        <Field
+        <DraftInput
+          draft={draft}
+          k="max_msgs_per_subject"
           id="s-per-subject"
           label="Max per subject"
-          error={err('max_msgs_per_subject')}
           hint="-1 = unlimited"
-        >
-          <input
-            id="s-per-subject"
-            type="number"
-            value={num('max_msgs_per_subject')}
-            onChange={(e) => set('max_msgs_per_subject', numberOrUndefined(e.target.value))}
-          />
-        </Field>
-        <Field
+          kind="number"
+        />
+        <DraftInput
+          draft={draft}
+          k="max_msg_size"
           id="s-msg-size"
           label="Max message size"
-          error={err('max_msg_size')}
           hint="bytes, -1 = server max"
-        >
-          <input
-            id="s-msg-size"
-            type="number"
-            value={num('max_msg_size')}
-            onChange={(e) => set('max_msg_size', numberOrUndefined(e.target.value))}
-          />
-        </Field>
-        <Field id="s-dupe" label="Duplicate window (s)" error={err('duplicate_window')}>
-          <input
-            id="s-dupe"
-            type="number"
-            min={0}
-            value={nanosToSeconds(config.duplicate_window)}
-            onChange={(e) => set('duplicate_window', secondsToNanos(e.target.value))}
-          />
-        </Field>
+          kind="number"
+        />
+        <DraftInput
+          draft={draft}
+          k="duplicate_window"
+          id="s-dupe"
+          label="Duplicate window (s)"
+          kind="seconds"
+          min={0}
+        />
       </div>
       <div className="row3">
-        <Field id="s-discard" label="When full, discard">
-          <select
-            id="s-discard"
-            value={str('discard') || 'old'}
-            onChange={(e) => set('discard', e.target.value)}
-          >
-            <option value="old">old messages</option>
-            <option value="new">new messages</option>
-          </select>
-        </Field>
+        <DraftSelect
+          draft={draft}
+          k="discard"
+          id="s-discard"
+          label="When full, discard"
+          options={[
+            ['old', 'old messages'],
+            ['new', 'new messages'],
+          ]}
+          fallback="old"
+        />
         <Field
           id="s-compression"
           label="Compression"
