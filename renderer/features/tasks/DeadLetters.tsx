@@ -1,8 +1,10 @@
+import { NotConnected } from '../connections/NotConnected';
 import { useCallback, useEffect, useState } from 'react';
 import type { DeadLetterGroup } from '../../../api/features/dead-letters';
 import type { DeadLetter } from '../../../api/features/tasks';
 import { api } from '../../api';
 import { SavedViews } from '../views/SavedViews';
+import { TypeFilterBar } from './TypeFilterBar';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { EmptyState, ErrorState, Skeleton } from '../../ui/States';
 import { toastError, toastInfo, toEnvelope } from '../toasts/store';
@@ -118,7 +120,7 @@ export function DeadLetters({ types, connected }: { types: string[]; connected: 
   const open = letters?.filter((d) => !d.discarded && !d.retried_as?.length) ?? [];
   let body;
   if (!connected) {
-    body = <EmptyState title="Not connected" testId="dead-not-connected" />;
+    body = <NotConnected testId="dead-not-connected" />;
   } else if (view === 'groups') {
     body = (
       <DeadLetterGroups
@@ -250,28 +252,16 @@ export function DeadLetters({ types, connected }: { types: string[]; connected: 
             Every letter
           </button>
         </div>
-        <div className="actions dead-filters">
-          <select
-            aria-label="Filter dead letters by type"
-            value={type}
-            onChange={(e) => setType(e.target.value)}
-            data-testid="dead-filter-type"
-          >
-            <option value="">All types</option>
-            {types.map((t) => (
-              <option key={t} value={t}>
-                {t}
-              </option>
-            ))}
-          </select>
-          <input
-            type="search"
-            placeholder="Search id…"
-            aria-label="Search dead letters by id"
-            value={q}
-            onChange={(e) => setQ(e.target.value)}
-            data-testid="dead-filter-id"
-          />
+        <TypeFilterBar
+          className="actions dead-filters"
+          types={types}
+          type={type}
+          onType={(t) => setType(t ?? '')}
+          q={q}
+          onQ={setQ}
+          what="dead letters"
+          testIdPrefix="dead-"
+        >
           <SavedViews
             screen="deadLetters"
             filter={{
@@ -306,7 +296,7 @@ export function DeadLetters({ types, connected }: { types: string[]; connected: 
               Retry all ({open.length})
             </button>
           )}
-        </div>
+        </TypeFilterBar>
       </div>
       {view === 'letters' && group && (
         <p className="dead-group-filter small" data-testid="dead-group-filter">
