@@ -144,7 +144,12 @@ export const statusEventSchema = z.object({
 });
 export type StatusEvent = z.infer<typeof statusEventSchema>;
 
-export const cancelSchema = z.object({ id: taskIdSchema });
+/**
+ * `tasks.delete` bodies: `{ id }` asks to cancel the task; `{ id, discard: true }` marks a failed
+ * task's dead letter discarded and cancels nothing (on its own subject it is not counted as a
+ * `cancelled` status, so the status counts stay equal to what the stream holds).
+ */
+export const cancelSchema = z.object({ id: taskIdSchema, discard: z.literal(true).optional() });
 
 /**
  * The id a task message's status events use, even when it is not a valid task: its JSON `id`

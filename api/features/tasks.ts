@@ -170,7 +170,8 @@ export const deadLetterFilterSchema = z.strictObject({
     .optional(),
 });
 
-export type TimelineKind = 'published' | 'status' | 'cancel-request' | 'advisory' | 'retried-as';
+export type TimelineKind =
+  'published' | 'status' | 'cancel-request' | 'discarded' | 'advisory' | 'retried-as';
 
 /** One thing that happened to a task, in stream order. */
 export interface TimelineEntry {

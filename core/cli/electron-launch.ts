@@ -45,7 +45,7 @@ export function fallbackLine(reason: string): string {
 }
 
 const BUILT_MAIN = join('out', 'main', 'index.js');
-const SOURCE_DIRS = ['electron', 'renderer', 'core', 'api', 'worker'];
+const SOURCE_DIRS = ['electron', 'renderer', 'core', 'api', 'worker', 'nats'];
 
 function newestMtime(dir: string): number {
   let newest = 0;

@@ -70,7 +70,7 @@ export const taskSummarySchema = z.object({
 }) satisfies z.ZodType<TaskSummary>;
 
 export const timelineEntrySchema = z.object({
-  kind: z.enum(['published', 'status', 'cancel-request', 'advisory', 'retried-as']),
+  kind: z.enum(['published', 'status', 'cancel-request', 'discarded', 'advisory', 'retried-as']),
   at: z.string(),
   seq: z.number().int().optional(),
   subject: z.string().optional(),

@@ -19,7 +19,6 @@ import {
   SCHEDULE_HEADERS,
   SUBJECTS,
   TERMINAL_STATUSES,
-  type StatusEvent,
   type Task,
   type TaskStatus,
 } from '../../api/task-wire';
@@ -371,15 +370,7 @@ export class TaskService {
     const e = await this.entry(id);
     if (e.status !== 'failed') throw new ApiError('conflict', `task ${id} is ${e.status}, not a dead letter`);
     if (e.discarded) return { discarded: true };
-    const ev: StatusEvent = {
-      id,
-      status: 'cancelled',
-      at: new Date().toISOString(),
-      attempt: e.attempts,
-      worker: 'jetdeck',
-      note: 'discarded',
-    };
-    const { seq } = await this.control(s, SUBJECTS.status('cancelled'), ev, `${id}:discarded`);
+    const { seq } = await this.control(s, SUBJECTS.delete, { id, discard: true }, `${id}:discarded`);
     await s.caughtUp(seq);
     return { discarded: true };
   }

@@ -84,6 +84,12 @@ describe.skipIf(process.platform === 'win32')('electron detection', () => {
     const future = new Date(Date.now() + 60_000);
     utimesSync(join(root, 'core', 'a.ts'), future, future);
     expect(buildState(root)).toBe('stale');
+    // The NATS floor (nats/) is bundled into the app too: a change there makes out/ stale.
+    utimesSync(join(root, 'core', 'a.ts'), past, past);
+    mkdirSync(join(root, 'nats'), { recursive: true });
+    writeFileSync(join(root, 'nats', 'b.ts'), '');
+    utimesSync(join(root, 'nats', 'b.ts'), future, future);
+    expect(buildState(root)).toBe('stale');
   });
 });
 

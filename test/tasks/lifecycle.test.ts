@@ -144,7 +144,15 @@ describe('task lifecycle: complete, cancel, retry, dead letters, queue status', 
 
     const retried = await t.call('tasks.deadLetters.retry', { id: a.task.id });
     expect(retried.task.metadata).toMatchObject({ retry_of: a.task.id });
+    // Nothing in this test cancels a task: a discard must not count as one (counts = the stream's).
+    const cancelledBefore = (await t.call('tasks.list', { limit: 1 })).counts.cancelled;
+    const failedBefore = (await t.call('tasks.list', { limit: 1 })).counts.failed;
     expect(await t.call('tasks.deadLetters.discard', { id: b.task.id })).toEqual({ discarded: true });
+    const countsAfter = (await t.call('tasks.list', { limit: 1 })).counts;
+    expect(countsAfter.cancelled).toBe(cancelledBefore);
+    expect(countsAfter.failed).toBeGreaterThanOrEqual(failedBefore);
+    const bTimeline = (await t.call('tasks.get', { id: b.task.id })).timeline;
+    expect(bTimeline.at(-1)).toMatchObject({ kind: 'discarded' });
     const after = (await t.call('tasks.deadLetters.list')).deadLetters.map((d) => d.id);
     expect(after).not.toContain(a.task.id);
     expect(after).not.toContain(b.task.id);

@@ -36,7 +36,8 @@ export function parseTask(data: Uint8Array): Task {
 export function parseCancel(data: Uint8Array): string | undefined {
   try {
     const r = cancelSchema.safeParse(JSON.parse(decoder.decode(data)));
-    return r.success ? r.data.id : undefined;
+    // A dead letter's discard is no cancellation: nothing runs under a failed task's id.
+    return r.success && !r.data.discard ? r.data.id : undefined;
   } catch {
     return undefined;
   }

@@ -10,8 +10,8 @@ import { fingerprintOf, normaliseError } from './fingerprint';
  * `<id>:failed`, the one every writer uses). Everything is therefore in the stream: dead
  * letters survive restarts and every JetDeck sees the same.
  *
- * Discard publishes `tasks.status.cancelled` with note 'discarded' (Nats-Msg-Id
- * `<id>:discarded`): the task keeps its `failed` state and is hidden from the default list.
+ * Discard publishes `tasks.delete {id, discard: true}` (Nats-Msg-Id `<id>:discarded`), not a
+ * status event, so the counts per status stay those of the stream: the task keeps its `failed` state and is hidden from the default list.
  */
 
 export interface DeadLetterFilter {

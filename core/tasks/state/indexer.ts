@@ -17,6 +17,7 @@ import {
 } from './buckets';
 import {
   foldCancel,
+  foldDiscard,
   foldRetriedAs,
   foldStatus,
   foldTask,
@@ -264,7 +265,12 @@ export class Indexer {
         continue;
       }
       const was = rec.status;
-      const changed = p.kind === 'status' ? foldStatus(rec, p, r) : foldCancel(rec, r);
+      const changed =
+        p.kind === 'status'
+          ? foldStatus(rec, p, r)
+          : p.kind === 'discard'
+            ? foldDiscard(rec, r)
+            : foldCancel(rec, r);
       if (!changed) continue;
       if (rec.status === 'completed' && was !== 'completed') completed++;
       dirty.set(rec.id, rec);

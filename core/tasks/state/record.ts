@@ -80,6 +80,8 @@ export type Parsed =
     }
   | { kind: 'status'; id: string; status: TaskStatus; ev: Partial<StatusEvent> }
   | { kind: 'cancel'; id: string }
+  /** `tasks.delete {id, discard: true}`: a dead letter discarded. */
+  | { kind: 'discard'; id: string }
   | { kind: 'other' };
 
 export function isTaskSubject(subject: string): boolean {
@@ -125,8 +127,10 @@ export function parse(r: StreamRecord): Parsed {
   }
   if (r.subject === SUBJECTS.delete) {
     try {
-      const id = (JSON.parse(decoder.decode(r.data)) as { id?: unknown } | null)?.id;
-      if (typeof id === 'string') return { kind: 'cancel', id };
+      const body = JSON.parse(decoder.decode(r.data)) as { id?: unknown; discard?: unknown } | null;
+      const id = body?.id;
+      if (typeof id === 'string')
+        return body?.discard === true ? { kind: 'discard', id } : { kind: 'cancel', id };
     } catch {
       /* ignore */
     }
@@ -228,6 +232,7 @@ export function foldStatus(
     started_at: ev.started_at,
   });
   rec.updated_at = at;
+  // Discards written before they had their own message (a cancelled event with this note).
   if (ev.note === 'discarded') {
     rec.discarded = true;
     return true;
@@ -257,6 +262,16 @@ export function foldCancel(rec: TaskRecord, r: StreamRecord): boolean {
     rec.status = 'cancelled';
     rec.updated_at = r.time;
   }
+  return true;
+}
+
+/** A dead letter discarded: it keeps its state (failed) and leaves the default dead-letter list. */
+export function foldDiscard(rec: TaskRecord, r: StreamRecord): boolean {
+  if (r.seq <= rec.lseq) return false;
+  rec.lseq = r.seq;
+  rec.discarded = true;
+  rec.updated_at = r.time;
+  pushTimeline(rec, { kind: 'discarded', at: r.time, seq: r.seq });
   return true;
 }
 

@@ -338,6 +338,8 @@ function title(e: TimelineEntry): string {
       return 'Published';
     case 'cancel-request':
       return 'Cancel requested';
+    case 'discarded':
+      return 'Dead letter discarded';
     case 'retried-as':
       return 'Retried as a new task';
     case 'advisory':
