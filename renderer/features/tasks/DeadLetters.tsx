@@ -31,9 +31,25 @@ export function DeadLetters({ types, connected }: { types: string[]; connected: 
   const [confirmAll, setConfirmAll] = useState(false);
   // Grouped by error fingerprint by default; "Show letters" on a group lists just that group.
   const [view, setView] = useState<'groups' | 'letters'>('groups');
-  const [group, setGroup] = useState<DeadLetterGroup>();
+  // The group whose letters are listed; from a saved view only its fingerprint may be known.
+  const [group, setGroup] = useState<Pick<DeadLetterGroup, 'fingerprint'> & Partial<DeadLetterGroup>>();
 
   const filter = { type: type || undefined, q: q.trim() || undefined };
+  /** A view saved with a group open applies to that group (its fingerprint). */
+  const openGroup = (fingerprint: string | undefined) => {
+    if (!fingerprint) return setGroup(undefined);
+    setLetters(undefined);
+    setGroup({ fingerprint });
+    setView('letters');
+    // Its message for the banner, when the group has letters now.
+    api
+      .call('tasks.deadLetters.groups', { includeResolved: true })
+      .then((r) => {
+        const g = r.groups.find((x) => x.fingerprint === fingerprint);
+        if (g) setGroup((cur) => (cur?.fingerprint === fingerprint ? g : cur));
+      })
+      .catch(() => undefined);
+  };
   const filterKey = JSON.stringify({ ...filter, fingerprint: group?.fingerprint });
   const load = useCallback(async () => {
     try {
@@ -248,11 +264,16 @@ export function DeadLetters({ types, connected }: { types: string[]; connected: 
         >
           <SavedViews
             screen="deadLetters"
-            filter={{ ...filter, includeResolved: showResolved || undefined }}
+            filter={{
+              ...filter,
+              includeResolved: showResolved || undefined,
+              fingerprint: view === 'letters' ? group?.fingerprint : undefined,
+            }}
             onApply={(f) => {
               setType(f.type ?? '');
               setQ(f.q ?? '');
               setShowResolved(!!f.includeResolved);
+              openGroup(f.fingerprint);
             }}
           />
           {view === 'letters' && (
@@ -279,7 +300,7 @@ export function DeadLetters({ types, connected }: { types: string[]; connected: 
       </div>
       {view === 'letters' && group && (
         <p className="dead-group-filter small" data-testid="dead-group-filter">
-          Group <code className="mono">{group.message}</code>{' '}
+          Group <code className="mono">{group.message ?? group.fingerprint}</code>{' '}
           <button
             className="btn small ghost"
             onClick={() => {
@@ -307,8 +328,8 @@ export function DeadLetters({ types, connected }: { types: string[]; connected: 
             Re-publish {open.length} dead letter{open.length === 1 ? '' : 's'}
             {filter.type ? ` of type ${filter.type}` : ''}
             {filter.q ? ` matching “${filter.q}”` : ''}
-            {group ? ` failing with “${group.message}”` : ''} as new tasks? Each new task links back to the
-            one it re-runs.
+            {group ? ` failing with “${group.message ?? group.fingerprint}”` : ''} as new tasks? Each new task
+            links back to the one it re-runs.
           </p>
         </ConfirmDialog>
       )}
