@@ -138,6 +138,16 @@ test.describe('KV buckets', () => {
     await expect(kv.key('users.u99.name')).toBeVisible();
     await expect(kv.key('orders.1')).toContainText('deleted');
 
+    // Paused, the feed stands still; the resume brings what came meanwhile.
+    await kv.pane.getByTestId('kv-live-pause').click();
+    await expect(kv.pane.getByTestId('kv-live-state')).toHaveText('paused');
+    await b.put('users.u98.name', '{"name": "while paused"}');
+    await expect(kv.pane.getByTestId('kv-live-row')).toHaveCount(2);
+    await kv.pane.getByTestId('kv-live-pause').click();
+    await expect(kv.pane.getByTestId('kv-live-state')).toHaveText('running');
+    await expect(kv.pane.getByTestId('kv-live-row')).toHaveCount(3);
+    await expect(kv.pane.getByTestId('kv-live-row').first()).toContainText('users.u98.name');
+
     for (const theme of ['dark', 'light'] as const) {
       await setTheme(app, theme);
       for (const size of [

@@ -3,6 +3,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { WorkerStatsSnapshot } from '../api/features/workers';
 import { AdvisoryBridge } from '../nats/advisory-bridge';
 import type { HandlerMap } from './handlers/types';
+import type { TypeSnapshot } from '../nats/metrics/type-stats';
 import { CancelWatch } from './runtime/cancellations';
 import { ScheduledReleaser } from './scheduled/releaser';
 import { LaneScheduler } from './runtime/lanes';
@@ -105,6 +106,11 @@ export class WorkerRuntime {
 
   snapshot(): WorkerStatsSnapshot {
     return this.stats.snapshot();
+  }
+
+  /** Cumulative counters per task type (for the fleet's per-type figures and /metrics). */
+  typeSnapshot(): TypeSnapshot {
+    return this.stats.types.snapshot();
   }
 
   async start(): Promise<void> {

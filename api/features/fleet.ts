@@ -34,7 +34,24 @@ export interface FleetMemberStatus {
   p99: number;
   /** Why it stopped or paused, when it did. */
   reason?: string;
+  /**
+   * Cumulative counters per task type since the worker started (20 types by name, the rest as
+   * `other`), in the STATS data only: what `workers.typeStats` turns into per-type rates for the fleet.
+   */
+  types?: FleetTypeCounts;
 }
+
+/** Per-type counters of one worker, as plain data (the shape of nats/metrics TypeSnapshot). */
+export type FleetTypeCounts = Record<
+  string,
+  {
+    processed: number;
+    failed: number;
+    retried: number;
+    /** Handler latency buckets (LATENCY_BUCKETS_MS, one more for +Inf), sum and count. */
+    latency: { counts: number[]; sum: number; count: number };
+  }
+>;
 
 /** Static facts, in the service's metadata (strings, as the protocol wants). */
 export interface FleetMemberInfo {

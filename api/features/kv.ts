@@ -189,8 +189,11 @@ export interface KvWatchInfo {
   watchId: string;
   bucket: string;
   filter: string;
-  state: 'running' | 'stopped' | 'error';
+  /** Paused: changes are still received, the newest `bufferSize` held (the rest counted as dropped) until resumed. */
+  state: 'running' | 'paused' | 'stopped' | 'error';
   bufferSize: number;
+  /** Changes received since the watch started (sent, held or dropped). */
+  received: number;
   error?: string;
 }
 export interface KvWatchBatch {
@@ -254,6 +257,10 @@ export const kvMethods = {
     }),
   ).returns<KvWatchInfo>(),
   'kv.watch.stop': method(z.strictObject({ watchId: z.string() })).returns<{ stopped: boolean }>(),
+  /** Holds the batches (like core.pause): the newest `bufferSize` changes wait, older ones are counted as dropped. */
+  'kv.watch.pause': method(z.strictObject({ watchId: z.string() })).returns<KvWatchInfo>(),
+  /** Sends what was held at once and follows again. */
+  'kv.watch.resume': method(z.strictObject({ watchId: z.string() })).returns<KvWatchInfo>(),
 };
 
 export const kvEvents = {

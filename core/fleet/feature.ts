@@ -15,6 +15,9 @@ import { unservedLanes } from '../tasks/queue-status';
 import type { WorkersService } from '../workers/feature';
 import { FleetTracker, sweepStats } from './discovery';
 import { coverageOf, type LaneCoverage } from './coverage';
+import type { TypeStatsReport, typeStatsMethods } from '../../api/features/type-stats';
+import { readPoolMetrics } from '../monitor/pool-metrics';
+import { TypeRates, type TypeSource } from '../workers/type-rates';
 
 /** A sweep is reused for this long, so the Tasks and Workers screens polling together cost one. */
 const SWEEP_TTL_MS = 1000;
@@ -24,6 +27,7 @@ export class FleetService {
   private readonly tracker = new FleetTracker();
   private last?: { at: number; workers: FleetWorker[]; nc: NatsConnection };
   private inflight?: Promise<FleetWorker[]>;
+  private readonly rates = new TypeRates();
 
   constructor(
     private readonly core: Core,
@@ -55,6 +59,29 @@ export class FleetService {
     } catch {
       return undefined;
     }
+  }
+
+  /**
+   * Per task type over every worker: this process's pool read in memory (it may run on another
+   * connection than the active one), every other worker from the per-type counters in its STATS
+   * data. Without a connection, or when the sweep fails, the pool alone.
+   */
+  async typeStats(): Promise<TypeStatsReport> {
+    const pool = readPoolMetrics();
+    const localId = this.local.status().serviceId;
+    const sources: TypeSource[] = pool?.types
+      ? [{ id: `local:${localId ?? 'pool'}`, types: pool.types }]
+      : [];
+    let workers: FleetWorker[] = [];
+    try {
+      if (this.core.connections.connection) workers = await this.workers();
+    } catch {
+      /* the fleet is unknown just now: the pool's own figures still stand */
+    }
+    for (const w of workers)
+      if (w.answering && w.status?.types && !(w.local || w.id === localId))
+        sources.push({ id: w.id, types: w.status.types });
+    return this.rates.report(sources, !!pool);
   }
 
   async list(): Promise<FleetList> {
@@ -109,4 +136,8 @@ export function registerFleet(core: Core, svc: FleetService): void {
     'fleet.control': (input) => svc.control(input),
   };
   core.router.register(handlers);
+  const typeStats: HandlersFor<typeof typeStatsMethods> = {
+    'workers.typeStats': () => svc.typeStats(),
+  };
+  core.router.register(typeStats);
 }

@@ -33,6 +33,11 @@ export function registerKv(core: Core): void {
   const stopAll = () => {
     for (const e of [...watches.values()]) void release(e);
   };
+  const watchOf = (watchId: string): KvLiveWatch => {
+    const e = watches.get(watchId);
+    if (!e) throw new ApiError('not_found', `no KV watch ${watchId} (it ended, or it never started)`);
+    return e.watch;
+  };
   core.connections.onDisconnected(stopAll);
   core.onDispose(stopAll);
 
@@ -212,6 +217,16 @@ export function registerKv(core: Core): void {
       const e = watches.get(watchId);
       if (e) await release(e);
       return { stopped: !!e };
+    },
+    'kv.watch.pause': ({ watchId }) => {
+      const w = watchOf(watchId);
+      w.pause();
+      return w.info();
+    },
+    'kv.watch.resume': ({ watchId }) => {
+      const w = watchOf(watchId);
+      w.resume();
+      return w.info();
     },
   };
   core.router.register(withApiErrors(handlers));

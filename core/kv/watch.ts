@@ -20,7 +20,8 @@ export interface KvWatchOptions {
 
 /**
  * Follows new revisions of a bucket and emits them in batches every 100 ms; the buffer keeps the
- * newest `bufferSize` changes and counts the rest as dropped. It reads with an ordered consumer
+ * newest `bufferSize` changes and counts the rest as dropped. Paused, it keeps receiving but
+ * sends nothing, so what is held stays bounded and the resume shows the newest changes. It reads with an ordered consumer
  * (what kv.watch() does with updates only) that it deletes when it stops: kv.watch()'s consumer
  * would linger on the server for its 5-minute inactivity threshold after the watch ends.
  */
@@ -28,6 +29,7 @@ export class KvLiveWatch {
   readonly id = randomUUID();
   private buffer: KvEntryView[] = [];
   private dropped = 0;
+  private received = 0;
   private timer?: NodeJS.Timeout;
   private consumer?: Consumer;
   private messages?: ConsumerMessages;
@@ -64,14 +66,14 @@ export class KvLiveWatch {
         ),
     });
     void this.messages.closed().then((err) => {
-      if (this.state === 'running')
-        this.end(err ? 'error' : 'stopped', err ? (err as Error).message : undefined);
+      if (this.running) this.end(err ? 'error' : 'stopped', err ? (err as Error).message : undefined);
     });
     this.timer = setInterval(() => this.flush(), FLUSH_MS);
     this.timer.unref();
   }
 
   private push(e: KvEntryView): void {
+    this.received++;
     this.buffer.push(e);
     if (this.buffer.length > this.opts.bufferSize) {
       this.buffer.shift();
@@ -80,7 +82,7 @@ export class KvLiveWatch {
   }
 
   private flush(): void {
-    if (this.buffer.length === 0 && this.dropped === 0) return;
+    if (this.state !== 'running' || (this.buffer.length === 0 && this.dropped === 0)) return;
     const entries = this.buffer;
     const dropped = this.dropped;
     this.buffer = [];
@@ -88,9 +90,22 @@ export class KvLiveWatch {
     this.bus.emit('kv.watch', { watchId: this.id, entries, dropped });
   }
 
+  pause(): void {
+    if (this.state !== 'running') return;
+    this.state = 'paused';
+    this.bus.emit('kv.watch.state', this.info());
+  }
+
+  resume(): void {
+    if (this.state !== 'paused') return;
+    this.state = 'running';
+    this.bus.emit('kv.watch.state', this.info());
+    this.flush();
+  }
+
   /** Ends the watch and deletes its consumer; resolves once the server has. */
   stop(): Promise<void> {
-    if (this.state === 'running') this.end('stopped');
+    if (this.running) this.end('stopped');
     const c = this.consumer;
     this.consumer = undefined;
     return c
@@ -102,7 +117,7 @@ export class KvLiveWatch {
   }
 
   private end(state: 'stopped' | 'error', error?: string): void {
-    this.flush();
+    this.flush(); // a paused watch's held changes go with it
     if (this.timer) clearInterval(this.timer);
     this.messages?.stop();
     this.buffer = [];
@@ -111,8 +126,9 @@ export class KvLiveWatch {
     this.bus.emit('kv.watch.state', this.info());
   }
 
+  /** Running or paused: not ended. */
   get running(): boolean {
-    return this.state === 'running';
+    return this.state === 'running' || this.state === 'paused';
   }
 
   info(): KvWatchInfo {
@@ -122,6 +138,7 @@ export class KvLiveWatch {
       filter: this.opts.filter,
       state: this.state,
       bufferSize: this.opts.bufferSize,
+      received: this.received,
       error: this.error,
     };
   }

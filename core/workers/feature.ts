@@ -6,9 +6,7 @@ import { loadHandlerModule } from '../../worker/handlers/load';
 import type { ThreadConnectInfo } from '../../worker/protocol';
 import type { Core } from '../core';
 import type { HostFiles } from '../files/host-files';
-import { readPoolMetrics, setPoolMetricsSource } from '../monitor/pool-metrics';
-import type { typeStatsMethods } from '../../api/features/type-stats';
-import { TypeRates } from './type-rates';
+import { setPoolMetricsSource } from '../monitor/pool-metrics';
 import type { HandlersFor } from '../router';
 import { hostname } from 'node:os';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
@@ -243,11 +241,6 @@ export function registerWorkers(core: Core, svc: WorkersService): void {
     'workers.handlerTypes': (input) => svc.handlerTypes(input?.handlers),
   };
   core.router.register(handlers);
-  const rates = new TypeRates();
-  const typeStats: HandlersFor<typeof typeStatsMethods> = {
-    'workers.typeStats': () => rates.report(readPoolMetrics()?.types),
-  };
-  core.router.register(typeStats);
   // The pool follows its own connections (made from the profile it was started with), so a
   // profile switch or Disconnect/Connect leaves it running; only quitting stops it.
   core.onDispose(async () => {

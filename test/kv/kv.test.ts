@@ -244,6 +244,37 @@ describe('KV live watch', () => {
     await t.call('kv.watch.stop', { watchId: w.watchId });
   });
 
+  it('pauses like a core subscription: nothing is sent, the newest bufferSize wait for the resume', async () => {
+    const batches = recordEvents(t.core.bus, 'kv.watch');
+    const states = recordEvents(t.core.bus, 'kv.watch.state');
+    const w = await t.call('kv.watch.start', { bucket: 'live', filter: 'held.>', bufferSize: 3 });
+    expect(await t.call('kv.watch.pause', { watchId: w.watchId })).toMatchObject({ state: 'paused' });
+    await states.waitFor((s) => s.watchId === w.watchId && s.state === 'paused', { timeoutMs: 5000 });
+    for (let i = 0; i < 10; i++)
+      await t.call('kv.put', { bucket: 'live', key: `held.${i}`, value: String(i) });
+    // Every change reached the paused watch…
+    await pollUntil(() => t.call('kv.watch.pause', { watchId: w.watchId }), {
+      what: 'the paused watch to receive 10 changes',
+      ok: (info) => info.received === 10 && info.state === 'paused',
+    });
+    // …and none was sent while paused.
+    const mine = () => batches.seen.filter((b) => b.watchId === w.watchId);
+    expect(mine()).toEqual([]);
+    expect(await t.call('kv.watch.resume', { watchId: w.watchId })).toMatchObject({ state: 'running' });
+    // The resume sends the newest three at once, the seven before them counted as dropped.
+    expect(mine()).toHaveLength(1);
+    expect(mine()[0]!.entries.map((e) => e.key)).toEqual(['held.7', 'held.8', 'held.9']);
+    expect(mine()[0]!.dropped).toBe(7);
+    // Running again: the next change comes in a batch of its own.
+    await t.call('kv.put', { bucket: 'live', key: 'held.after', value: 'x' });
+    await pollUntil(() => mine().flatMap((b) => b.entries.map((e) => e.key)), {
+      what: 'the change after the resume',
+      ok: (keys) => keys.includes('held.after'),
+    });
+    await t.call('kv.watch.stop', { watchId: w.watchId });
+    expect(await codeOf(t.call('kv.watch.resume', { watchId: w.watchId }))).toBe('not_found');
+  });
+
   it('ends with the client that started it, and one client runs at most the cap', async () => {
     const client = new ClientScope('kv-test');
     const states = recordEvents(t.core.bus, 'kv.watch.state');

@@ -191,4 +191,35 @@ describe('?view= on the REST API', () => {
     expect((await get('/api/dead-letters?view=echoes')).body.dead_letters).toEqual([]);
     expect((await get('/api/dead-letters?view=team')).status).toBe(404);
   });
+
+  it("GET /api/dead-letters?view= with a group's fingerprint lists that group only", async () => {
+    const a = await t.call('tasks.publish', {
+      type: 'fail',
+      payload: { message: 'invoice 17 rejected' },
+      max_attempts: 1,
+    });
+    const b = await t.call('tasks.publish', {
+      type: 'fail',
+      payload: { message: 'printer on fire' },
+      max_attempts: 1,
+    });
+    const groups = await pollUntil(() => t.call('tasks.deadLetters.groups', {}), {
+      what: 'both failures grouped',
+      ok: (r) =>
+        r.groups.some((g) => g.ids.includes(a.task.id)) && r.groups.some((g) => g.ids.includes(b.task.id)),
+      timeoutMs: 20_000,
+    });
+    const fp = groups.groups.find((g) => g.ids.includes(a.task.id))!.fingerprint;
+    await t.call('views.save', {
+      view: { screen: 'deadLetters', name: 'invoices', filter: { type: 'fail', fingerprint: fp } },
+    });
+    const ids = (dl: Record<string, unknown>) => (dl.dead_letters as { id: string }[]).map((d) => d.id);
+    const viaView = ids((await get('/api/dead-letters?view=invoices')).body);
+    expect(viaView).toContain(a.task.id);
+    expect(viaView).not.toContain(b.task.id);
+    // A fingerprint given beside the view wins.
+    const other = groups.groups.find((g) => g.ids.includes(b.task.id))!.fingerprint;
+    const beside = ids((await get(`/api/dead-letters?view=invoices&fingerprint=${other}`)).body);
+    expect(beside).toEqual([b.task.id]);
+  });
 });

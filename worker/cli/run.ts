@@ -257,7 +257,7 @@ export async function runWorker(flags: WorkerFlags, cmd: Command): Promise<void>
         retried: s.retried,
         inFlight: s.inFlight,
         latency,
-        types: runtime.stats.types.snapshot(),
+        types: runtimes.types(),
       };
     };
     metricsNc = nc;

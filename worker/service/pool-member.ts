@@ -1,5 +1,6 @@
 import type { FleetMemberInfo, FleetMemberState, FleetMemberStatus } from '../../api/features/fleet';
 import type { PoolStatus } from '../../api/features/workers';
+import type { TypeSnapshot } from '../../nats/metrics/type-stats';
 import { ServiceError } from './micro';
 import type { FleetMember } from './worker-service';
 
@@ -9,6 +10,8 @@ export interface PoolLike {
   start(): Promise<PoolStatus>;
   stop(graceful?: boolean, reason?: string): Promise<PoolStatus>;
   configure(change: { concurrency?: number }): Promise<PoolStatus>;
+  /** Cumulative counters; only the per-type ones are read here. */
+  metricsSnapshot(): { types?: TypeSnapshot };
 }
 
 /**
@@ -30,6 +33,10 @@ export class PoolMember implements FleetMember {
 
   info(): Omit<FleetMemberInfo, 'remoteControl'> {
     return this.facts();
+  }
+
+  types(): TypeSnapshot {
+    return this.pool.metricsSnapshot().types ?? {};
   }
 
   status(): FleetMemberStatus {

@@ -1,5 +1,6 @@
 import type { FleetMemberInfo, FleetMemberState, FleetMemberStatus } from '../../api/features/fleet';
 import type { WorkerStatsSnapshot } from '../../api/features/workers';
+import { TypeStats, type TypeSnapshot } from '../../nats/metrics/type-stats';
 import { EMPTY_STATS } from '../stats';
 import { ServiceError } from './micro';
 import type { FleetMember } from './worker-service';
@@ -9,6 +10,7 @@ export interface RuntimeLike {
   start(): Promise<void>;
   drain(): Promise<void>;
   snapshot(): WorkerStatsSnapshot;
+  typeSnapshot(): TypeSnapshot;
 }
 
 /**
@@ -22,6 +24,7 @@ export class RuntimeMember implements FleetMember {
   private state: FleetMemberState = 'starting';
   private reason?: string;
   private readonly carried = { processed: 0, failed: 0, retried: 0 };
+  private readonly carriedTypes = new TypeStats();
   /** Serialises control changes: a second request waits for the first to finish. */
   private chain: Promise<void> = Promise.resolve();
 
@@ -59,6 +62,14 @@ export class RuntimeMember implements FleetMember {
       failed: s.failed + c.failed,
       retried: s.retried + c.retried,
     };
+  }
+
+  /** Per-type counters of every runtime this member ran. */
+  types(): TypeSnapshot {
+    const t = new TypeStats();
+    t.merge(this.carriedTypes.snapshot());
+    t.merge(this.runtime?.typeSnapshot());
+    return t.snapshot();
   }
 
   status(): FleetMemberStatus {
@@ -128,6 +139,7 @@ export class RuntimeMember implements FleetMember {
     this.carried.processed += s.processed;
     this.carried.failed += s.failed;
     this.carried.retried += s.retried;
+    this.carriedTypes.merge(r.typeSnapshot());
     this.runtime = undefined;
   }
 

@@ -6,6 +6,7 @@ import {
   type ControlAction,
   type FleetMemberInfo,
   type FleetMemberStatus,
+  type FleetTypeCounts,
 } from '../../api/features/fleet';
 import { MicroService, ServiceError, type Endpoint } from './micro';
 
@@ -17,6 +18,8 @@ import { MicroService, ServiceError, type Endpoint } from './micro';
 export interface FleetMember {
   info(): Omit<FleetMemberInfo, 'remoteControl'>;
   status(): FleetMemberStatus;
+  /** Cumulative counters per task type, sent in the STATS data (the fleet's per-type figures). */
+  types?(): FleetTypeCounts;
   /** Finish in-flight tasks and stop for good (a `jetdeck worker` then exits). */
   drain(): Promise<void>;
   /** Stop taking tasks (in-flight ones finish); the service keeps answering. */
@@ -64,7 +67,7 @@ export async function registerWorkerService(
       name: 'status',
       subject: workerControlSubject(id, 'status'),
       handler: () => member.status(),
-      statsData: () => member.status(),
+      statsData: (): FleetMemberStatus => ({ ...member.status(), types: member.types?.() }),
     },
     control(id, 'drain', () => member.drain()),
     control(id, 'pause', () => member.pause()),

@@ -6,12 +6,11 @@ import {
   type ConsumerConfigInput,
 } from '../../../api/features/streams';
 import { DiffTable, type DiffRow } from '../../ui/DiffTable';
-import { Field } from '../../ui/Field';
-import { Modal } from '../../ui/Modal';
-import { nanosToSeconds, numberOrUndefined, secondsToNanos, type Config } from '../streams/config-form';
+import { type Config } from '../streams/config-form';
 import { errorMessage } from '../streams/format';
-import { JsonText } from '../streams/JsonText';
+import { ConfigEditorModal } from '../streams/ConfigEditorModal';
 import { useConfigDraft } from '../streams/use-config-draft';
+import { DraftInput, DraftSelect } from '../streams/DraftFields';
 import { toastError, toastInfo } from '../toasts/store';
 
 const NEW_CONSUMER: Config = {
@@ -55,9 +54,8 @@ export function ConsumerEditor({
   onSaved: () => void;
 }) {
   const editing = !!initial;
-  const { config, setConfig, setJsonError, submitted, setSubmitted, issues, valid, err, set, str, num } =
-    useConfigDraft(consumerConfigSchema, initial ?? NEW_CONSUMER);
-  const [tab, setTab] = useState<'form' | 'json'>('form');
+  const draft = useConfigDraft(consumerConfigSchema, initial ?? NEW_CONSUMER);
+  const { config, setConfig, setJsonError, submitted, setSubmitted, issues, valid, str } = draft;
   const [reviewing, setReviewing] = useState(false);
   const [busy, setBusy] = useState(false);
   const [serverError, setServerError] = useState<string>();
@@ -88,190 +86,100 @@ export function ConsumerEditor({
   const dp = str('deliver_policy') || 'all';
 
   return (
-    <Modal
+    <ConfigEditorModal
       title={editing ? `Edit consumer ${name}` : `New consumer on ${stream}`}
-      onClose={onClose}
-      wide
       testId="consumer-editor"
-      footer={
-        <>
-          {reviewing && (
-            <button className="btn" onClick={() => setReviewing(false)}>
-              Back to editing
-            </button>
-          )}
-          <button className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button
-            className="btn primary"
-            onClick={() => void submit()}
-            disabled={busy}
-            data-testid="consumer-submit"
-          >
-            {busy
-              ? 'Working…'
-              : !editing
-                ? 'Create consumer'
-                : reviewing
-                  ? 'Apply changes'
-                  : 'Review changes'}
-          </button>
-        </>
+      testIdPrefix="consumer"
+      jsonTestId="consumer-json"
+      onClose={onClose}
+      config={config}
+      setConfig={setConfig}
+      setJsonError={setJsonError}
+      issues={submitted ? issues?.all : undefined}
+      serverError={serverError}
+      review={reviewing && initial && <DiffTable rows={topLevelDiff(initial, config)} />}
+      onBack={() => setReviewing(false)}
+      submitLabel={
+        busy ? 'Working…' : !editing ? 'Create consumer' : reviewing ? 'Apply changes' : 'Review changes'
       }
+      submitDisabled={busy}
+      onSubmit={() => void submit()}
     >
-      {reviewing && initial ? (
-        <DiffTable rows={topLevelDiff(initial, config)} />
-      ) : (
-        <div className="form">
-          <div className="segmented" role="tablist">
-            <button className={tab === 'form' ? 'on' : ''} onClick={() => setTab('form')}>
-              Form
-            </button>
-            <button
-              className={tab === 'json' ? 'on' : ''}
-              onClick={() => setTab('json')}
-              data-testid="consumer-tab-json"
-            >
-              JSON (full config)
-            </button>
-          </div>
-          {tab === 'json' ? (
-            <JsonText value={config} onChange={setConfig} onError={setJsonError} testId="consumer-json" />
-          ) : (
-            <>
-              <div className="row2">
-                <Field
-                  id="c-name"
-                  label="Durable name"
-                  error={err('durable_name')}
-                  hint={editing ? 'cannot be changed' : 'leave empty for an ephemeral consumer'}
-                >
-                  <input
-                    id="c-name"
-                    value={str('durable_name')}
-                    disabled={editing}
-                    onChange={(e) => set('durable_name', e.target.value)}
-                    data-testid="field-consumer-name"
-                  />
-                </Field>
-                <Field id="c-desc" label="Description" error={err('description')}>
-                  <input
-                    id="c-desc"
-                    value={str('description')}
-                    onChange={(e) => set('description', e.target.value)}
-                  />
-                </Field>
-              </div>
-              <div className="row3">
-                <Field id="c-ack" label="Ack policy" error={err('ack_policy')}>
-                  <select
-                    id="c-ack"
-                    value={str('ack_policy') || 'explicit'}
-                    disabled={editing}
-                    onChange={(e) => set('ack_policy', e.target.value)}
-                  >
-                    <option value="explicit">explicit</option>
-                    <option value="all">all</option>
-                    <option value="none">none</option>
-                  </select>
-                </Field>
-                <Field id="c-deliver" label="Deliver policy" error={err('deliver_policy')}>
-                  <select
-                    id="c-deliver"
-                    value={dp}
-                    disabled={editing}
-                    onChange={(e) => set('deliver_policy', e.target.value)}
-                  >
-                    {['all', 'last', 'new', 'by_start_sequence', 'by_start_time', 'last_per_subject'].map(
-                      (p) => (
-                        <option key={p}>{p}</option>
-                      ),
-                    )}
-                  </select>
-                </Field>
-                {dp === 'by_start_sequence' ? (
-                  <Field id="c-start-seq" label="Start sequence" error={err('opt_start_seq')}>
-                    <input
-                      id="c-start-seq"
-                      type="number"
-                      min={1}
-                      value={num('opt_start_seq')}
-                      disabled={editing}
-                      onChange={(e) => set('opt_start_seq', numberOrUndefined(e.target.value))}
-                    />
-                  </Field>
-                ) : dp === 'by_start_time' ? (
-                  <Field id="c-start-time" label="Start time (ISO)" error={err('opt_start_time')}>
-                    <input
-                      id="c-start-time"
-                      value={str('opt_start_time')}
-                      disabled={editing}
-                      onChange={(e) => set('opt_start_time', e.target.value)}
-                    />
-                  </Field>
-                ) : (
-                  <Field id="c-filter" label="Filter subject" error={err('filter_subject')}>
-                    <input
-                      id="c-filter"
-                      className="mono"
-                      value={str('filter_subject')}
-                      onChange={(e) => set('filter_subject', e.target.value)}
-                      data-testid="field-consumer-filter"
-                    />
-                  </Field>
-                )}
-              </div>
-              <div className="row3">
-                <Field id="c-ackwait" label="Ack wait (s)" error={err('ack_wait')}>
-                  <input
-                    id="c-ackwait"
-                    type="number"
-                    min={0}
-                    value={nanosToSeconds(config.ack_wait)}
-                    onChange={(e) => set('ack_wait', secondsToNanos(e.target.value))}
-                  />
-                </Field>
-                <Field id="c-maxdel" label="Max deliver" error={err('max_deliver')} hint="-1 = unlimited">
-                  <input
-                    id="c-maxdel"
-                    type="number"
-                    value={num('max_deliver')}
-                    onChange={(e) => set('max_deliver', numberOrUndefined(e.target.value))}
-                  />
-                </Field>
-                <Field id="c-maxack" label="Max ack pending" error={err('max_ack_pending')}>
-                  <input
-                    id="c-maxack"
-                    type="number"
-                    value={num('max_ack_pending')}
-                    onChange={(e) => set('max_ack_pending', numberOrUndefined(e.target.value))}
-                  />
-                </Field>
-              </div>
-              {capabilities && !capabilities.multiFilter.supported && (
-                <p className="muted small">Several filter subjects: {capabilities.multiFilter.reason}</p>
-              )}
-            </>
-          )}
-          {submitted && issues && (
-            <div className="banner error" role="alert" data-testid="consumer-errors">
-              <div className="banner-main">
-                <ul>
-                  {issues.all.map((m) => (
-                    <li key={m}>{m}</li>
-                  ))}
-                </ul>
-              </div>
-            </div>
-          )}
-        </div>
+      <div className="row2">
+        <DraftInput
+          draft={draft}
+          k="durable_name"
+          id="c-name"
+          label="Durable name"
+          hint={editing ? 'cannot be changed' : 'leave empty for an ephemeral consumer'}
+          disabled={editing}
+          testId="field-consumer-name"
+        />
+        <DraftInput draft={draft} k="description" id="c-desc" label="Description" />
+      </div>
+      <div className="row3">
+        <DraftSelect
+          draft={draft}
+          k="ack_policy"
+          id="c-ack"
+          label="Ack policy"
+          disabled={editing}
+          options={['explicit', 'all', 'none']}
+          fallback="explicit"
+        />
+        <DraftSelect
+          draft={draft}
+          k="deliver_policy"
+          id="c-deliver"
+          label="Deliver policy"
+          disabled={editing}
+          options={['all', 'last', 'new', 'by_start_sequence', 'by_start_time', 'last_per_subject']}
+          fallback="all"
+        />
+        {dp === 'by_start_sequence' ? (
+          <DraftInput
+            draft={draft}
+            k="opt_start_seq"
+            id="c-start-seq"
+            label="Start sequence"
+            kind="number"
+            min={1}
+            disabled={editing}
+          />
+        ) : dp === 'by_start_time' ? (
+          <DraftInput
+            draft={draft}
+            k="opt_start_time"
+            id="c-start-time"
+            label="Start time (ISO)"
+            disabled={editing}
+          />
+        ) : (
+          <DraftInput
+            draft={draft}
+            k="filter_subject"
+            id="c-filter"
+            label="Filter subject"
+            mono
+            testId="field-consumer-filter"
+          />
+        )}
+      </div>
+      <div className="row3">
+        <DraftInput draft={draft} k="ack_wait" id="c-ackwait" label="Ack wait (s)" kind="seconds" min={0} />
+        <DraftInput
+          draft={draft}
+          k="max_deliver"
+          id="c-maxdel"
+          label="Max deliver"
+          hint="-1 = unlimited"
+          kind="number"
+        />
+        <DraftInput draft={draft} k="max_ack_pending" id="c-maxack" label="Max ack pending" kind="number" />
+      </div>
+      {capabilities && !capabilities.multiFilter.supported && (
+        <p className="muted small">Several filter subjects: {capabilities.multiFilter.reason}</p>
       )}
-      {serverError && (
-        <p className="error-text" role="alert" data-testid="consumer-server-error">
-          {serverError}
-        </p>
-      )}
-    </Modal>
+    </ConfigEditorModal>
   );
 }

@@ -1,8 +1,8 @@
+import { NotConnected } from '../connections/NotConnected';
 import { useEffect, useState } from 'react';
 import { api } from '../../api';
 import { routeParams, useRoute } from '../../navigation';
 import { ScreenHeader } from '../../ui/ScreenHeader';
-import { EmptyState } from '../../ui/States';
 import { useConnections } from '../connections/store';
 import { ConsumersPanel } from './ConsumersPanel';
 
@@ -51,9 +51,7 @@ export function ConsumersScreen() {
         }
       />
       {!connected ? (
-        <EmptyState title="Not connected" testId="consumers-disconnected">
-          <p>Connect to a NATS server on the Connections screen to see its consumers.</p>
-        </EmptyState>
+        <NotConnected testId="consumers-disconnected">Connect to see the server's consumers.</NotConnected>
       ) : (
         <ConsumersPanel
           key={stream || '*'}

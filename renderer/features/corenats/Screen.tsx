@@ -1,5 +1,5 @@
+import { NotConnected } from '../connections/NotConnected';
 import { ScreenHeader } from '../../ui/ScreenHeader';
-import { EmptyState } from '../../ui/States';
 import { useConnections } from '../connections/store';
 import { SendForm } from './SendForm';
 import { Subscriptions } from './Subscriptions';
@@ -13,9 +13,7 @@ export function CoreNatsScreen() {
     return (
       <section className="screen" data-testid="corenats-screen">
         <ScreenHeader title="Core NATS" />
-        <EmptyState title="Not connected" testId="corenats-disconnected">
-          <p>Connect to a NATS server on the Connections screen to publish, request and subscribe.</p>
-        </EmptyState>
+        <NotConnected testId="corenats-disconnected">Connect to publish, request and subscribe.</NotConnected>
       </section>
     );
   }

@@ -235,13 +235,35 @@ function LiveFeed({ onOpen }: { onOpen: (key: string) => void }) {
   const live = useKv((s) => s.live);
   const dropped = useKv((s) => s.liveDropped);
   const watch = useKv((s) => s.watch);
+  const paused = watch?.state === 'paused';
+  // Paused in the core: changes keep arriving there (the newest held, older ones counted) until resumed.
+  const togglePause = async () => {
+    if (!watch) return;
+    try {
+      const info = await api.call(paused ? 'kv.watch.resume' : 'kv.watch.pause', { watchId: watch.watchId });
+      if (useKv.getState().watch?.watchId === info.watchId) useKv.getState().set({ watch: info });
+    } catch (err) {
+      toastError('Could not change the watch', err);
+    }
+  };
   return (
     <section className="kv-live" aria-label="Live changes" data-testid="kv-live-feed">
       <h3>
         Live changes{' '}
-        <span className={`badge${watch?.state === 'running' ? ' ok' : ''}`} data-testid="kv-live-state">
+        <span
+          className={`badge${watch?.state === 'running' ? ' ok' : paused ? ' warn' : ''}`}
+          data-testid="kv-live-state"
+        >
           {watch?.state ?? 'starting'}
-        </span>
+        </span>{' '}
+        <button
+          className="btn small"
+          disabled={!watch || (watch.state !== 'running' && !paused)}
+          onClick={() => void togglePause()}
+          data-testid="kv-live-pause"
+        >
+          {paused ? 'Resume' : 'Pause'}
+        </button>
       </h3>
       {dropped > 0 && (
         <p className="muted small">{formatCount(dropped)} change(s) skipped (too fast to show)</p>

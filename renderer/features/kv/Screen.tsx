@@ -1,3 +1,4 @@
+import { NotConnected } from '../connections/NotConnected';
 import { useState } from 'react';
 import { Icon } from '../../ui/Icon';
 import { ScreenHeader } from '../../ui/ScreenHeader';
@@ -53,9 +54,7 @@ export function KvScreen() {
         }
       />
       {!connected ? (
-        <EmptyState title="Not connected" testId="kv-disconnected">
-          <p>Connect to a NATS server on the Connections screen to see its KV buckets.</p>
-        </EmptyState>
+        <NotConnected testId="kv-disconnected">Connect to see the server's KV buckets.</NotConnected>
       ) : error !== undefined && !buckets ? (
         <ErrorState title="Could not list buckets" message={errorMessage(error)} onRetry={reload} />
       ) : !buckets || !shown ? (

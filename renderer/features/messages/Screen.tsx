@@ -1,3 +1,4 @@
+import { NotConnected } from '../connections/NotConnected';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../../api';
 import { SavedViews } from '../views/SavedViews';
@@ -107,9 +108,7 @@ export function MessagesScreen() {
     return (
       <section className="screen" data-testid="messages-screen">
         <ScreenHeader title="Messages" />
-        <EmptyState title="Not connected" testId="messages-disconnected">
-          <p>Connect to a NATS server on the Connections screen to browse its streams.</p>
-        </EmptyState>
+        <NotConnected testId="messages-disconnected">Connect to browse the server's streams.</NotConnected>
       </section>
     );
   }

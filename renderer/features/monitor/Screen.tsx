@@ -1,9 +1,9 @@
+import { NotConnected } from '../connections/NotConnected';
 import { useEffect, useState } from 'react';
 import { api } from '../../api';
-import { navigate } from '../../navigation';
 import { HealthBadge } from '../../ui/HealthBadge';
 import { ScreenHeader } from '../../ui/ScreenHeader';
-import { EmptyState, ErrorState, Skeleton } from '../../ui/States';
+import { ErrorState, Skeleton } from '../../ui/States';
 import { useConnections } from '../connections/store';
 import { toEnvelope } from '../toasts/store';
 import { AdvisoriesPanel } from './AdvisoriesPanel';
@@ -59,16 +59,9 @@ export function MonitorScreen() {
     return (
       <section className="screen monitor-screen" data-testid="monitor-screen">
         <ScreenHeader title="Monitor" />
-        <EmptyState title="Not connected" testId="monitor-not-connected">
-          <p>The monitor samples the active connection's servers, streams and consumers.</p>
-          <button
-            className="btn primary"
-            onClick={() => navigate('connections')}
-            data-testid="go-connections"
-          >
-            Go to Connections
-          </button>
-        </EmptyState>
+        <NotConnected testId="monitor-not-connected">
+          The monitor samples the active connection's servers, streams and consumers.
+        </NotConnected>
       </section>
     );
   }

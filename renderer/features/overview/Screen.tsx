@@ -1,11 +1,10 @@
 import type { ServerOverview } from '../../../api/features/connections';
 import { api } from '../../api';
 import { ConnectionName } from '../connections/ConnectionName';
-import { describeStatus } from '../connections/describe-status';
-import { navigate } from '../../navigation';
+import { NotConnected } from '../connections/NotConnected';
 import { formatBytes, formatCount, formatRtt } from '../../ui/format';
 import { ScreenHeader } from '../../ui/ScreenHeader';
-import { EmptyState, ErrorState, Skeleton } from '../../ui/States';
+import { ErrorState, Skeleton } from '../../ui/States';
 import { useConnections } from '../connections/store';
 import { HealthSummaryCard } from '../monitor/HealthSummaryCard';
 import { toEnvelope } from '../toasts/store';
@@ -14,11 +13,6 @@ import { QueueCard } from './QueueCard';
 import '../tasks/tasks.css';
 
 const POLL_MS = 2500;
-const NOT_CONNECTED_TITLE: Partial<Record<string, string>> = {
-  connecting: 'Connecting…',
-  reconnecting: 'Connection lost — reconnecting',
-  error: 'Could not connect',
-};
 
 export function OverviewScreen() {
   const status = useConnections((s) => s.status);
@@ -26,25 +20,10 @@ export function OverviewScreen() {
   const ov = usePolling(() => api.call('connections.overview'), POLL_MS, connected);
 
   if (!connected) {
-    const { tone, text } = describeStatus(status);
     return (
       <section className="screen" data-testid="overview-screen">
         <ScreenHeader title="Overview" />
-        <EmptyState
-          title={NOT_CONNECTED_TITLE[status.state] ?? 'Not connected'}
-          testId="overview-not-connected"
-        >
-          <p>
-            <span className={`dot ${tone}`} /> {text}
-          </p>
-          <button
-            className="btn primary"
-            onClick={() => navigate('connections')}
-            data-testid="go-connections"
-          >
-            Go to Connections
-          </button>
-        </EmptyState>
+        <NotConnected testId="overview-not-connected" />
       </section>
     );
   }

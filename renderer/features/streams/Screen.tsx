@@ -1,3 +1,4 @@
+import { NotConnected } from '../connections/NotConnected';
 import { useState } from 'react';
 import { Icon } from '../../ui/Icon';
 import { ScreenHeader } from '../../ui/ScreenHeader';
@@ -61,9 +62,7 @@ export function StreamsScreen() {
         }
       />
       {!connected ? (
-        <EmptyState title="Not connected" testId="streams-disconnected">
-          <p>Connect to a NATS server on the Connections screen to see its streams.</p>
-        </EmptyState>
+        <NotConnected testId="streams-disconnected">Connect to see the server's streams.</NotConnected>
       ) : (
         <>
           <div className="toolbar">

@@ -8,12 +8,12 @@ import {
 } from '../../../api/features/streams';
 import { DiffTable } from '../../ui/DiffTable';
 import { Field } from '../../ui/Field';
-import { Modal } from '../../ui/Modal';
 import { toastError, toastInfo } from '../toasts/store';
-import { nanosToSeconds, numberOrUndefined, secondsToNanos, splitList, type Config } from './config-form';
+import { splitList, type Config } from './config-form';
 import { errorMessage } from './format';
-import { JsonText } from './JsonText';
+import { ConfigEditorModal } from './ConfigEditorModal';
 import { useConfigDraft } from './use-config-draft';
+import { DraftInput, DraftSelect } from './DraftFields';
 
 const NEW_STREAM: Config = {
   name: '',
@@ -26,8 +26,6 @@ const NEW_STREAM: Config = {
   max_bytes: -1,
   max_age: 0,
 };
-
-type Tab = 'form' | 'json';
 
 /** Create a stream, or edit one: form for the common fields, JSON for all, a diff before applying. */
 export function StreamEditor({
@@ -43,15 +41,14 @@ export function StreamEditor({
   onSaved: (name: string) => void;
 }) {
   const editing = !!initial;
-  const [tab, setTab] = useState<Tab>('form');
   const [busy, setBusy] = useState(false);
   const [diff, setDiff] = useState<StreamDiff>();
   const [serverError, setServerError] = useState<string>();
-  const { config, setConfig, setJsonError, submitted, setSubmitted, issues, valid, err, set, str, num } =
-    useConfigDraft(streamConfigSchema, initial ?? NEW_STREAM, () => {
-      setDiff(undefined);
-      setServerError(undefined);
-    });
+  const draft = useConfigDraft(streamConfigSchema, initial ?? NEW_STREAM, () => {
+    setDiff(undefined);
+    setServerError(undefined);
+  });
+  const { config, setConfig, setJsonError, submitted, setSubmitted, issues, valid, err, set, str } = draft;
   const cap = (name: keyof ServerCapabilities['features']) => capabilities?.features[name];
 
   const submit = async () => {
@@ -83,294 +80,204 @@ export function StreamEditor({
   const compression = cap('compression');
 
   return (
-    <Modal
+    <ConfigEditorModal
       title={editing ? `Edit stream ${String(initial.name)}` : 'New stream'}
-      onClose={onClose}
-      wide
       testId="stream-editor"
-      footer={
-        <>
-          <span className="footer-status small muted">
-            {diff ? `${diff.changes.length} change(s) — review, then apply` : 'Checked before sending'}
-          </span>
-          {diff && (
-            <button className="btn" onClick={() => setDiff(undefined)} data-testid="editor-back">
-              Back to editing
-            </button>
-          )}
-          <button className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button
-            className="btn primary"
-            onClick={() => void submit()}
-            disabled={busy || (!!diff && (diff.changes.length === 0 || diff.problems.length > 0))}
-            data-testid="editor-submit"
-          >
-            {busy ? 'Working…' : !editing ? 'Create stream' : diff ? 'Apply changes' : 'Review changes'}
-          </button>
-        </>
-      }
-    >
-      {diff ? (
-        <div className="form" data-testid="stream-diff">
-          {diff.problems.length > 0 && (
-            <div className="banner error" role="alert">
-              <div className="banner-main">
-                The server would refuse this edit:
-                <ul>
-                  {diff.problems.map((p) => (
-                    <li key={p}>{p}</li>
-                  ))}
-                </ul>
-              </div>
-            </div>
-          )}
-          <DiffTable
-            rows={diff.changes.map((c) => ({
-              ...c,
-              problem: c.immutable ? 'cannot be changed on an existing stream' : undefined,
-            }))}
-          />
-          {serverError && (
-            <p className="error-text" role="alert">
-              {serverError}
-            </p>
-          )}
-        </div>
-      ) : (
-        <div className="form">
-          <div className="segmented" role="tablist">
-            <button
-              className={tab === 'form' ? 'on' : ''}
-              onClick={() => setTab('form')}
-              data-testid="editor-tab-form"
-            >
-              Form
-            </button>
-            <button
-              className={tab === 'json' ? 'on' : ''}
-              onClick={() => setTab('json')}
-              data-testid="editor-tab-json"
-            >
-              JSON (full config)
-            </button>
-          </div>
-          {tab === 'json' ? (
-            <JsonText
-              value={config}
-              onChange={(v) => setConfig(v)}
-              onError={setJsonError}
-              testId="stream-json"
-            />
-          ) : (
-            <>
-              <div className="row2">
-                <Field
-                  id="s-name"
-                  label="Name"
-                  error={err('name')}
-                  hint={editing ? 'cannot be changed' : undefined}
-                >
-                  <input
-                    id="s-name"
-                    value={str('name')}
-                    disabled={editing}
-                    onChange={(e) => set('name', e.target.value)}
-                    data-testid="field-stream-name"
-                  />
-                </Field>
-                <Field id="s-desc" label="Description" error={err('description')}>
-                  <input
-                    id="s-desc"
-                    value={str('description')}
-                    onChange={(e) => set('description', e.target.value)}
-                  />
-                </Field>
-              </div>
-              <Field
-                id="s-subjects"
-                label="Subjects"
-                error={err('subjects')}
-                hint="comma or newline separated; wildcards allowed"
-              >
-                <textarea
-                  id="s-subjects"
-                  rows={2}
-                  className="mono"
-                  value={Array.isArray(config.subjects) ? (config.subjects as string[]).join(', ') : ''}
-                  onChange={(e) => set('subjects', splitList(e.target.value))}
-                  data-testid="field-stream-subjects"
-                />
-              </Field>
-              <div className="row3">
-                <Field id="s-storage" label="Storage" hint={editing ? 'cannot be changed' : undefined}>
-                  <select
-                    id="s-storage"
-                    value={str('storage') || 'file'}
-                    disabled={editing}
-                    onChange={(e) => set('storage', e.target.value)}
-                  >
-                    <option value="file">file</option>
-                    <option value="memory">memory</option>
-                  </select>
-                </Field>
-                <Field id="s-retention" label="Retention" error={err('retention')}>
-                  <select
-                    id="s-retention"
-                    value={str('retention') || 'limits'}
-                    onChange={(e) => set('retention', e.target.value)}
-                    data-testid="field-stream-retention"
-                  >
-                    <option value="limits">limits</option>
-                    <option value="interest">interest</option>
-                    <option value="workqueue">workqueue</option>
-                  </select>
-                </Field>
-                <Field id="s-replicas" label="Replicas" error={err('num_replicas')}>
-                  <input
-                    id="s-replicas"
-                    type="number"
-                    min={1}
-                    max={5}
-                    value={num('num_replicas')}
-                    onChange={(e) => set('num_replicas', numberOrUndefined(e.target.value))}
-                  />
-                </Field>
-              </div>
-              <div className="row3">
-                <Field id="s-max-msgs" label="Max messages" error={err('max_msgs')} hint="-1 = unlimited">
-                  <input
-                    id="s-max-msgs"
-                    type="number"
-                    value={num('max_msgs')}
-                    onChange={(e) => set('max_msgs', numberOrUndefined(e.target.value))}
-                    data-testid="field-stream-max-msgs"
-                  />
-                </Field>
-                <Field id="s-max-bytes" label="Max bytes" error={err('max_bytes')} hint="-1 = unlimited">
-                  <input
-                    id="s-max-bytes"
-                    type="number"
-                    value={num('max_bytes')}
-                    onChange={(e) => set('max_bytes', numberOrUndefined(e.target.value))}
-                  />
-                </Field>
-                <Field id="s-max-age" label="Max age (seconds)" error={err('max_age')} hint="0 = forever">
-                  <input
-                    id="s-max-age"
-                    type="number"
-                    min={0}
-                    value={nanosToSeconds(config.max_age)}
-                    onChange={(e) => set('max_age', secondsToNanos(e.target.value))}
-                  />
-                </Field>
-              </div>
-              <div className="row3">
-                <Field
-                  id="s-per-subject"
-                  label="Max per subject"
-                  error={err('max_msgs_per_subject')}
-                  hint="-1 = unlimited"
-                >
-                  <input
-                    id="s-per-subject"
-                    type="number"
-                    value={num('max_msgs_per_subject')}
-                    onChange={(e) => set('max_msgs_per_subject', numberOrUndefined(e.target.value))}
-                  />
-                </Field>
-                <Field
-                  id="s-msg-size"
-                  label="Max message size"
-                  error={err('max_msg_size')}
-                  hint="bytes, -1 = server max"
-                >
-                  <input
-                    id="s-msg-size"
-                    type="number"
-                    value={num('max_msg_size')}
-                    onChange={(e) => set('max_msg_size', numberOrUndefined(e.target.value))}
-                  />
-                </Field>
-                <Field id="s-dupe" label="Duplicate window (s)" error={err('duplicate_window')}>
-                  <input
-                    id="s-dupe"
-                    type="number"
-                    min={0}
-                    value={nanosToSeconds(config.duplicate_window)}
-                    onChange={(e) => set('duplicate_window', secondsToNanos(e.target.value))}
-                  />
-                </Field>
-              </div>
-              <div className="row3">
-                <Field id="s-discard" label="When full, discard">
-                  <select
-                    id="s-discard"
-                    value={str('discard') || 'old'}
-                    onChange={(e) => set('discard', e.target.value)}
-                  >
-                    <option value="old">old messages</option>
-                    <option value="new">new messages</option>
-                  </select>
-                </Field>
-                <Field
-                  id="s-compression"
-                  label="Compression"
-                  hint={compression && !compression.supported ? compression.reason : undefined}
-                >
-                  <select
-                    id="s-compression"
-                    value={str('compression') || 'none'}
-                    disabled={!!compression && !compression.supported}
-                    title={compression?.reason}
-                    onChange={(e) =>
-                      set('compression', e.target.value === 'none' ? undefined : e.target.value)
-                    }
-                    data-testid="field-stream-compression"
-                  >
-                    <option value="none">none</option>
-                    <option value="s2">s2</option>
-                  </select>
-                </Field>
-                <div className="checks">
-                  {(['allow_direct', 'deny_delete', 'deny_purge', 'allow_rollup_hdrs'] as const).map((k) => (
-                    <label className="check" key={k}>
-                      <input
-                        type="checkbox"
-                        checked={config[k] === true}
-                        onChange={(e) => set(k, e.target.checked)}
-                      />{' '}
-                      {k}
-                    </label>
-                  ))}
+      testIdPrefix="editor"
+      jsonTestId="stream-json"
+      onClose={onClose}
+      config={config}
+      setConfig={setConfig}
+      setJsonError={setJsonError}
+      issues={submitted ? issues?.all : undefined}
+      serverError={serverError}
+      status={diff ? `${diff.changes.length} change(s) — review, then apply` : 'Checked before sending'}
+      review={
+        diff && (
+          <div className="form" data-testid="stream-diff">
+            {diff.problems.length > 0 && (
+              <div className="banner error" role="alert">
+                <div className="banner-main">
+                  The server would refuse this edit:
+                  <ul>
+                    {diff.problems.map((p) => (
+                      <li key={p}>{p}</li>
+                    ))}
+                  </ul>
                 </div>
               </div>
-              <p className="muted small">
-                Sources, mirror, placement, republish and newer fields are in the JSON tab.
-                {capabilities && ` Connected server: ${capabilities.serverVersion}.`}
-              </p>
-            </>
-          )}
-          {submitted && issues && (
-            <div className="banner error" role="alert" data-testid="editor-errors">
-              <div className="banner-main">
-                Fix before sending:
-                <ul>
-                  {issues.all.map((m) => (
-                    <li key={m}>{m}</li>
-                  ))}
-                </ul>
-              </div>
-            </div>
-          )}
-          {serverError && (
-            <p className="error-text" role="alert" data-testid="editor-server-error">
-              {serverError}
-            </p>
-          )}
+            )}
+            <DiffTable
+              rows={diff.changes.map((c) => ({
+                ...c,
+                problem: c.immutable ? 'cannot be changed on an existing stream' : undefined,
+              }))}
+            />
+          </div>
+        )
+      }
+      onBack={() => setDiff(undefined)}
+      submitLabel={busy ? 'Working…' : !editing ? 'Create stream' : diff ? 'Apply changes' : 'Review changes'}
+      submitDisabled={busy || (!!diff && (diff.changes.length === 0 || diff.problems.length > 0))}
+      onSubmit={() => void submit()}
+    >
+      <div className="row2">
+        <DraftInput
+          draft={draft}
+          k="name"
+          id="s-name"
+          label="Name"
+          hint={editing ? 'cannot be changed' : undefined}
+          disabled={editing}
+          testId="field-stream-name"
+        />
+        <DraftInput draft={draft} k="description" id="s-desc" label="Description" />
+      </div>
+      <Field
+        id="s-subjects"
+        label="Subjects"
+        error={err('subjects')}
+        hint="comma or newline separated; wildcards allowed"
+      >
+        <textarea
+          id="s-subjects"
+          rows={2}
+          className="mono"
+          value={Array.isArray(config.subjects) ? (config.subjects as string[]).join(', ') : ''}
+          onChange={(e) => set('subjects', splitList(e.target.value))}
+          data-testid="field-stream-subjects"
+        />
+      </Field>
+      <div className="row3">
+        <DraftSelect
+          draft={draft}
+          k="storage"
+          id="s-storage"
+          label="Storage"
+          hint={editing ? 'cannot be changed' : undefined}
+          disabled={editing}
+          options={['file', 'memory']}
+          fallback="file"
+        />
+        <DraftSelect
+          draft={draft}
+          k="retention"
+          id="s-retention"
+          label="Retention"
+          options={['limits', 'interest', 'workqueue']}
+          fallback="limits"
+          testId="field-stream-retention"
+        />
+        <DraftInput
+          draft={draft}
+          k="num_replicas"
+          id="s-replicas"
+          label="Replicas"
+          kind="number"
+          min={1}
+          max={5}
+        />
+      </div>
+      <div className="row3">
+        <DraftInput
+          draft={draft}
+          k="max_msgs"
+          id="s-max-msgs"
+          label="Max messages"
+          hint="-1 = unlimited"
+          kind="number"
+          testId="field-stream-max-msgs"
+        />
+        <DraftInput
+          draft={draft}
+          k="max_bytes"
+          id="s-max-bytes"
+          label="Max bytes"
+          hint="-1 = unlimited"
+          kind="number"
+        />
+        <DraftInput
+          draft={draft}
+          k="max_age"
+          id="s-max-age"
+          label="Max age (seconds)"
+          hint="0 = forever"
+          kind="seconds"
+          min={0}
+        />
+      </div>
+      <div className="row3">
+        <DraftInput
+          draft={draft}
+          k="max_msgs_per_subject"
+          id="s-per-subject"
+          label="Max per subject"
+          hint="-1 = unlimited"
+          kind="number"
+        />
+        <DraftInput
+          draft={draft}
+          k="max_msg_size"
+          id="s-msg-size"
+          label="Max message size"
+          hint="bytes, -1 = server max"
+          kind="number"
+        />
+        <DraftInput
+          draft={draft}
+          k="duplicate_window"
+          id="s-dupe"
+          label="Duplicate window (s)"
+          kind="seconds"
+          min={0}
+        />
+      </div>
+      <div className="row3">
+        <DraftSelect
+          draft={draft}
+          k="discard"
+          id="s-discard"
+          label="When full, discard"
+          options={[
+            ['old', 'old messages'],
+            ['new', 'new messages'],
+          ]}
+          fallback="old"
+        />
+        <Field
+          id="s-compression"
+          label="Compression"
+          hint={compression && !compression.supported ? compression.reason : undefined}
+        >
+          <select
+            id="s-compression"
+            value={str('compression') || 'none'}
+            disabled={!!compression && !compression.supported}
+            title={compression?.reason}
+            onChange={(e) => set('compression', e.target.value === 'none' ? undefined : e.target.value)}
+            data-testid="field-stream-compression"
+          >
+            <option value="none">none</option>
+            <option value="s2">s2</option>
+          </select>
+        </Field>
+        <div className="checks">
+          {(['allow_direct', 'deny_delete', 'deny_purge', 'allow_rollup_hdrs'] as const).map((k) => (
+            <label className="check" key={k}>
+              <input
+                type="checkbox"
+                checked={config[k] === true}
+                onChange={(e) => set(k, e.target.checked)}
+              />{' '}
+              {k}
+            </label>
+          ))}
         </div>
-      )}
-    </Modal>
+      </div>
+      <p className="muted small">
+        Sources, mirror, placement, republish and newer fields are in the JSON tab.
+        {capabilities && ` Connected server: ${capabilities.serverVersion}.`}
+      </p>
+    </ConfigEditorModal>
   );
 }

@@ -1,8 +1,10 @@
+import { NotConnected } from '../connections/NotConnected';
 import { useCallback, useEffect, useState } from 'react';
 import type { DeadLetterGroup } from '../../../api/features/dead-letters';
 import type { DeadLetter } from '../../../api/features/tasks';
 import { api } from '../../api';
 import { SavedViews } from '../views/SavedViews';
+import { TypeFilterBar } from './TypeFilterBar';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { EmptyState, ErrorState, Skeleton } from '../../ui/States';
 import { toastError, toastInfo, toEnvelope } from '../toasts/store';
@@ -29,9 +31,25 @@ export function DeadLetters({ types, connected }: { types: string[]; connected: 
   const [confirmAll, setConfirmAll] = useState(false);
   // Grouped by error fingerprint by default; "Show letters" on a group lists just that group.
   const [view, setView] = useState<'groups' | 'letters'>('groups');
-  const [group, setGroup] = useState<DeadLetterGroup>();
+  // The group whose letters are listed; from a saved view only its fingerprint may be known.
+  const [group, setGroup] = useState<Pick<DeadLetterGroup, 'fingerprint'> & Partial<DeadLetterGroup>>();
 
   const filter = { type: type || undefined, q: q.trim() || undefined };
+  /** A view saved with a group open applies to that group (its fingerprint). */
+  const openGroup = (fingerprint: string | undefined) => {
+    if (!fingerprint) return setGroup(undefined);
+    setLetters(undefined);
+    setGroup({ fingerprint });
+    setView('letters');
+    // Its message for the banner, when the group has letters now.
+    api
+      .call('tasks.deadLetters.groups', { includeResolved: true })
+      .then((r) => {
+        const g = r.groups.find((x) => x.fingerprint === fingerprint);
+        if (g) setGroup((cur) => (cur?.fingerprint === fingerprint ? g : cur));
+      })
+      .catch(() => undefined);
+  };
   const filterKey = JSON.stringify({ ...filter, fingerprint: group?.fingerprint });
   const load = useCallback(async () => {
     try {
@@ -102,7 +120,7 @@ export function DeadLetters({ types, connected }: { types: string[]; connected: 
   const open = letters?.filter((d) => !d.discarded && !d.retried_as?.length) ?? [];
   let body;
   if (!connected) {
-    body = <EmptyState title="Not connected" testId="dead-not-connected" />;
+    body = <NotConnected testId="dead-not-connected" />;
   } else if (view === 'groups') {
     body = (
       <DeadLetterGroups
@@ -234,35 +252,28 @@ export function DeadLetters({ types, connected }: { types: string[]; connected: 
             Every letter
           </button>
         </div>
-        <div className="actions dead-filters">
-          <select
-            aria-label="Filter dead letters by type"
-            value={type}
-            onChange={(e) => setType(e.target.value)}
-            data-testid="dead-filter-type"
-          >
-            <option value="">All types</option>
-            {types.map((t) => (
-              <option key={t} value={t}>
-                {t}
-              </option>
-            ))}
-          </select>
-          <input
-            type="search"
-            placeholder="Search id…"
-            aria-label="Search dead letters by id"
-            value={q}
-            onChange={(e) => setQ(e.target.value)}
-            data-testid="dead-filter-id"
-          />
+        <TypeFilterBar
+          className="actions dead-filters"
+          types={types}
+          type={type}
+          onType={(t) => setType(t ?? '')}
+          q={q}
+          onQ={setQ}
+          what="dead letters"
+          testIdPrefix="dead-"
+        >
           <SavedViews
             screen="deadLetters"
-            filter={{ ...filter, includeResolved: showResolved || undefined }}
+            filter={{
+              ...filter,
+              includeResolved: showResolved || undefined,
+              fingerprint: view === 'letters' ? group?.fingerprint : undefined,
+            }}
             onApply={(f) => {
               setType(f.type ?? '');
               setQ(f.q ?? '');
               setShowResolved(!!f.includeResolved);
+              openGroup(f.fingerprint);
             }}
           />
           {view === 'letters' && (
@@ -285,11 +296,11 @@ export function DeadLetters({ types, connected }: { types: string[]; connected: 
               Retry all ({open.length})
             </button>
           )}
-        </div>
+        </TypeFilterBar>
       </div>
       {view === 'letters' && group && (
         <p className="dead-group-filter small" data-testid="dead-group-filter">
-          Group <code className="mono">{group.message}</code>{' '}
+          Group <code className="mono">{group.message ?? group.fingerprint}</code>{' '}
           <button
             className="btn small ghost"
             onClick={() => {
@@ -317,8 +328,8 @@ export function DeadLetters({ types, connected }: { types: string[]; connected: 
             Re-publish {open.length} dead letter{open.length === 1 ? '' : 's'}
             {filter.type ? ` of type ${filter.type}` : ''}
             {filter.q ? ` matching “${filter.q}”` : ''}
-            {group ? ` failing with “${group.message}”` : ''} as new tasks? Each new task links back to the
-            one it re-runs.
+            {group ? ` failing with “${group.message ?? group.fingerprint}”` : ''} as new tasks? Each new task
+            links back to the one it re-runs.
           </p>
         </ConfirmDialog>
       )}

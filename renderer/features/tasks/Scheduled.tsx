@@ -1,3 +1,4 @@
+import { NotConnected } from '../connections/NotConnected';
 import { useCallback, useEffect, useState } from 'react';
 import type { TaskSummary } from '../../../api/features/tasks';
 import { api } from '../../api';
@@ -64,7 +65,7 @@ export function Scheduled({ connected }: { connected: boolean }) {
   };
 
   let body;
-  if (!connected) body = <EmptyState title="Not connected" testId="scheduled-not-connected" />;
+  if (!connected) body = <NotConnected testId="scheduled-not-connected" />;
   else if (error !== undefined && !rows)
     body = (
       <ErrorState

@@ -1,3 +1,4 @@
+import { NotConnected } from '../connections/NotConnected';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState } from 'react';
 import type { TaskSummary } from '../../../api/features/tasks';
@@ -10,6 +11,7 @@ import { StatusBadge } from './StatusBadge';
 import { useTasks } from './store';
 import { useTaskList } from './use-task-list';
 import { SavedViews } from '../views/SavedViews';
+import { TypeFilterBar } from './TypeFilterBar';
 import { formatDuration } from '../../ui/format';
 
 const ROW_H = 34;
@@ -48,28 +50,14 @@ function Filters({ types }: { types: string[] }) {
         {chip(undefined, 'all', counts?.total)}
         {TASK_STATUSES.map((s) => chip(s, s, counts?.[s]))}
       </div>
-      <div className="task-filter-inputs">
-        <select
-          aria-label="Filter by type"
-          value={filter.type ?? ''}
-          onChange={(e) => set({ filter: { ...filter, type: e.target.value || undefined } })}
-          data-testid="filter-type"
-        >
-          <option value="">All types</option>
-          {types.map((t) => (
-            <option key={t} value={t}>
-              {t}
-            </option>
-          ))}
-        </select>
-        <input
-          type="search"
-          placeholder="Search id…"
-          aria-label="Search by id"
-          value={q}
-          onChange={(e) => setQ(e.target.value)}
-          data-testid="filter-id"
-        />
+      <TypeFilterBar
+        className="task-filter-inputs"
+        types={types}
+        type={filter.type ?? ''}
+        onType={(type) => set({ filter: { ...filter, type } })}
+        q={q}
+        onQ={setQ}
+      >
         <SavedViews
           screen="tasks"
           filter={filter}
@@ -78,7 +66,7 @@ function Filters({ types }: { types: string[] }) {
             set({ filter: f });
           }}
         />
-      </div>
+      </TypeFilterBar>
     </div>
   );
 }
@@ -158,9 +146,9 @@ export function TaskTable({ types, connected }: { types: string[]; connected: bo
   let body;
   if (!connected) {
     body = (
-      <EmptyState title="Not connected" testId="tasks-not-connected">
-        <p>Connect to a NATS server with JetStream on the Connections screen to see its tasks.</p>
-      </EmptyState>
+      <NotConnected testId="tasks-not-connected">
+        JetDeck needs a NATS server with JetStream to list its tasks.
+      </NotConnected>
     );
   } else if (list.phase === 'loading') {
     body = <Skeleton rows={5} />;

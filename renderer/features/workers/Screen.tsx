@@ -1,3 +1,4 @@
+import { NotConnected } from '../connections/NotConnected';
 import { useEffect, useState } from 'react';
 import { api } from '../../api';
 import { ScreenHeader } from '../../ui/ScreenHeader';
@@ -80,9 +81,9 @@ export function WorkersScreen() {
         </div>
       )}
       {!connected && stopped ? (
-        <EmptyState title="Not connected" testId="workers-not-connected">
-          <p>The pool's threads connect to the active connection. Connect on the Connections screen first.</p>
-        </EmptyState>
+        <NotConnected testId="workers-not-connected">
+          The pool's threads connect to the active connection: connect first.
+        </NotConnected>
       ) : stopped ? (
         <>
           <EmptyState title="No workers running — start a pool" testId="workers-empty">

@@ -11,8 +11,9 @@ const ms = (n: number | null) => (n === null ? '—' : n >= 100 ? `${n.toFixed(0
 const pct = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(r > 0 && r < 0.01 ? 2 : 1)}%`);
 
 /**
- * Per task type: throughput, failure rate and handler latency of this process's pool over the
- * last minute (20 types by name at most, the rest as "other"). Shown on Workers and Monitor.
+ * Per task type: throughput, failure rate and handler latency over the last minute of every
+ * worker on the cluster — this process's pool and each `jetdeck worker` (20 types by name per
+ * worker, the rest as "other"). Shown on Workers and Monitor.
  */
 export function TypeStatsTable({ enabled, testId = 'type-stats' }: { enabled: boolean; testId?: string }) {
   const polled = usePolling(() => api.call('workers.typeStats'), POLL_MS, enabled);
@@ -22,6 +23,12 @@ export function TypeStatsTable({ enabled, testId = 'type-stats' }: { enabled: bo
       <div className="card-head">
         <h2>Per task type</h2>
         <span className="muted small">
+          {rep && rep.workers > 0 && (
+            <span data-testid={`${testId}-workers`}>
+              {rep.workers === 1 ? '1 worker' : `${rep.workers} workers`}
+              {rep.workersOmitted ? ` (${rep.workersOmitted} more left out)` : ''} ·{' '}
+            </span>
+          )}
           {rep && rep.windowSec > 0
             ? `rates over the last ${rep.windowSec} s`
             : 'rates appear after a few seconds'}{' '}
@@ -32,9 +39,10 @@ export function TypeStatsTable({ enabled, testId = 'type-stats' }: { enabled: bo
         <p className="muted small">
           {polled.phase === 'error' ? 'Could not load the per-type figures.' : 'Loading…'}
         </p>
-      ) : !rep.pool ? (
+      ) : rep.workers === 0 ? (
         <p className="muted small" data-testid={`${testId}-no-pool`}>
-          No worker pool runs in this JetDeck process.
+          No worker is running: neither a pool in this JetDeck nor a <code>jetdeck worker</code> on the
+          cluster.
         </p>
       ) : rep.types.length === 0 ? (
         <p className="muted small" data-testid={`${testId}-empty`}>
@@ -73,6 +81,9 @@ export function TypeStatsTable({ enabled, testId = 'type-stats' }: { enabled: bo
                 <th scope="col" className="num">
                   Retried
                 </th>
+                <th scope="col" className="num">
+                  Workers
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -110,6 +121,9 @@ function Row({ r, testId }: { r: TypeStatsRow; testId: string }) {
         {r.failed.toLocaleString('en-US')}
       </td>
       <td className="num">{r.retried.toLocaleString('en-US')}</td>
+      <td className="num" data-testid={`${testId}-workers-count`}>
+        {r.workers ?? '—'}
+      </td>
     </tr>
   );
 }
