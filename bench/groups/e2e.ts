@@ -27,7 +27,9 @@ export const group: BenchGroup = {
   async run() {
     // BENCH_FROM_SOURCES=1 skips it (a missing or stale build then runs the sources through tsx).
     if (!process.env.BENCH_FROM_SOURCES) ensureCliBuilt();
-    const server = await startServer();
+    // BENCH_NATS_PROF_PORT: nats-server's profiling port (go tool pprof http://127.0.0.1:<port>/debug/pprof/profile).
+    const prof = Number(process.env.BENCH_NATS_PROF_PORT ?? 0);
+    const server = await startServer(prof ? { extraConfig: `prof_port: ${prof}` } : {});
     const nc = await connect({ servers: server.url, noAsyncTraces: true });
     const jsm = await jetstreamManager(nc);
 
@@ -48,8 +50,9 @@ export const group: BenchGroup = {
     const cpu0 = [cpuSeconds(worker.pid), cpuSeconds(server.proc?.pid)];
     const alone = await flow(nc, jsm, 'pool alone');
     clearInterval(sampleAlone);
-    report('e2e_pool_alone_cpu_s', cpuSeconds(worker.pid) - cpu0[0], 's');
-    report('e2e_pool_alone_server_cpu_s', cpuSeconds(server.proc?.pid) - cpu0[1], 's');
+    const aloneCpu = [cpuSeconds(worker.pid) - cpu0[0], cpuSeconds(server.proc?.pid) - cpu0[1]];
+    report('e2e_pool_alone_cpu_s', aloneCpu[0], 's');
+    report('e2e_pool_alone_server_cpu_s', aloneCpu[1], 's');
     await worker.stop();
     report('e2e_pool_alone_tasks_per_s', alone.rate, 'tasks/s');
     // The same pool in its own process, for scale: how much of serve's RSS is the pool's.
@@ -71,6 +74,8 @@ export const group: BenchGroup = {
     const rss: number[] = [];
     let last: TaskList | undefined;
     let polls = 0;
+    /** The index's lag (TASKS messages not folded yet) at each poll, in thousands. */
+    const lags: number[] = [];
     const live = setInterval(() => {
       rss.push(serve.rss());
       void serve
@@ -78,6 +83,7 @@ export const group: BenchGroup = {
         .then((l) => {
           last = l;
           polls++;
+          lags.push(Math.round((l.index?.lag ?? 0) / 1000));
         })
         .catch(() => undefined);
     }, 1000);
@@ -95,6 +101,14 @@ export const group: BenchGroup = {
       }
       await new Promise((r) => setTimeout(r, 250));
     }
+    // The flow's CPU leaves out what the state still had to do after it: count it through the catch-up.
+    const serveCpu = [cpuSeconds(serve.pid) - cpu1[0], cpuSeconds(server.proc?.pid) - cpu1[1]];
+    report('e2e_serve_cpu_until_caught_up_s', serveCpu[0], 's');
+    report('e2e_serve_server_cpu_until_caught_up_s', serveCpu[1], 's');
+    const perTask = (cpu: number[]) => ((cpu[0] + cpu[1]) * 1e6) / N;
+    report('e2e_pool_alone_cpu_us_per_task', perTask(aloneCpu), 'µs');
+    report('e2e_serve_cpu_us_per_task', perTask(serveCpu), 'µs');
+    report('e2e_state_extra_cpu_us_per_task', perTask(serveCpu) - perTask(aloneCpu), 'µs');
     rss.push(serve.rss());
     clearInterval(live);
     const completed = await subjectCount(jsm, 'tasks.status.completed');
@@ -105,6 +119,13 @@ export const group: BenchGroup = {
     report('e2e_serve_rss_max_mb', Math.max(...rss) / 1048576, 'MB');
     report('e2e_serve_rss_end_mb', rss[rss.length - 1] / 1048576, 'MB');
     report('e2e_state_caught_up_after_flow_ms', caughtUp, 'ms');
+    // What the task list shows: every task completed in it, not only in the stream.
+    if (caughtUp >= 0)
+      report(
+        'e2e_serve_tasks_per_s_list_caught_up',
+        (N * 1000) / ((N * 1000) / e2e.rate + caughtUp),
+        'tasks/s',
+      );
     report('e2e_list_polls', polls, 'polls');
     const ok = last && last.counts.total === tasks && last.counts.completed === completed && completed === N;
     report('e2e_counts_equal_stream', ok ? 1 : 0, 'bool');
@@ -113,6 +134,7 @@ export const group: BenchGroup = {
         `# counts ${JSON.stringify(last?.counts)} vs stream tasks ${tasks}, completed ${completed}`,
       );
     console.log(`# rss curve MB: ${rss.map((b) => Math.round(b / 1048576)).join(' ')}`);
+    console.log(`# index lag curve (k messages): ${lags.join(' ')}`);
     const probe = await serve.api<{ id: string; status: string }>(
       `/api/tasks/e2e-${String(0).padStart(8, '0')}`,
     );

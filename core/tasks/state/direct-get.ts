@@ -71,6 +71,11 @@ export class DirectGets {
     const w = this.waiting.get(token);
     if (!w) return;
     this.waiting.delete(token);
+    // A message has a body (a record); a status (404) has none: headers only decoded for those.
+    if (m.data.length) {
+      w.resolve(m);
+      return;
+    }
     const code = m.headers?.code ?? 0;
     if (code === 404) w.resolve(null);
     else if (code && code !== 200) w.resolve(undefined);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
+import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import type { TimelineEntry } from '../../../api/features/tasks';
 import type { KV } from '@nats-io/kv';
 import type { Msg } from '@nats-io/transport-node';
@@ -23,13 +23,12 @@ import {
   foldTask,
   parse,
   pushTimeline,
-  type HeaderLookup,
   type Parsed,
   type StreamRecord,
   type TaskRecord,
 } from './record';
 import { DirectGets } from './direct-get';
-import { StreamTail, type TailHealth } from './tail';
+import { StreamTail, type TailHealth, type TailMsg } from './tail';
 
 /** A lease holder renews every LEASE_RENEW_MS; others take over once it is LEASE_MS old. */
 const LEASE_MS = 15_000;
@@ -175,7 +174,7 @@ export class Indexer {
     this.gets = new DirectGets(this.publisher.connection, this.js, kvStream(TASKS_BUCKET));
     this.leader = true;
     this.events.onRole(true);
-    this.tail = new StreamTail(this.js, this.jsm, {
+    this.tail = new StreamTail(this.publisher.connection, this.js, this.jsm, {
       stream: TASKS_STREAM,
       startSeq: this.lastSeq + 1,
       batch: FETCH_BATCH,
@@ -215,15 +214,14 @@ export class Indexer {
 
   // ---- folding
 
-  private async onBatch(msgs: JsMsg[]): Promise<void> {
+  private async onBatch(msgs: TailMsg[]): Promise<void> {
     if (!this.leader) throw new Error('no longer the indexer');
     this.read += msgs.length;
     const items: { p: Exclude<Parsed, { kind: 'other' }>; r: StreamRecord }[] = [];
     const need = new Set<string>();
     /** Tasks published in this batch: their events need no read either. */
     const fresh = new Set<string>();
-    for (const m of msgs) {
-      const r = new MsgRecord(m);
+    for (const r of msgs) {
       const p = parse(r);
       if (p.kind === 'other') continue;
       items.push({ p, r });
@@ -356,35 +354,20 @@ export class Indexer {
   }
 }
 
-/**
- * A stream message as the fold reads it. Its time and headers are decoded only when a fold
- * needs them (a task message; most status events carry their own time and need no headers).
- */
-class MsgRecord implements StreamRecord {
-  readonly subject: string;
-  readonly seq: number;
-  readonly data: Uint8Array;
-  private iso?: string;
-
-  constructor(private readonly m: JsMsg) {
-    this.subject = m.subject;
-    this.seq = m.seq;
-    this.data = m.data;
-  }
-
-  get time(): string {
-    return (this.iso ??= this.m.timestamp);
-  }
-
-  get headers(): HeaderLookup | undefined {
-    return this.m.headers;
-  }
-}
-
 /** The record in a direct-get reply; undefined for a delete or purge marker. */
 function recordOf(m: Msg): TaskRecord | undefined {
-  if (!m.data.length || m.headers?.get('KV-Operation')) return undefined;
-  return m.json<TaskRecord>();
+  const data = m.data;
+  return isRecordData(data) ? (JSON.parse(decoder.decode(data)) as TaskRecord) : undefined;
+}
+
+const decoder = new TextDecoder();
+
+/**
+ * A record is a JSON object; a KV delete or purge marker has no body (its KV-Operation header
+ * says which). Deciding by the body decodes no headers per message.
+ */
+export function isRecordData(data: Uint8Array): boolean {
+  return data.length > 0 && data[0] === 0x7b;
 }
 
 export async function getRecord(kv: KV, id: string): Promise<TaskRecord | undefined> {

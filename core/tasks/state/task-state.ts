@@ -1,4 +1,4 @@
-import { DeliverPolicy, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
+import { DeliverPolicy, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import type { IndexState, StatusCounts, TaskDetail, TimelineEntry } from '../../../api/features/tasks';
 import { TASKS_STREAM, TASK_STATUSES, type Task } from '../../../api/task-wire';
 import type { PubAckWindow } from '../pub-ack-window';
@@ -12,10 +12,10 @@ import {
   type Buckets,
 } from './buckets';
 import { streamCounts, type StreamCounts } from './counts';
-import { Indexer, readCheckpoint, type Checkpoint } from './indexer';
+import { Indexer, isRecordData, readCheckpoint, type Checkpoint } from './indexer';
 import { RecordLookup } from './lookup';
 import { detail, isDead, type TaskRecord } from './record';
-import { StreamTail, type TailHealth } from './tail';
+import { StreamTail, type TailHealth, type TailMsg } from './tail';
 import { TaskWindow } from './window';
 
 const FLUSH_MS = 100;
@@ -278,7 +278,7 @@ export class TaskState {
     const from = Math.max(si.state.first_seq, target - Math.ceil(this.window.cap * 1.5) + 1);
     const headFrom = Math.max(from, target - HEAD + 1);
     await this.readUntil(target, (resolve) => {
-      this.kvTail = new StreamTail(this.js, this.jsm, {
+      this.kvTail = new StreamTail(this.publisher.connection, this.js, this.jsm, {
         stream,
         filter: RECORD_FILTER,
         startSeq: headFrom,
@@ -306,7 +306,7 @@ export class TaskState {
   /** Bucket messages from..to into the window, behind the newest ones; this tail then ends. */
   private async fill(from: number, to: number): Promise<void> {
     await this.readUntil(to, (resolve) => {
-      this.fillTail = new StreamTail(this.js, this.jsm, {
+      this.fillTail = new StreamTail(this.publisher.connection, this.js, this.jsm, {
         stream: kvStream(TASKS_BUCKET),
         filter: RECORD_FILTER,
         startSeq: from,
@@ -343,7 +343,7 @@ export class TaskState {
 
   private followBucket(fromSeq: number): void {
     if (this.kvTail || this.stopped) return;
-    this.kvTail = new StreamTail(this.js, this.jsm, {
+    this.kvTail = new StreamTail(this.publisher.connection, this.js, this.jsm, {
       stream: kvStream(TASKS_BUCKET),
       filter: RECORD_FILTER,
       startSeq: fromSeq,
@@ -353,7 +353,7 @@ export class TaskState {
     this.kvTail.start();
   }
 
-  private onBucketMsgs(msgs: JsMsg[]): Promise<void> {
+  private onBucketMsgs(msgs: TailMsg[]): Promise<void> {
     this.read += msgs.length;
     for (const m of msgs) {
       if (m.subject.endsWith(`.${CHECKPOINT_KEY}`)) {
@@ -423,11 +423,10 @@ export class TaskState {
 }
 
 /** The task records among bucket messages (not deletes, the checkpoint or the lease). */
-function records(msgs: JsMsg[]): TaskRecord[] {
+function records(msgs: TailMsg[]): TaskRecord[] {
   const out: TaskRecord[] = [];
   for (const m of msgs) {
-    if (!m.data.length || m.headers?.get('KV-Operation')) continue;
-    if (!m.subject.startsWith(RECORD_PREFIX)) continue;
+    if (!isRecordData(m.data) || !m.subject.startsWith(RECORD_PREFIX)) continue;
     out.push(m.json<TaskRecord>());
   }
   return out;
