@@ -1,5 +1,8 @@
 import type { Locator } from '@playwright/test';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { expect, test } from './fixtures';
+import { SCREEN_IDS } from '../renderer/screen-ids';
+import { natsConnect } from './pages/messages-page';
 import { callApi } from './pages/api';
 import { TasksPage } from './pages/tasks-page';
 
@@ -43,6 +46,56 @@ test.describe('walk-through rough edges', () => {
     // The command in the empty state is kept on one line.
     const code = app.getByTestId('workers-empty').locator('code');
     expect(await code.evaluate((el) => el.getClientRects().length)).toBe(1);
+  });
+
+  test('visiting every screen adds no JetStream API errors (JetDeck’s own look-ups are not errors)', async ({
+    app,
+    shell,
+    serve,
+  }) => {
+    // Contract calls the page sends and the answers it gets, by call id (frames seen from a reload).
+    const sent = new Set<number>();
+    const answered = new Set<number>();
+    app.on('websocket', (ws) => {
+      ws.on('framesent', (f) => {
+        const m = /^\{"id":(\d+),"method"/.exec(String(f.payload));
+        if (m) sent.add(Number(m[1]));
+      });
+      ws.on('framereceived', (f) => {
+        const m = /"id":(\d+),"ok"/.exec(String(f.payload));
+        if (m) answered.add(Number(m[1]));
+      });
+    });
+    await app.reload();
+    await app.locator('body[data-app-state="ready"]').waitFor();
+    await shell.waitForState('connected');
+    const nc = await natsConnect(serve.natsUrl!);
+    try {
+      const jsm = await jetstreamManager(nc);
+      const errors = async () => (await jsm.getAccountInfo()).api.errors;
+      // JetDeck's own setup (TASKS, its consumers and buckets created on first connect) is over
+      // once the Overview has taken its baseline.
+      await expect(app.getByTestId('overview-api-calls')).toContainText('since JetDeck connected');
+      const settled = async () => {
+        await expect.poll(() => [...sent].filter((id) => !answered.has(id)).length).toBe(0);
+      };
+      await settled();
+      const before = await errors();
+      for (const screen of SCREEN_IDS) {
+        await shell.goto(screen);
+        await app.getByTestId(`${screen}-screen`).waitFor();
+        await settled();
+        expect(await errors(), `JetStream API errors after opening ${screen}`).toBe(before);
+      }
+      for (const tab of ['tab-dead', 'tab-scheduled']) {
+        await shell.goto('tasks');
+        await app.getByTestId(tab).click();
+        await settled();
+        expect(await errors(), `JetStream API errors after opening ${tab}`).toBe(before);
+      }
+    } finally {
+      await nc.close();
+    }
   });
 
   test('a CRIT health check is badged on the sidebar and in the status bar', async ({

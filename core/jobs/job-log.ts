@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { Kvm, type KV } from '@nats-io/kv';
+import { bucketExists } from '../../nats/kv-bucket';
 import {
   JOBS_BUCKET,
   type JobRecord,
@@ -204,11 +205,7 @@ export class JobLog {
     if (known) return known;
     if (!create) {
       const jsm = await conn.jsm();
-      const exists = await jsm.streams.info(`KV_${JOBS_BUCKET}`).then(
-        () => true,
-        () => false,
-      );
-      if (!exists) return undefined;
+      if (!(await bucketExists(jsm, JOBS_BUCKET))) return undefined;
     }
     const p = create
       ? new Kvm(conn.js).create(JOBS_BUCKET, {

@@ -1,4 +1,5 @@
-import { JetStreamApiError, type JetStreamManager } from '@nats-io/jetstream';
+import { JetStreamApiError } from '@nats-io/jetstream';
+import { bucketExists } from '../../nats/kv-bucket';
 import { Kvm, type KV, type KvEntry } from '@nats-io/kv';
 import {
   savedViewInputSchema,
@@ -33,7 +34,7 @@ export class ViewsService {
     const conn = this.core.connections.require();
     const jsm = await conn.jsm();
     const kvm = new Kvm(conn.js);
-    if (await exists(jsm, `KV_${VIEWS_BUCKET}`)) return kvm.open(VIEWS_BUCKET);
+    if (await bucketExists(jsm, VIEWS_BUCKET)) return kvm.open(VIEWS_BUCKET);
     if (!create) return undefined;
     // Where the task queue is replicated, so are the team's views.
     const tasks = await jsm.streams.info(TASKS_STREAM).catch(() => undefined);
@@ -111,16 +112,6 @@ export class ViewsService {
     await kv.delete(keyOf(screen, name));
     this.core.bus.emit('views.changed', { screen, name, change: 'deleted' });
     return true;
-  }
-}
-
-async function exists(jsm: JetStreamManager, stream: string): Promise<boolean> {
-  try {
-    await jsm.streams.info(stream);
-    return true;
-  } catch (err) {
-    if (err instanceof JetStreamApiError && err.status === 404) return false;
-    throw err;
   }
 }
 

@@ -3,6 +3,16 @@ import { formatRtt } from '../../ui/format';
 
 export type Tone = 'ok' | 'warn' | 'bad' | 'idle';
 
+/**
+ * The profile's name and the server it reached, once when they read the same (a connection made
+ * from a URL is named after it).
+ */
+export function nameAndServer(name: string | undefined, server: string | undefined): string {
+  const parts = [name, server].filter((p): p is string => !!p);
+  if (parts.length === 2 && (parts[0] === parts[1] || parts[0].endsWith(`//${parts[1]}`))) parts.pop();
+  return parts.join(' · ');
+}
+
 /** One line for the connection state (status bar, overview, profile rows). */
 export function describeStatus(s: ConnectionStatus): { tone: Tone; text: string } {
   const who = s.profileName ? `${s.profileName}` : '';
@@ -12,7 +22,7 @@ export function describeStatus(s: ConnectionStatus): { tone: Tone; text: string 
     case 'connected':
       return {
         tone: 'ok',
-        text: `connected · ${who} · ${s.server ?? ''}${s.rttMs !== undefined ? ` · RTT ${formatRtt(s.rttMs)}` : ''}`,
+        text: `connected · ${nameAndServer(s.profileName, s.server)}${s.rttMs !== undefined ? ` · RTT ${formatRtt(s.rttMs)}` : ''}`,
       };
     case 'reconnecting':
       return {

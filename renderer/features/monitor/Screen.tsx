@@ -17,6 +17,7 @@ import { SourceBanner } from './SourceBanner';
 import { loadAdvisories, loadHistory, useMonitor, type MonitorTab } from './store';
 import '../../ui/data-views.css';
 import './monitor.css';
+import { ConnectionName } from '../connections/ConnectionName';
 
 const TABS: { id: MonitorTab; label: string }[] = [
   { id: 'servers', label: 'Servers' },
@@ -69,11 +70,7 @@ export function MonitorScreen() {
     <section className="screen monitor-screen" data-testid="monitor-screen" data-tab={tab}>
       <ScreenHeader
         title="Monitor"
-        subtitle={
-          <>
-            {status.profileName} · <span className="mono">{status.server}</span>
-          </>
-        }
+        subtitle={<ConnectionName status={status} />}
         actions={<LiveIndicator />}
       />
       {error !== undefined && !source ? (

@@ -1,5 +1,6 @@
 import type { ServerOverview } from '../../../api/features/connections';
 import { api } from '../../api';
+import { ConnectionName } from '../connections/ConnectionName';
 import { NotConnected } from '../connections/NotConnected';
 import { formatBytes, formatCount, formatRtt } from '../../ui/format';
 import { ScreenHeader } from '../../ui/ScreenHeader';
@@ -31,11 +32,7 @@ export function OverviewScreen() {
     <section className="screen" data-testid="overview-screen">
       <ScreenHeader
         title="Overview"
-        subtitle={
-          <>
-            {status.profileName} · <span className="mono">{status.server}</span>
-          </>
-        }
+        subtitle={<ConnectionName status={status} />}
         actions={
           ov.data && (
             <span className="muted small">updated {new Date(ov.data.fetchedAt).toLocaleTimeString()}</span>
