@@ -46,6 +46,16 @@ test.describe('walk-through rough edges', () => {
     // The command in the empty state is kept on one line.
     const code = app.getByTestId('workers-empty').locator('code');
     expect(await code.evaluate((el) => el.getClientRects().length)).toBe(1);
+    // ...and the sentence around it flows as text, not as three narrow columns beside it.
+    for (const width of [1280, 1920]) {
+      await app.setViewportSize({ width, height: 900 });
+      const lines = await code.evaluate((el) => {
+        const range = document.createRange();
+        range.selectNodeContents(el.parentElement!.firstChild!);
+        return range.getClientRects().length;
+      });
+      expect(lines, `lines of the text before the command at ${width} px`).toBe(1);
+    }
   });
 
   test('visiting every screen adds no JetStream API errors (JetDeck’s own look-ups are not errors)', async ({
