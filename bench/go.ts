@@ -10,11 +10,12 @@ const run = promisify(execFile);
 const DEBIAN_GOPATH = '/usr/share/gocode';
 
 /**
- * The Go client as the reference in the same run: bench/go/<name>/main.go built (offline, GOPATH
- * mode, from the Go client's sources installed by the distribution or in BENCH_GOPATH) into a
- * temp dir. Undefined, with the reason printed, where Go or the client is missing.
+ * The Go client as the reference in the same run: bench/go/ref (one program, a mode per group:
+ * `publish`, `replay`) built (offline, GOPATH mode, from the Go client's sources installed by
+ * the distribution or in BENCH_GOPATH) into a temp dir, and run in mode `name`. Undefined, with
+ * the reason printed, where Go or the client is missing.
  */
-export async function buildGo(name: string): Promise<GoProgram | undefined> {
+export async function buildGo(name: 'publish' | 'replay'): Promise<GoProgram | undefined> {
   const go = spawnSync('go', ['version'], { encoding: 'utf8' });
   if (go.status !== 0) {
     console.log(`# go reference skipped: no \`go\` on PATH (Debian: golang-go)`);
@@ -28,10 +29,10 @@ export async function buildGo(name: string): Promise<GoProgram | undefined> {
     return undefined;
   }
   const dir = mkdtempSync(join(tmpdir(), 'jetdeck-bench-go-'));
-  const bin = join(dir, name);
+  const bin = join(dir, 'ref');
   try {
     await run('go', ['build', '-o', bin, '.'], {
-      cwd: fileURLToPath(new URL(`./go/${name}/`, import.meta.url)),
+      cwd: fileURLToPath(new URL('./go/ref/', import.meta.url)),
       env: {
         ...process.env,
         GOPATH: `${dir}:${gopath}`,
@@ -43,23 +44,24 @@ export async function buildGo(name: string): Promise<GoProgram | undefined> {
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
     console.log(
-      `# go reference skipped: build of bench/go/${name} failed: ${(err as Error).message.split('\n')[0]}`,
+      `# go reference skipped: build of bench/go/ref failed: ${(err as Error).message.split('\n')[0]}`,
     );
     return undefined;
   }
-  return new GoProgram(bin, dir, go.stdout.trim());
+  return new GoProgram(bin, name, dir, go.stdout.trim());
 }
 
 export class GoProgram {
   constructor(
     private readonly bin: string,
+    private readonly mode: string,
     private readonly dir: string,
     readonly version: string,
   ) {}
 
-  /** Runs it with `args`; its last stdout line is `{ msgs, ms, per_s }`. */
+  /** Runs its mode with `args`; its last stdout line is `{ msgs, ms, per_s }`. */
   async run(args: string[]): Promise<{ msgs: number; ms: number; per_s: number }> {
-    const { stdout } = await run(this.bin, args, { timeout: 300_000 });
+    const { stdout } = await run(this.bin, [this.mode, ...args], { timeout: 300_000 });
     const last = stdout.trim().split('\n').pop() ?? '';
     return JSON.parse(last) as { msgs: number; ms: number; per_s: number };
   }

@@ -16,7 +16,7 @@ import { msgHeaders } from '../../nats/publish/pub-ack';
  * a user header, PubAck window with resend-on-timeout: exactly what `tasks.publishBulk` runs)
  * versus `js.publish` with msgID, 256 in flight, noAsyncTraces — same fresh server, same run,
  * stream purged between runs. Rate = acked tasks / wall time from first send to last ack. The
- * reference is the Go client's async publish with msg ids (bench/go/publish, where Go is here),
+ * reference is the Go client's async publish with msg ids (bench/go/ref publish, where Go is here),
  * same server, same run. A bare socket client sending the same frames gives the server's
  * ceiling on this machine in this run.
  */

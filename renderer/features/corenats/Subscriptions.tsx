@@ -1,7 +1,7 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { MAX_SUBSCRIPTIONS_PER_CLIENT, type CoreMessage } from '../../../api/features/corenats';
 import { formatBytes, formatCount } from '../../ui/format';
+import { LiveList, liveDot } from '../../ui/LiveList';
 import { previewLine } from '../messages/payload';
 import { formatTime } from '../streams/format';
 import { validateSubscribeForm } from './form-model';
@@ -41,7 +41,7 @@ export function Subscriptions() {
                 onClick={() => useCoreNats.getState().set({ selected: s.info.subId, focused: undefined })}
                 data-testid="cn-tab"
               >
-                <span className={`dot ${dotClass(s)}`} />
+                <span className={`dot ${liveDot(s.info.state)}`} />
                 <span className="mono">{s.info.subject}</span>
                 {s.info.queue && <span className="muted small">({s.info.queue})</span>}
                 <span className="badge">{formatCount(s.info.received)}</span>
@@ -64,11 +64,6 @@ export function Subscriptions() {
       )}
     </div>
   );
-}
-
-function dotClass(s: SubView): string {
-  const st = s.info.state;
-  return st === 'running' ? 'ok pulse' : st === 'paused' ? 'warn' : st === 'error' ? 'bad' : '';
 }
 
 function SubscribeBar({ full }: { full: boolean }) {
@@ -138,94 +133,78 @@ function SubscribeBar({ full }: { full: boolean }) {
 
 function SubMessages({ sub, focused }: { sub: SubView; focused?: CoreMessage }) {
   const { info, messages, dropped } = sub;
-  const scroller = useRef<HTMLDivElement>(null);
-  const [follow, setFollow] = useState(true);
-  const v = useVirtualizer({
-    count: messages.length,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_H,
-    overscan: 10,
-  });
-  useEffect(() => {
-    if (follow && messages.length) v.scrollToIndex(messages.length - 1, { align: 'end' });
-  }, [messages, follow, v]);
-  const onScroll = () => {
-    const el = scroller.current;
-    if (el) setFollow(el.scrollHeight - el.scrollTop - el.clientHeight < ROW_H * 2);
-  };
   const paused = info.state === 'paused';
   const ended = info.state === 'stopped' || info.state === 'error';
   return (
-    <div className="cn-sub-left" data-testid="cn-sub" data-state={info.state}>
-      <div className="tail-bar">
-        <span className={`dot ${dotClass(sub)}`} />
-        <span data-testid="cn-sub-state">{info.state}</span>
-        {info.error && <span className="error-text small">{info.error}</span>}
-        <span
-          className="muted small"
-          title={`The window keeps the last ${formatCount(SUB_KEEP)}`}
-          data-testid="cn-sub-received"
-        >
-          {formatCount(info.received)} received · {formatCount(messages.length)} shown
-        </span>
-        <span className={`small ${dropped ? 'warn-text' : 'muted'}`} data-testid="cn-sub-dropped">
-          dropped {formatCount(dropped)}
-        </span>
-        <span className="spacer" />
-        {!follow && (
-          <button className="btn small" onClick={() => setFollow(true)}>
-            Follow ↓
-          </button>
-        )}
-        <button
-          className="btn small"
-          disabled={ended}
-          onClick={() => void setPaused(info.subId, !paused)}
-          data-testid="cn-sub-pause"
-        >
-          {paused ? 'Resume' : 'Pause'}
-        </button>
-        <button className="btn small" onClick={() => void unsubscribe(info.subId)} data-testid="cn-sub-stop">
-          {ended ? 'Remove' : 'Unsubscribe'}
-        </button>
-      </div>
-      <div className="tail-scroll" ref={scroller} onScroll={onScroll} data-testid="cn-sub-list">
-        {messages.length === 0 ? (
-          <p className="muted tail-empty">Waiting for messages on {info.subject}…</p>
-        ) : (
-          <ul
-            style={{ height: v.getTotalSize() }}
-            className="cn-rows"
-            aria-label={`Messages on ${info.subject}`}
+    <LiveList
+      className="cn-sub-left"
+      testId="cn-sub"
+      listTestId="cn-sub-list"
+      listLabel={`Messages on ${info.subject}`}
+      listClassName="cn-rows"
+      rows={messages}
+      state={info.state}
+      rowHeight={ROW_H}
+      empty={`Waiting for messages on ${info.subject}…`}
+      status={
+        <>
+          <span className={`dot ${liveDot(info.state)}`} />
+          <span data-testid="cn-sub-state">{info.state}</span>
+          {info.error && <span className="error-text small">{info.error}</span>}
+          <span
+            className="muted small"
+            title={`The window keeps the last ${formatCount(SUB_KEEP)}`}
+            data-testid="cn-sub-received"
           >
-            {v.getVirtualItems().map((it) => {
-              const m = messages[it.index];
-              return (
-                <li
-                  key={it.key}
-                  className={`cn-row${focused === m ? ' focused' : ''}`}
-                  style={{ height: ROW_H, transform: `translateY(${it.start}px)` }}
-                  data-testid="cn-row"
-                >
-                  <button
-                    className="cn-row-btn"
-                    aria-pressed={focused === m}
-                    onClick={() => useCoreNats.getState().set({ focused: m })}
-                  >
-                    <span className="msg-time mono">{formatTime(m.time).slice(11)}</span>
-                    <span className="mono ellipsis cn-row-subject" title={m.subject}>
-                      {m.subject}
-                    </span>
-                    <span className="msg-size">{formatBytes(m.size)}</span>
-                    <span className={`msg-type t-${m.contentType}`}>{m.contentType}</span>
-                    <span className="msg-preview mono ellipsis">{previewLine(m.data, m.contentType)}</span>
-                  </button>
-                </li>
-              );
-            })}
-          </ul>
-        )}
-      </div>
-    </div>
+            {formatCount(info.received)} received · {formatCount(messages.length)} shown
+          </span>
+          <span className={`small ${dropped ? 'warn-text' : 'muted'}`} data-testid="cn-sub-dropped">
+            dropped {formatCount(dropped)}
+          </span>
+        </>
+      }
+      actions={
+        <>
+          <button
+            className="btn small"
+            disabled={ended}
+            onClick={() => void setPaused(info.subId, !paused)}
+            data-testid="cn-sub-pause"
+          >
+            {paused ? 'Resume' : 'Pause'}
+          </button>
+          <button
+            className="btn small"
+            onClick={() => void unsubscribe(info.subId)}
+            data-testid="cn-sub-stop"
+          >
+            {ended ? 'Remove' : 'Unsubscribe'}
+          </button>
+        </>
+      }
+      renderRow={(m, key, style) => (
+        <div
+          key={key}
+          role="listitem"
+          className={`cn-row${focused === m ? ' focused' : ''}`}
+          style={style}
+          data-testid="cn-row"
+        >
+          <button
+            className="cn-row-btn"
+            aria-pressed={focused === m}
+            onClick={() => useCoreNats.getState().set({ focused: m })}
+          >
+            <span className="msg-time mono">{formatTime(m.time).slice(11)}</span>
+            <span className="mono ellipsis cn-row-subject" title={m.subject}>
+              {m.subject}
+            </span>
+            <span className="msg-size">{formatBytes(m.size)}</span>
+            <span className={`msg-type t-${m.contentType}`}>{m.contentType}</span>
+            <span className="msg-preview mono ellipsis">{previewLine(m.data, m.contentType)}</span>
+          </button>
+        </div>
+      )}
+    />
   );
 }

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef } from 'react';
 import { api, onTransportReopen } from '../../api';
+import { runLiveFeed } from '../../ui/live-feed';
 import { toastError } from '../toasts/store';
 import { useKv } from './store';
 
@@ -62,40 +63,23 @@ export function useKeys(bucket: string | undefined): { reload: () => void } {
 export function useLiveWatch(bucket: string | undefined, filter: string, on: boolean): void {
   useEffect(() => {
     if (!on || !bucket) return;
-    let watchId: string | undefined;
-    let stopped = false;
-    useKv.getState().set({ live: [], liveDropped: 0, watch: undefined });
-    const offBatch = api.on('kv.watch', (b) => {
-      if (b.watchId === watchId) useKv.getState().applyChanges(b.entries, b.dropped);
-    });
-    const offState = api.on('kv.watch.state', (info) => {
-      if (info.watchId === watchId) useKv.getState().set({ watch: info });
-    });
-    const start = () =>
-      api
-        .call('kv.watch.start', { bucket, filter: filter.trim() || '>' })
-        .then((info) => {
-          watchId = info.watchId;
-          if (stopped) void api.call('kv.watch.stop', { watchId }).catch(() => {});
-          else useKv.getState().set({ watch: info });
-        })
-        .catch((err: unknown) => {
-          toastError('Could not watch the bucket', err);
-          useKv.getState().set({ watch: undefined });
+    const store = useKv.getState;
+    store().set({ live: [], liveDropped: 0, watch: undefined });
+    return runLiveFeed({
+      start: () => api.call('kv.watch.start', { bucket, filter: filter.trim() || '>' }),
+      stop: ({ watchId }) => api.call('kv.watch.stop', { watchId }),
+      listen: (current) => {
+        const offBatch = api.on('kv.watch', (b) => {
+          if (b.watchId === current()?.watchId) store().applyChanges(b.entries, b.dropped);
         });
-    void start();
-    const offReopen = onTransportReopen(() => {
-      if (stopped) return;
-      watchId = undefined;
-      void start();
+        const offState = api.on('kv.watch.state', (info) => {
+          if (info.watchId === current()?.watchId) store().set({ watch: info });
+        });
+        return () => (offBatch(), offState());
+      },
+      onReopen: onTransportReopen,
+      show: (watch) => store().set({ watch }),
+      fail: (err) => toastError('Could not watch the bucket', err),
     });
-    return () => {
-      stopped = true;
-      offReopen();
-      offBatch();
-      offState();
-      if (watchId) void api.call('kv.watch.stop', { watchId }).catch(() => {});
-      useKv.getState().set({ watch: undefined });
-    };
   }, [bucket, filter, on]);
 }

@@ -1,51 +1,35 @@
 import { useEffect } from 'react';
 import { api, onTransportReopen } from '../../api';
+import { runLiveFeed } from '../../ui/live-feed';
 import { toastError } from '../toasts/store';
 import { useMessages } from './store';
 
 /**
  * Runs a live tail while `on`: started in the core, fed by batched 'messages.tail' events,
- * stopped when turned off, when the stream/filter changes or when the screen closes.
+ * stopped when turned off, when the stream/filter changes or when the screen closes, and started
+ * again on a new socket after a drop.
  */
 export function useTail(stream: string | undefined, subject: string, on: boolean): void {
   useEffect(() => {
     if (!on || !stream) return;
-    let tailId: string | undefined;
-    let stopped = false;
-    useMessages.getState().set({ tailMessages: [], tailDropped: 0, tail: undefined });
-    const offBatch = api.on('messages.tail', (b) => {
-      if (b.tailId === tailId) useMessages.getState().addTail(b.messages, b.dropped);
-    });
-    const offState = api.on('messages.tail.state', (info) => {
-      if (info.tailId === tailId) useMessages.getState().set({ tail: info });
-    });
-    const start = () =>
-      api
-        .call('messages.tail.start', { stream, subject: subject.trim() || undefined })
-        .then((info) => {
-          tailId = info.tailId;
-          if (stopped) void api.call('messages.tail.stop', { tailId }).catch(() => {});
-          else useMessages.getState().set({ tail: info });
-        })
-        .catch((err: unknown) => {
-          toastError('Could not start the live tail', err);
-          useMessages.getState().set({ tail: undefined });
+    const store = useMessages.getState;
+    store().set({ tailMessages: [], tailDropped: 0, tail: undefined });
+    return runLiveFeed({
+      start: () => api.call('messages.tail.start', { stream, subject: subject.trim() || undefined }),
+      stop: ({ tailId }) => api.call('messages.tail.stop', { tailId }),
+      listen: (current) => {
+        const offBatch = api.on('messages.tail', (b) => {
+          if (b.tailId === current()?.tailId) store().addTail(b.messages, b.dropped);
         });
-    void start();
-    // The server stops a socket's tails when the socket drops: start a new one on the new socket.
-    const offReopen = onTransportReopen(() => {
-      if (stopped) return;
-      tailId = undefined;
-      void start();
+        const offState = api.on('messages.tail.state', (info) => {
+          if (info.tailId === current()?.tailId) store().set({ tail: info });
+        });
+        return () => (offBatch(), offState());
+      },
+      onReopen: onTransportReopen,
+      show: (tail) => store().set({ tail }),
+      fail: (err) => toastError('Could not start the live tail', err),
     });
-    return () => {
-      stopped = true;
-      offReopen();
-      offBatch();
-      offState();
-      if (tailId) void api.call('messages.tail.stop', { tailId }).catch(() => {});
-      useMessages.getState().set({ tail: undefined });
-    };
   }, [stream, subject, on]);
 }
 
