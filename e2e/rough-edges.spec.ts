@@ -50,7 +50,7 @@ test.describe('walk-through rough edges', () => {
     for (const width of [1280, 1920]) {
       await app.setViewportSize({ width, height: 900 });
       const lines = await code.evaluate((el) => {
-        const range = document.createRange();
+        const range = el.ownerDocument.createRange();
         range.selectNodeContents(el.parentElement!.firstChild!);
         return range.getClientRects().length;
       });
