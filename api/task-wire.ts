@@ -56,6 +56,13 @@ export const SCHEDULE_HEADERS = {
   /** On a released task: the `tasks.scheduled` sequence it was released from. */
   releasedFrom: 'JetDeck-Released-From',
 } as const;
+/**
+ * A scheduled task waiting: on JetDeck's lane (`tasks.scheduled`) or as a native schedule of its
+ * own (`tasks.scheduled.<token>`, nats-server 2.12+; see nats/schedules).
+ */
+export const isScheduledSubject = (subject: string): boolean =>
+  subject === SUBJECTS.scheduled ||
+  (subject.startsWith(`${SUBJECTS.scheduled}.`) && subject.split('.').length === 3);
 /** Nats-Msg-Id of a released task: the stream keeps one release per task however often it is tried. */
 export const releaseMsgId = (id: string) => `${id}:released`;
 

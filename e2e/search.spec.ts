@@ -118,6 +118,27 @@ test.describe('message search', () => {
     expect(await search.finished()).toBe('done');
     // sku-3 is in every 4th order from 3 on: 37 of 150.
     await expect(app.getByTestId('search-matched')).toHaveText('37 found');
+
+    // Several criteria, all of which must hold: payload text AND a header.
+    await app.getByTestId('search-add').click();
+    await app.getByTestId('search-kind-1').selectOption('header');
+    await app.getByTestId('search-header-1').fill('trace-id');
+    await app.getByTestId('search-header-op-1').selectOption('contains');
+    await search.start();
+    await expect(app.getByTestId('error-search-value-1')).toContainText('value is required');
+    await app.getByTestId('search-value-1').fill('TRACE-1');
+    await search.start();
+    await expect(app.getByTestId('search-matched')).toHaveText('3 found');
+    expect(await search.finished()).toBe('done');
+    // sku-3 with a Trace-Id (every 20th from 15) whose value contains trace-1: 15, 115, 135.
+    expect(await search.hitSeqs()).toEqual([15, 115, 135]);
+    await expect(search.hit(15)).toContainText('"sku":"sku-3"');
+    await expect(search.hit(15)).toContainText('Trace-Id: trace-15');
+    // Removing the second criterion searches by the first alone again.
+    await app.getByTestId('search-remove-1').click();
+    await expect(app.getByTestId('search-criterion')).toHaveCount(1);
+    await search.start();
+    await expect(app.getByTestId('search-matched')).toHaveText('37 found');
   });
 
   test('a long search shows progress and is cancelled', async ({ app, serve }) => {

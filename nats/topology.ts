@@ -32,6 +32,7 @@ import {
   TASK_WORKERS_HIGH_CONSUMER,
   typedLaneConsumer,
 } from '../api/task-wire';
+import { NATIVE_SCHEDULE_SUBJECTS } from './schedules';
 
 /**
  * The TASKS stream and its lane consumers, for the core and the worker alike: created when
@@ -206,7 +207,14 @@ const RECREATE_CONSUMER =
 function streamFields(replicas: number): Field<StreamConfig>[] {
   const w = wantedStreamConfig(replicas);
   return [
-    { path: 'subjects', wanted: w.subjects, current: (c) => c.subjects ?? [], updatable: true, set: true },
+    {
+      path: 'subjects',
+      wanted: w.subjects,
+      // The native schedules' subject (nats/schedules) is the operator's addition, not a difference.
+      current: (c) => (c.subjects ?? []).filter((s) => s !== NATIVE_SCHEDULE_SUBJECTS),
+      updatable: true,
+      set: true,
+    },
     {
       path: 'retention',
       wanted: w.retention,
@@ -605,6 +613,9 @@ export async function applyTopology(
         const key = d.path.slice('stream.'.length) as keyof StreamConfig;
         (patch as Record<string, unknown>)[key] = w[key];
       }
+      // Applying the subjects keeps the native schedules' one where the operator added it.
+      if (patch.subjects && si.config.subjects?.includes(NATIVE_SCHEDULE_SUBJECTS))
+        patch.subjects = [...patch.subjects, NATIVE_SCHEDULE_SUBJECTS];
       try {
         await jsm.streams.update(TASKS_STREAM, patch);
         updated.push(...fixable.map((d) => d.path));

@@ -162,7 +162,10 @@ export class WorkerRuntime {
     }
     this.cancels = new CancelWatch(
       this.nc,
-      (id) => runner.cancel(id),
+      (id) => {
+        runner.cancel(id);
+        this.releaser?.cancelled(id);
+      },
       (m) => this.log('warn', m),
     );
     await this.cancels.start();

@@ -59,6 +59,9 @@ export const searchMatchSchema = z.discriminatedUnion('kind', [
 ]);
 export type SearchMatch = z.input<typeof searchMatchSchema>;
 
+/** Criteria one search may combine (all must hold). */
+export const MAX_SEARCH_CRITERIA = 8;
+
 export const MAX_SEARCH_RESULTS = 1000;
 export const MAX_SEARCH_SCAN = 100_000_000;
 /** Searches one client may run at once. */
@@ -74,7 +77,14 @@ export const searchInputSchema = z
     toTime: timeInputSchema.optional(),
     /** Subject filter (wildcards allowed), applied by the server before anything is read. */
     subject: subjectSchema.optional(),
-    match: searchMatchSchema,
+    /** One criterion… */
+    match: searchMatchSchema.optional(),
+    /** …or several, all of which must hold (AND); give one of `match` and `matches`. */
+    matches: z
+      .array(searchMatchSchema)
+      .min(1, 'matches needs at least one criterion')
+      .max(MAX_SEARCH_CRITERIA, `at most ${MAX_SEARCH_CRITERIA} criteria`)
+      .optional(),
     /** Stop after this many matches (the cap on what is kept and sent). */
     maxResults: z
       .number()
@@ -98,7 +108,14 @@ export const searchInputSchema = z
   .refine((r) => r.fromSeq === undefined || r.toSeq === undefined || r.fromSeq <= r.toSeq, {
     message: 'fromSeq must be ≤ toSeq',
     path: ['toSeq'],
+  })
+  .refine((r) => (r.match === undefined) !== (r.matches === undefined), {
+    message: 'give one criterion as match, or several (all must hold) as matches',
+    path: ['match'],
   });
+/** The criteria of a search, one or several. */
+export const searchCriteria = (r: z.output<typeof searchInputSchema>) =>
+  r.matches ?? (r.match ? [r.match] : []);
 export type SearchInput = z.input<typeof searchInputSchema>;
 
 export interface SearchHit {
@@ -125,7 +142,7 @@ export interface SearchProgress {
   /** Messages read and tested. */
   scanned: number;
   matched: number;
-  /** Payloads a JSON search could not parse (they never match). */
+  /** Payloads a JSON criterion tried and could not parse (they never match; criteria run cheapest first, so one that failed a header or text test first is not counted). */
   notJson: number;
   /** Messages read per second over the last interval (the average once done). */
   rate: number;

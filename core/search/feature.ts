@@ -64,7 +64,7 @@ export function registerSearch(core: Core): void {
       }
       const conn = core.connections.require();
       const jsm = await conn.jsm();
-      const { match: _m, maxResults: _r, maxScanned: _s, previewBytes: _p, ...range } = input;
+      const { match: _m, matches: _ms, maxResults: _r, maxScanned: _s, previewBytes: _p, ...range } = input;
       const src = await resolveSource(conn.nc, jsm, range);
       if (src.kind !== 'range') throw new ApiError('internal', 'a search reads a range');
       const job = new SearchJob(core.bus, input, src, readerFor(conn.nc, jsm, src.si).method);

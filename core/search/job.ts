@@ -2,11 +2,17 @@ import { randomUUID } from 'node:crypto';
 import type { JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { z } from 'zod';
-import type { searchInputSchema, SearchEnd, SearchHit, SearchProgress } from '../../api/features/search';
+import {
+  searchCriteria,
+  type searchInputSchema,
+  type SearchEnd,
+  type SearchHit,
+  type SearchProgress,
+} from '../../api/features/search';
 import type { EventBus } from '../events';
 import { toBrowsed } from '../messages/format';
 import { readSource, type ResolvedSource } from '../replay/source';
-import { matcherFor } from './match';
+import { matcherForAll } from './match';
 
 export type SearchSpec = z.output<typeof searchInputSchema>;
 type RangeSource = Extract<ResolvedSource, { kind: 'range' }>;
@@ -84,7 +90,7 @@ export class SearchJob {
 
   private async scan(nc: NatsConnection, jsm: JetStreamManager): Promise<SearchEnd> {
     const { maxResults, maxScanned, previewBytes } = this.spec;
-    const test = matcherFor(this.spec.match);
+    const test = matcherForAll(searchCriteria(this.spec));
     const p = this.progress;
     if (this.src.from > this.src.to) return 'range_end';
     // Leaving the loop early returns the generator, which closes its cursor (and consumer).

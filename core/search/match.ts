@@ -13,17 +13,64 @@ export interface Verdict {
 
 export type Matcher = (m: RawMsg) => Verdict;
 
+/** One message read once for every criterion: its text and its parsed JSON, each decoded on first use. */
+class Read {
+  private t?: string;
+  private parsed?: { ok: true; doc: unknown } | { ok: false };
+  constructor(readonly m: RawMsg) {}
+  text(): string {
+    return (this.t ??= td.decode(this.m.data));
+  }
+  json(): { ok: true; doc: unknown } | { ok: false } {
+    if (!this.parsed) {
+      try {
+        this.parsed = { ok: true, doc: JSON.parse(this.text()) as unknown };
+      } catch {
+        this.parsed = { ok: false };
+      }
+    }
+    return this.parsed;
+  }
+}
+type Test = (r: Read) => Verdict;
+
+/** Cheapest first: headers need no decoding, text one decode, JSON a parse (shared by every JSON criterion). */
+const COST: Record<Match['kind'], number> = { header: 0, text: 1, json: 2 };
+
+/**
+ * The test for all criteria at once (AND): a message matches when every one does; its excerpt
+ * joins theirs in the order given. Tests run cheapest first and stop at the first miss.
+ */
+export function matcherForAll(matches: readonly Match[]): Matcher {
+  const tests = matches.map((m, i) => ({ i, cost: COST[m.kind], test: testFor(m) }));
+  const order = [...tests].sort((a, b) => a.cost - b.cost);
+  return (m) => {
+    const r = new Read(m);
+    const excerpts: string[] = new Array<string>(tests.length);
+    for (const t of order) {
+      const v = t.test(r);
+      if (v.excerpt === undefined) return v.notJson ? { notJson: true } : {};
+      excerpts[t.i] = v.excerpt;
+    }
+    return { excerpt: excerpts.length === 1 ? excerpts[0] : excerpts.join(' · ') };
+  };
+}
+
 const EXCERPT = 160;
 const td = new TextDecoder();
 
 /** Builds the test for one search criterion (the path is parsed once, not per message). */
 export function matcherFor(match: Match): Matcher {
+  return matcherForAll([match]);
+}
+
+function testFor(match: Match): Test {
   const fold = (s: string) => (match.caseSensitive ? s : s.toLowerCase());
   switch (match.kind) {
     case 'text': {
       const needle = fold(match.text);
-      return (m) => {
-        const text = td.decode(m.data);
+      return (r) => {
+        const text = r.text();
         const at = fold(text).indexOf(needle);
         return at < 0 ? {} : { excerpt: around(text, at, match.text.length) };
       };
@@ -45,14 +92,10 @@ export function matcherFor(match: Match): Matcher {
                 ? fold(v) === needle || (wantJson !== undefined && JSON.stringify(v) === wantJson)
                 : wantJson !== undefined && canonical(v) === wantJson
           : (v: unknown) => fold(typeof v === 'string' ? v : JSON.stringify(v)).includes(needle);
-      return (m) => {
-        let doc: unknown;
-        try {
-          doc = JSON.parse(td.decode(m.data));
-        } catch {
-          return { notJson: true };
-        }
-        const values = valuesAt(doc, steps);
+      return (r) => {
+        const parsed = r.json();
+        if (!parsed.ok) return { notJson: true };
+        const values = valuesAt(parsed.doc, steps);
         const i = values.findIndex(test);
         return i < 0 ? {} : { excerpt: cut(`${match.path} = ${JSON.stringify(values[i])}`) };
       };
@@ -66,7 +109,7 @@ export function matcherFor(match: Match): Matcher {
           : match.op === 'equals'
             ? (v: string) => fold(v) === needle
             : (v: string) => fold(v).includes(needle);
-      return (m) => {
+      return ({ m }) => {
         if (!m.headers) return {};
         for (const k of Object.keys(m.headers)) {
           if (k.toLowerCase() !== name) continue;

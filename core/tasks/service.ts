@@ -18,6 +18,7 @@ import { ApiError } from '../../api/errors';
 import {
   SCHEDULE_HEADERS,
   SUBJECTS,
+  TASKS_STREAM,
   TERMINAL_STATUSES,
   type Task,
   type TaskStatus,
@@ -40,12 +41,15 @@ import { TaskEncoder } from './task-builder';
 import { detail, summary, type TaskRecord } from './state/record';
 import type { TaskStateOptions } from './state/task-state';
 import { applyTopology, inspectTopology } from '../../nats/topology';
+import { isNativeScheduleSubject, scheduleMode, type ScheduleMode } from '../../nats/schedules';
 import { patchPayload } from './dead-letters/edit';
 import type { JsonPatch } from '../../api/json-patch';
 
 const SINGLE_PUBLISH_GIVE_UP_MS = 10_000;
 const KEEP_FINISHED_JOBS = 20;
 const ATTACH_RETRIES = 8;
+/** How long a schedule mode (native or lane) is trusted before TASKS' config is read again. */
+const SCHEDULE_MODE_TTL_MS = 30_000;
 
 /**
  * The task service: one TaskSession per connection, and the operations the API (contract and
@@ -71,6 +75,7 @@ export class TaskService {
   private attachTimer?: NodeJS.Timeout;
   readonly settings: TaskSettingsStore;
   private readonly jobs = new Map<string, BulkJob>();
+  private readonly modes = new WeakMap<TaskSession, { at: number; mode: ScheduleMode }>();
 
   constructor(
     private readonly core: Core,
@@ -192,6 +197,7 @@ export class TaskService {
     const enc = new TaskEncoder(
       due === undefined ? shape : { ...shape, run_at: new Date(due).toISOString() },
       s.maxPayload,
+      { nativeSchedules: due !== undefined && (await this.scheduleMode(s)).native },
     );
     const msg = enc.encode(id, createdAt);
     if (input.route === 'typed') await s.ensureTypedLane(input.type);
@@ -269,11 +275,31 @@ export class TaskService {
 
   // ---- cancel / retry / status
 
+  /**
+   * Native schedules or JetDeck's lane (nats/schedules), decided by the server's version and
+   * TASKS' config; read again after a while, since the operator may change the stream.
+   */
+  private async scheduleMode(s: TaskSession): Promise<ScheduleMode> {
+    const c = this.modes.get(s);
+    if (c && Date.now() - c.at < SCHEDULE_MODE_TTL_MS) return c.mode;
+    const cfg = await s.jsm.streams.info(TASKS_STREAM).then(
+      (si) => si.config,
+      () => undefined,
+    );
+    const mode = scheduleMode(s.conn.nc.info?.version, cfg);
+    this.modes.set(s, { at: Date.now(), mode });
+    return mode;
+  }
+
   async cancel(id: string): Promise<TaskSummary> {
     const s = this.current();
     const e = await this.entry(id);
     if (TERMINAL_STATUSES.includes(e.status))
       throw new ApiError('conflict', `task ${id} is already ${e.status}`);
+    // A native schedule is held by the server: purging its subject drops it before it fires
+    // (workers skip a cancelled task that was released meanwhile anyway).
+    if (e.subject && isNativeScheduleSubject(e.subject))
+      await s.jsm.streams.purge(TASKS_STREAM, { filter: e.subject }).catch(() => undefined);
     const { seq } = await this.control(s, SUBJECTS.delete, { id }, `cancel:${id}`);
     await s.caughtUp(seq);
     return summary(await this.entry(id));
@@ -310,7 +336,10 @@ export class TaskService {
     const hasHeaders = Object.keys(headers).length > 0;
     const enc = new TaskEncoder({ ...shape, headers: hasHeaders ? headers : undefined }, s.maxPayload);
     const out = enc.encode(newId, createdAt);
-    const subject = e.subject === SUBJECTS.scheduled ? lane || SUBJECTS.new : e.subject || SUBJECTS.new;
+    const subject =
+      e.subject === SUBJECTS.scheduled || isNativeScheduleSubject(e.subject ?? '')
+        ? lane || SUBJECTS.new
+        : e.subject || SUBJECTS.new;
     const msg = { data: out.data, msgId: out.msgId, headers: out.headers, subject };
     const r = await s.window.publish(msg, SINGLE_PUBLISH_GIVE_UP_MS);
     if (!r.ok) throw new ApiError(r.code, r.error);

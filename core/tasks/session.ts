@@ -95,7 +95,8 @@ export class TaskSession {
   private async startReleaser(): Promise<void> {
     const log = (m: string) => console.error(`[jetdeck] ${m}`);
     if (this.disposed || this.conn.nc.isClosed()) return;
-    const cancels = new CancelWatch(this.conn.nc, () => undefined, log);
+    // A live cancel of a task this process's releaser holds in the server's timer drops it now.
+    const cancels = new CancelWatch(this.conn.nc, (id) => this.releaser?.cancelled(id), log);
     this.cancels = cancels;
     // Cancellations first (live, then history), so a due task cancelled earlier is never released.
     await cancels.start();

@@ -2,6 +2,7 @@ import type { PublishInput } from '../../api/features/tasks';
 import { ApiError } from '../../api/errors';
 import { SCHEDULE_HEADERS, SUBJECTS, type Task } from '../../api/task-wire';
 import { headersSize, msgHeaders } from '../../nats/publish/pub-ack';
+import { nativeScheduleHeaders, nativeScheduleSubject } from '../../nats/schedules';
 import type { OutMsg } from './pub-ack-window';
 
 /** Where a task goes: a typed lane when asked, else the high or the normal lane. */
@@ -22,13 +23,18 @@ export class TaskEncoder {
   /** Wire bytes of a task and its headers, less its id (counted twice: body and Nats-Msg-Id). */
   private readonly fixedBytes: number;
   readonly headers?: Record<string, string>;
+  /** Native schedule (nats/schedules): each task waits on a subject of its own. */
+  private readonly native: boolean;
 
   constructor(
     private readonly input: Omit<PublishInput, 'id' | 'delay'>,
     private readonly maxPayload: number,
+    opts: { nativeSchedules?: boolean } = {},
   ) {
-    // A scheduled task waits on tasks.scheduled with its lane in a header (see worker/scheduled).
+    // A scheduled task waits on tasks.scheduled with its lane in a header (see worker/scheduled),
+    // or, where the server and TASKS allow it, as a native schedule the server releases itself.
     const lane = subjectFor(input);
+    this.native = !!(input.run_at && opts.nativeSchedules);
     this.subject = input.run_at ? SUBJECTS.scheduled : lane;
     this.payloadJson = JSON.stringify(input.payload ?? null);
     let tail = '';
@@ -38,10 +44,19 @@ export class TaskEncoder {
     if (input.run_at) tail += `,"run_at":${JSON.stringify(input.run_at)}`;
     this.tail = tail;
     this.typeJson = JSON.stringify(input.type);
-    this.headers = input.run_at ? { ...input.headers, [SCHEDULE_HEADERS.target]: lane } : input.headers;
+    this.headers = !input.run_at
+      ? input.headers
+      : this.native
+        ? nativeScheduleHeaders(lane, Date.parse(input.run_at), input.headers)
+        : { ...input.headers, [SCHEDULE_HEADERS.target]: lane };
     // The body and the header block with an empty id; each task adds its id once to each.
     this.fixedBytes =
       Buffer.byteLength(this.json('', new Date(0).toISOString())) + headersSize(msgHeaders('', this.headers));
+  }
+
+  /** Where a task with this id is published. */
+  subjectOf(id: string): string {
+    return this.native ? nativeScheduleSubject(id) : this.subject;
   }
 
   /** The task object (for results and the API), without encoding. */
@@ -84,7 +99,7 @@ class EncodedTask implements OutMsg {
     readonly msgId: string,
     private readonly createdAt: string,
   ) {
-    this.subject = enc.subject;
+    this.subject = enc.subjectOf(msgId);
     this.headers = enc.headers;
   }
 

@@ -169,6 +169,48 @@ describe('message search on a Limits stream (ordered consumer)', () => {
     expect(exists.final.matched).toBe(N / 5);
   });
 
+  it('combines several criteria (AND): every one must hold; the excerpt shows each in the order given', async () => {
+    // eu (i % 3 == 0) and traced (i % 5 == 0) and vip (i % 7 == 0): 105, 210.
+    const r = await runSearch({
+      stream: 'ORD',
+      matches: [
+        { kind: 'json', path: 'region', value: 'eu' },
+        { kind: 'header', name: 'Trace-Id', op: 'exists' },
+        { kind: 'json', path: 'tags', op: 'contains', value: 'vip' },
+      ],
+      maxResults: 1000,
+    });
+    expect(seqsOf(r.hits)).toEqual(expected((i) => i % 3 === 0 && i % 5 === 0 && i % 7 === 0));
+    expect(seqsOf(r.hits)).toEqual([105, 210]);
+    expect(r.hits[0]!.excerpt).toBe('region = "eu" · Trace-Id: trace-105 · tags = ["vip","rush"]');
+    expect(r.final).toMatchObject({ scanned: N + 1, matched: 2 });
+    // Criteria are tried cheapest first (headers, text, JSON) and stop at the first miss: the
+    // payload that is not JSON has no Trace-Id, so no JSON criterion ever read it.
+    expect(r.final.notJson).toBe(0);
+    const parsed = await runSearch({
+      stream: 'ORD',
+      matches: [
+        { kind: 'json', path: 'region', value: 'eu' },
+        { kind: 'text', text: 'not json' },
+        { kind: 'json', path: 'amount', value: '1' },
+      ],
+    });
+    // Counted once, however many JSON criteria there are.
+    expect(parsed.final).toMatchObject({ matched: 0, notJson: 1 });
+    // A single criterion in the list is the same search as `match`.
+    const one = await runSearch({ stream: 'ORD', matches: [{ kind: 'text', text: 'zoë needle' }] });
+    expect(seqsOf(one.hits)).toEqual([42]);
+    // Criteria that never hold together find nothing.
+    const none = await runSearch({
+      stream: 'ORD',
+      matches: [
+        { kind: 'json', path: 'region', value: 'eu' },
+        { kind: 'json', path: 'region', value: 'us' },
+      ],
+    });
+    expect(none.final).toMatchObject({ matched: 0, end: 'range_end' });
+  });
+
   it('searches a time range: only messages stored up to the end time', async () => {
     const t50 = (await s.jsm.streams.getMessage('ORD', { seq: 50 }))!.time;
     const r = await runSearch({
@@ -224,6 +266,29 @@ describe('message search on a Limits stream (ordered consumer)', () => {
     expect(cap?.message).toMatch(/at most 1000 results/);
     const preview = await bad({ stream: 'ORD', match: { kind: 'text', text: 'x' }, previewBytes: 65_536 });
     expect(preview?.code).toBe('invalid_input');
+    const both = await bad({
+      stream: 'ORD',
+      match: { kind: 'text', text: 'x' },
+      matches: [{ kind: 'text', text: 'y' }],
+    });
+    expect(both?.message).toMatch(/one criterion as match, or several/);
+    const neither = await bad({ stream: 'ORD' });
+    expect(neither?.message).toMatch(/one criterion as match, or several/);
+    const empty = await bad({ stream: 'ORD', matches: [] });
+    expect(empty?.message).toMatch(/at least one criterion/);
+    const many = await bad({
+      stream: 'ORD',
+      matches: Array.from({ length: 9 }, () => ({ kind: 'text', text: 'x' })),
+    });
+    expect(many?.message).toMatch(/at most 8 criteria/);
+    const inner = await bad({
+      stream: 'ORD',
+      matches: [
+        { kind: 'text', text: 'x' },
+        { kind: 'json', path: 'a..b', value: 'x' },
+      ],
+    });
+    expect(inner?.message).toMatch(/not a JSON path/);
     const missing = await bad({ stream: 'NOPE', match: { kind: 'text', text: 'x' } });
     expect(missing?.code).toBe('not_found');
   });

@@ -45,6 +45,12 @@ describe('scheduled lane: the rules (pure)', () => {
     expect(decide(body({ run_at: '2026-12-01T09:00:05Z' }), h(), 1, now, noCancel)).toEqual({
       kind: 'wait',
       ms: 5000,
+      id: 't1',
+    });
+    // A cancelled task is dropped when seen, not only once it is due.
+    expect(decide(body({ run_at: '2026-12-01T09:00:05Z' }), h(), 1, now, (id) => id === 't1')).toEqual({
+      kind: 'drop',
+      id: 't1',
     });
     expect(decide(body({ run_at: '2026-12-01T09:00:00Z' }), h(), 1, now, noCancel)).toEqual({
       kind: 'release',
@@ -159,6 +165,40 @@ describe('scheduled lane on nats-server (no native schedules)', () => {
     const d = await t.call('tasks.get', { id: r.task.id });
     expect(d.status).toBe('cancelled');
     expect(d.attempts).toBe(0);
+  });
+
+  it('a cancelled task leaves counts.scheduled at once, long before it would fall due', async () => {
+    const scheduledCount = async () => (await t.call('tasks.list', { limit: 1 })).counts.scheduled;
+    const r = await t.call('tasks.publish', {
+      type: 'echo',
+      payload: 1,
+      delay: '1h',
+      id: 'sched-cancel-now',
+    });
+    // Seen by a releaser and nak'ed until due: it waits in the consumer's timer, counted as scheduled.
+    await until(
+      async () => {
+        const c = await scheduler();
+        return c.delivered.stream_seq >= r.seq && c.num_ack_pending >= 1;
+      },
+      'held in the server timer',
+      20_000,
+    );
+    await until(async () => (await scheduledCount()) >= 1, 'counted as scheduled', 10_000);
+    const before = await scheduledCount();
+    await t.call('tasks.cancel', { id: r.task.id });
+    // The process that deferred it acks it on the cancel: nothing left pending, the count drops.
+    await until(
+      async () => {
+        const c = await scheduler();
+        return c.ack_floor.stream_seq >= r.seq && c.num_ack_pending === 0;
+      },
+      'acked on the cancel',
+      10_000,
+    );
+    await until(async () => (await scheduledCount()) === before - 1, 'counts.scheduled down by one', 10_000);
+    expect(await laneCopies(r.task.id)).toBe(0);
+    expect((await t.call('tasks.get', { id: r.task.id })).status).toBe('cancelled');
   });
 
   it('a Go-style producer: raw publish to tasks.scheduled with run_at and a target lane', async () => {

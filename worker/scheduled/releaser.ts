@@ -25,6 +25,9 @@ const BUFFER = 256;
 /** A release that could not be stored is tried again after this long (the message is nak'ed). */
 const RETRY_MS = 2000;
 const FATAL = new Set(['consumer_deleted', 'consumer_not_found', 'stream_not_found']);
+/** Waiting tasks whose ack subject this process remembers, to drop them at once on a cancel. */
+const MAX_WAITING = 20_000;
+const ACK = new TextEncoder().encode('+ACK');
 
 export interface ReleaserOptions {
   nc: NatsConnection;
@@ -35,7 +38,7 @@ export interface ReleaserOptions {
 
 /** What the releaser does with one scheduled message (pure: the tests and the loop share it). */
 export type Decision =
-  | { kind: 'wait'; ms: number }
+  | { kind: 'wait'; ms: number; id: string }
   | { kind: 'drop'; id: string }
   | { kind: 'release'; id: string; target: string };
 
@@ -56,10 +59,11 @@ export function decide(
 ): Decision {
   const body = jsonOrUndefined(data);
   const t = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
-  const due = typeof t.run_at === 'string' ? Date.parse(t.run_at) : NaN;
-  if (Number.isFinite(due) && due > now) return { kind: 'wait', ms: due - now };
   const id = taskRecordId(body, hdr?.get('Nats-Msg-Id') || undefined, seq);
+  // Cancelled: dropped when seen, due or not, so it leaves the lane (and counts.scheduled) now.
   if (isCancelled(id)) return { kind: 'drop', id };
+  const due = typeof t.run_at === 'string' ? Date.parse(t.run_at) : NaN;
+  if (Number.isFinite(due) && due > now) return { kind: 'wait', ms: due - now, id };
   const asked = hdr?.get(SCHEDULE_HEADERS.target) ?? '';
   let target: string = t.priority === 'high' ? SUBJECTS.high : SUBJECTS.new;
   if (LANE.test(asked) && (!asked.startsWith('tasks.typed.') || isTaskType(asked.slice(12)))) target = asked;
@@ -75,7 +79,9 @@ export function decide(
  * A due task is published to its lane under `Nats-Msg-Id: <id>:released` and acked only after
  * the PubAck: a crash in between redelivers it after ack wait and the stream drops the repeat,
  * so each task enters its lane once. A task cancelled meanwhile (`tasks.delete`) is acked and
- * dropped.
+ * dropped: at once by the process that deferred it last (it keeps the ack subject of the tasks it
+ * nak'ed, bounded, and its cancel watch calls `cancelled(id)`), otherwise when it next comes
+ * round (a restarted process, or more than MAX_WAITING waiting on one).
  */
 export class ScheduledReleaser {
   private readonly js: JetStreamClient;
@@ -87,6 +93,8 @@ export class ScheduledReleaser {
   private slot?: () => void;
   /** Released, dropped and deferred (nak'ed until due) by this process. */
   readonly counts = { released: 0, dropped: 0, deferred: 0, retried: 0 };
+  /** Task id → the ack subject of its last delivery here (acks go by stream sequence, so any delivery's works). */
+  private readonly waiting = new Map<string, string>();
 
   constructor(private readonly opts: ReleaserOptions) {
     this.js = jetstream(opts.nc, jsOptions(opts.nc));
@@ -155,9 +163,11 @@ export class ScheduledReleaser {
     const d = decide(m.data, m.headers, m.seq, Date.now(), (id) => this.opts.isCancelled(id));
     if (d.kind === 'wait') {
       this.counts.deferred++;
+      this.remember(d.id, m);
       m.nak(Math.ceil(d.ms));
       return;
     }
+    this.waiting.delete(d.id);
     if (d.kind === 'drop') {
       this.counts.dropped++;
       m.ack();
@@ -181,6 +191,29 @@ export class ScheduledReleaser {
       this.opts.log('warn', `could not release scheduled task ${d.id}: ${(err as Error).message}`);
       m.nak(RETRY_MS);
     }
+  }
+
+  /**
+   * A cancel request for `id` (the cancel watch's live feed): a task this process deferred is
+   * acked now, through the ack subject of its delivery, instead of when it falls due. The nak
+   * made the message's own ack() a no-op, so the ack goes as the plain publish JetStream's
+   * protocol defines (`+ACK` to the delivery's reply subject), by stream sequence.
+   */
+  cancelled(id: string): void {
+    const reply = this.waiting.get(id);
+    if (!reply || this.opts.nc.isClosed()) return;
+    this.waiting.delete(id);
+    this.opts.nc.publish(reply, ACK);
+    this.counts.dropped++;
+  }
+
+  private remember(id: string, m: JsMsg): void {
+    // The delivery's reply subject ($JS.ACK.<stream>.<consumer>.…); absent in a client that does not expose it.
+    const reply = (m as { reply?: unknown }).reply;
+    if (typeof reply !== 'string' || !reply.startsWith('$JS.ACK.')) return;
+    this.waiting.delete(id); // re-insert: oldest first for the cap
+    this.waiting.set(id, reply);
+    if (this.waiting.size > MAX_WAITING) this.waiting.delete(this.waiting.keys().next().value as string);
   }
 
   private pause(ms: number): Promise<void> {

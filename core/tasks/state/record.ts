@@ -1,6 +1,7 @@
 import type { TaskDetail, TaskSummary, TimelineEntry } from '../../../api/features/tasks';
 import {
   SCHEDULE_HEADERS,
+  isScheduledSubject,
   SUBJECTS,
   TASK_STATUSES,
   taskSchema,
@@ -94,7 +95,7 @@ export function isTaskSubject(subject: string): boolean {
  * one entry, not a phantom `pending` one beside the worker's `failed` one.
  */
 export function parse(r: StreamRecord): Parsed {
-  const scheduled = r.subject === SUBJECTS.scheduled;
+  const scheduled = isScheduledSubject(r.subject);
   if (scheduled || isTaskSubject(r.subject)) {
     let task: Task | undefined;
     try {
@@ -147,7 +148,7 @@ export function foldTask(
   if (rec) {
     if (r.seq <= rec.lseq) return rec;
     rec.lseq = r.seq;
-    if (p.released && rec.subject === SUBJECTS.scheduled) {
+    if (p.released && isScheduledSubject(rec.subject)) {
       // Due: it now waits in its lane like any task (a cancel that came first keeps it cancelled).
       pushTimeline(rec, {
         kind: 'published',

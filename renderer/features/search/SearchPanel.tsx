@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { SearchEnd, SearchHit, SearchProgress } from '../../../api/features/search';
-import { MAX_SEARCH_RESULTS } from '../../../api/features/search';
+import { MAX_SEARCH_CRITERIA, MAX_SEARCH_RESULTS } from '../../../api/features/search';
 import { Field } from '../../ui/Field';
 import { ProgressBar } from '../../ui/ProgressBar';
 import { serverIssues } from '../../ui/form-issues';
@@ -8,7 +8,16 @@ import { formatCount } from '../../ui/format';
 import { formatRate, formatTime } from '../streams/format';
 import { toastError, toEnvelope } from '../toasts/store';
 import { cancelSearch, startSearch, useSearchEvents } from './actions';
-import { searchFieldErrors, toSearchInput, type SearchField, type SearchForm } from './search-form';
+import {
+  criterionField,
+  EMPTY_CRITERION,
+  searchFieldErrors,
+  toSearchInput,
+  type CriterionField,
+  type CriterionForm,
+  type SearchField,
+  type SearchForm,
+} from './search-form';
 import { useSearch } from './store';
 import './search.css';
 
@@ -76,7 +85,11 @@ export function SearchPanel({
   };
 
   const id = (f: string) => `search-${f}`;
-  const input = (f: SearchField & keyof SearchForm, label: string, extra: Record<string, unknown> = {}) => (
+  const input = (
+    f: Exclude<SearchField, CriterionField | `${CriterionField}-${number}`>,
+    label: string,
+    extra: Record<string, unknown> = {},
+  ) => (
     <Field id={id(f)} label={label} error={errors[f]}>
       <input
         id={id(f)}
@@ -99,56 +112,30 @@ export function SearchPanel({
           void submit();
         }}
       >
-        <div className="search-criterion">
-          <Field id="search-kind" label="Find">
-            <select
-              id="search-kind"
-              value={form.kind}
-              onChange={(e) => edit({ kind: e.target.value as SearchForm['kind'] })}
-              data-testid="search-kind"
-            >
-              <option value="text">Payload text</option>
-              <option value="json">JSON path</option>
-              <option value="header">Header</option>
-            </select>
-          </Field>
-          {form.kind === 'text' && input('text', 'Payload contains', { className: 'mono grow' })}
-          {form.kind === 'json' && (
-            <>
-              {input('path', 'Path', { className: 'mono', placeholder: 'customer.name or items[*].sku' })}
-              <Field id="search-json-op" label="Test">
-                <select
-                  id="search-json-op"
-                  value={form.jsonOp}
-                  onChange={(e) => edit({ jsonOp: e.target.value as SearchForm['jsonOp'] })}
-                  data-testid="search-json-op"
-                >
-                  <option value="equals">equals</option>
-                  <option value="contains">contains</option>
-                </select>
-              </Field>
-              {input('value', 'Value', { className: 'mono', placeholder: 'text, or JSON: 42, true, "x"' })}
-            </>
-          )}
-          {form.kind === 'header' && (
-            <>
-              {input('header', 'Header', { className: 'mono', placeholder: 'Nats-Msg-Id' })}
-              <Field id="search-header-op" label="Test">
-                <select
-                  id="search-header-op"
-                  value={form.headerOp}
-                  onChange={(e) => edit({ headerOp: e.target.value as SearchForm['headerOp'] })}
-                  data-testid="search-header-op"
-                >
-                  <option value="equals">equals</option>
-                  <option value="contains">contains</option>
-                  <option value="exists">is present</option>
-                </select>
-              </Field>
-              {form.headerOp !== 'exists' && input('value', 'Value', { className: 'mono' })}
-            </>
-          )}
-        </div>
+        {form.criteria.map((c, i) => (
+          <CriterionRow
+            key={i}
+            i={i}
+            c={c}
+            errors={errors}
+            onChange={(p) => edit({ criteria: form.criteria.map((x, k) => (k === i ? { ...x, ...p } : x)) })}
+            onRemove={
+              form.criteria.length > 1
+                ? () => edit({ criteria: form.criteria.filter((_, k) => k !== i) })
+                : undefined
+            }
+          />
+        ))}
+        {form.criteria.length < MAX_SEARCH_CRITERIA && (
+          <button
+            type="button"
+            className="btn small ghost search-add"
+            onClick={() => edit({ criteria: [...form.criteria, EMPTY_CRITERION] })}
+            data-testid="search-add"
+          >
+            + And another criterion
+          </button>
+        )}
         <div className="search-limits">
           <Field id="search-range" label="Range by">
             <select
@@ -221,6 +208,109 @@ export function SearchPanel({
         onOpen={onOpen}
         onShowInList={onShowInList}
       />
+    </div>
+  );
+}
+
+/**
+ * One criterion (all must hold). The first keeps the plain field ids (`search-text`…), the n-th
+ * after it `search-text-<n>`, so labels, errors and tests address each row.
+ */
+function CriterionRow({
+  i,
+  c,
+  errors,
+  onChange,
+  onRemove,
+}: {
+  i: number;
+  c: CriterionForm;
+  errors: Partial<Record<SearchField, string>>;
+  onChange: (p: Partial<CriterionForm>) => void;
+  onRemove?: () => void;
+}) {
+  const id = (f: string) => `search-${i === 0 ? f : `${f}-${i}`}`;
+  const input = (
+    f: CriterionField & keyof CriterionForm,
+    label: string,
+    extra: Record<string, unknown> = {},
+  ) => {
+    const err = errors[criterionField(f, i)];
+    return (
+      <Field id={id(f)} label={label} error={err}>
+        <input
+          id={id(f)}
+          value={c[f]}
+          onChange={(e) => onChange({ [f]: e.target.value })}
+          aria-invalid={!!err}
+          aria-describedby={err ? `${id(f)}-error` : undefined}
+          data-testid={id(f)}
+          {...extra}
+        />
+      </Field>
+    );
+  };
+  const select = <K extends 'kind' | 'jsonOp' | 'headerOp'>(
+    k: K,
+    name: string,
+    label: string,
+    options: [CriterionForm[K], string][],
+  ) => (
+    <Field id={id(name)} label={label}>
+      <select
+        id={id(name)}
+        value={c[k]}
+        onChange={(e) => onChange({ [k]: e.target.value } as Partial<CriterionForm>)}
+        data-testid={id(name)}
+      >
+        {options.map(([v, text]) => (
+          <option key={v} value={v}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </Field>
+  );
+  return (
+    <div className="search-criterion" data-testid="search-criterion" data-index={i}>
+      {select('kind', 'kind', i === 0 ? 'Find' : 'and', [
+        ['text', 'Payload text'],
+        ['json', 'JSON path'],
+        ['header', 'Header'],
+      ])}
+      {c.kind === 'text' && input('text', 'Payload contains', { className: 'mono grow' })}
+      {c.kind === 'json' && (
+        <>
+          {input('path', 'Path', { className: 'mono', placeholder: 'customer.name or items[*].sku' })}
+          {select('jsonOp', 'json-op', 'Test', [
+            ['equals', 'equals'],
+            ['contains', 'contains'],
+          ])}
+          {input('value', 'Value', { className: 'mono', placeholder: 'text, or JSON: 42, true, "x"' })}
+        </>
+      )}
+      {c.kind === 'header' && (
+        <>
+          {input('header', 'Header', { className: 'mono', placeholder: 'Nats-Msg-Id' })}
+          {select('headerOp', 'header-op', 'Test', [
+            ['equals', 'equals'],
+            ['contains', 'contains'],
+            ['exists', 'is present'],
+          ])}
+          {c.headerOp !== 'exists' && input('value', 'Value', { className: 'mono' })}
+        </>
+      )}
+      {onRemove && (
+        <button
+          type="button"
+          className="btn small ghost search-remove"
+          onClick={onRemove}
+          aria-label={`Remove criterion ${i + 1}`}
+          data-testid={id('remove')}
+        >
+          Remove
+        </button>
+      )}
     </div>
   );
 }

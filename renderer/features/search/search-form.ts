@@ -1,8 +1,8 @@
 import { searchInputSchema, type SearchInput, type SearchMatch } from '../../../api/features/search';
 import { fieldErrors, type FormIssue } from '../../ui/form-issues';
 
-/** What the search form edits (text as typed); `toSearchInput` turns it into the contract's input. */
-export interface SearchForm {
+/** One criterion as typed; only the fields of its kind are sent. */
+export interface CriterionForm {
   kind: SearchMatch['kind'];
   text: string;
   path: string;
@@ -10,6 +10,13 @@ export interface SearchForm {
   header: string;
   headerOp: 'exists' | 'equals' | 'contains';
   value: string;
+}
+
+/** What the search form edits (text as typed); `toSearchInput` turns it into the contract's input. */
+export interface SearchForm {
+  /** Every one must hold (AND); at least one. */
+  criteria: CriterionForm[];
+  /** Applies to every criterion. */
   caseSensitive: boolean;
   /** The range is given by sequence or by time (only the chosen pair is sent). */
   rangeKind: 'seq' | 'time';
@@ -22,7 +29,7 @@ export interface SearchForm {
   maxScanned: string;
 }
 
-export const DEFAULT_SEARCH_FORM: SearchForm = {
+export const EMPTY_CRITERION: CriterionForm = {
   kind: 'text',
   text: '',
   path: '',
@@ -30,6 +37,10 @@ export const DEFAULT_SEARCH_FORM: SearchForm = {
   header: '',
   headerOp: 'equals',
   value: '',
+};
+
+export const DEFAULT_SEARCH_FORM: SearchForm = {
+  criteria: [EMPTY_CRITERION],
   caseSensitive: false,
   rangeKind: 'seq',
   fromSeq: '',
@@ -40,17 +51,11 @@ export const DEFAULT_SEARCH_FORM: SearchForm = {
   maxScanned: '1000000',
 };
 
-export type SearchField =
-  | 'text'
-  | 'path'
-  | 'header'
-  | 'value'
-  | 'fromSeq'
-  | 'toSeq'
-  | 'fromTime'
-  | 'toTime'
-  | 'maxResults'
-  | 'maxScanned';
+export type CriterionField = 'text' | 'path' | 'header' | 'value';
+type RangeField = 'fromSeq' | 'toSeq' | 'fromTime' | 'toTime' | 'maxResults' | 'maxScanned';
+/** A criterion's field is named plainly for the first one, `<field>-<n>` for the n-th after it. */
+export type SearchField = RangeField | CriterionField | `${CriterionField}-${number}`;
+export const criterionField = (f: CriterionField, i: number): SearchField => (i === 0 ? f : `${f}-${i}`);
 
 /** datetime-local text (local time) to ISO; text that is not a time goes as is, for the schema to refuse. */
 const iso = (s: string) => {
@@ -61,8 +66,8 @@ const iso = (s: string) => {
 const num = (s: string) => (s.trim() === '' ? undefined : Number(s.replace(/[,_\s]/g, '')));
 
 /** The criterion as the contract wants it: only the fields of the chosen kind. */
-function toMatch(f: SearchForm): SearchMatch {
-  const cs = { caseSensitive: f.caseSensitive };
+function toMatch(f: CriterionForm, caseSensitive: boolean): SearchMatch {
+  const cs = { caseSensitive };
   if (f.kind === 'text') return { kind: 'text', text: f.text, ...cs };
   if (f.kind === 'json') return { kind: 'json', path: f.path.trim(), op: f.jsonOp, value: f.value, ...cs };
   return {
@@ -82,7 +87,10 @@ export function toSearchInput(
 ):
   | { input: SearchInput; errors?: undefined }
   | { input?: undefined; errors: Partial<Record<SearchField, string>> } {
-  const raw: Record<string, unknown> = { stream, match: toMatch(f) };
+  const matches = f.criteria.map((c) => toMatch(c, f.caseSensitive));
+  // One criterion goes as `match`, as scripts write it; several as `matches` (all must hold).
+  const raw: Record<string, unknown> =
+    matches.length === 1 ? { stream, match: matches[0] } : { stream, matches };
   const put = (k: string, v: unknown) => {
     if (v !== undefined) raw[k] = v;
   };
@@ -101,14 +109,20 @@ export function toSearchInput(
   return { errors: searchFieldErrors(r.error.issues) };
 }
 
+const criterionFieldOf = (key: PropertyKey | undefined): CriterionField | undefined =>
+  key === 'text' || key === 'path' || key === 'value' ? key : key === 'name' ? 'header' : undefined;
+
 /** Maps contract issues (local or from the server's invalid_input) to the form's fields. */
 export function searchFieldErrors(issues: readonly FormIssue[]): Partial<Record<SearchField, string>> {
   return fieldErrors<SearchField>(issues, (path) => {
-    const [a, b] = path;
+    const [a, b, c] = path;
     if (a === 'match') {
-      if (b === 'text' || b === 'path' || b === 'value') return b;
-      if (b === 'name') return 'header';
-      return undefined;
+      const f = criterionFieldOf(b);
+      return f && criterionField(f, 0);
+    }
+    if (a === 'matches' && typeof b === 'number') {
+      const f = criterionFieldOf(c);
+      return f && criterionField(f, b);
     }
     if (
       a === 'fromSeq' ||
