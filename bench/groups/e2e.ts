@@ -58,6 +58,15 @@ export const group: BenchGroup = {
     // The same pool in its own process, for scale: how much of serve's RSS is the pool's.
     report('e2e_pool_alone_rss_max_mb', Math.max(0, ...aloneRss) / 1048576, 'MB');
 
+    // The state alone, on the stream the pool just made: serve without workers folds it from the
+    // start. Same messages in the same order as in the live run, without the pool beside it.
+    await foldOnly(server, jsm);
+    // BENCH_E2E_FOLD_ONLY=1: stop here (measuring the state's own cost, without the serve run).
+    if (process.env.BENCH_E2E_FOLD_ONLY) {
+      await nc.close();
+      return;
+    }
+
     await fresh(jsm);
     const serve = new JetdeckProcess([
       'serve',
@@ -143,6 +152,40 @@ export const group: BenchGroup = {
     await nc.close();
   },
 };
+
+/**
+ * `serve` with no workers over the TASKS stream of a finished flow (its task state deleted):
+ * tasks/s and CPU per task of folding it, until the list shows every task completed.
+ */
+async function foldOnly(
+  server: { url: string; proc?: { pid?: number } },
+  jsm: JetStreamManager,
+): Promise<void> {
+  for (const s of ['KV_jetdeck_tasks', 'KV_jetdeck_dead']) await jsm.streams.delete(s).catch(() => false);
+  const serve = new JetdeckProcess(['serve', '--nats', server.url, '--port', '0', '--no-open']);
+  const cpu0 = cpuSeconds(server.proc?.pid);
+  const t0 = performance.now();
+  await serve.start(/JetDeck serving/);
+  const rss: number[] = [];
+  try {
+    for (;;) {
+      rss.push(serve.rss());
+      const l = await serve.api<TaskList>('/api/tasks?limit=1');
+      if (l.ready && l.counts.completed === N && l.index?.lag === 0) break;
+      if (performance.now() - t0 > 30 * 60_000) throw new Error('fold only: not caught up after 30 min');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const ms = performance.now() - t0;
+    const cpu = [cpuSeconds(serve.pid), cpuSeconds(server.proc?.pid) - cpu0];
+    report('e2e_fold_only_tasks_per_s', (N * 1000) / ms, 'tasks/s');
+    report('e2e_fold_only_cpu_s', cpu[0], 's');
+    report('e2e_fold_only_server_cpu_s', cpu[1], 's');
+    report('e2e_fold_only_cpu_us_per_task', ((cpu[0] + cpu[1]) * 1e6) / N, 'µs');
+    report('e2e_fold_only_rss_max_mb', Math.max(...rss) / 1048576, 'MB');
+  } finally {
+    await serve.stop();
+  }
+}
 
 /** A new, empty TASKS stream and task state. */
 async function fresh(jsm: JetStreamManager): Promise<void> {

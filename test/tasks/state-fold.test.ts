@@ -90,4 +90,40 @@ describe('task state fold with records read back from the bucket', () => {
     // Counts are the stream's own: the forged event is a stored `completed` message too.
     await until(async () => (state.counts().completed === N + 1 ? true : undefined), 'counts');
   });
+
+  /**
+   * Records go out without a PubAck each; the checkpoint's sequence shows how many the bucket
+   * stored. Here the bucket refuses one (too large for its max_msg_size, which a publish with no
+   * reply never hears about): the batch must not count as indexed, and once the bucket takes it
+   * the record is written again (not taken from memory as if it had been stored).
+   */
+  it('does not take a record the bucket refused for stored, and writes it again', async () => {
+    const js = jetstream(nc);
+    const at = new Date().toISOString();
+    const ids = ['refused-1', 'refused-2'];
+    for (const id of ids) {
+      const task = { id, type: 'echo', payload: {}, created_at: at };
+      await js.publish('tasks.new', JSON.stringify(task), { headers: msgHeaders(id) });
+    }
+    const published = (await jsm.streams.info('TASKS')).state.last_seq;
+    expect(await state.waitForSeq(published, 30_000)).toBe(true);
+    const kvName = 'KV_jetdeck_tasks';
+    const { config } = await jsm.streams.info(kvName);
+    await jsm.streams.update(kvName, { ...config, max_msg_size: 900 });
+    try {
+      // refused-1's record grows past 900 bytes; refused-2's stays small and is stored.
+      const big = { id: ids[0], status: 'completed', at, attempt: 1, worker: 'w', result: 'r'.repeat(800) };
+      const small = { id: ids[1], status: 'completed', at, attempt: 1, worker: 'w', result: 1 };
+      await js.publish('tasks.status.completed', JSON.stringify(small));
+      const last = await js.publish('tasks.status.completed', JSON.stringify(big));
+      await until(() => /index writes lost/.exec(state.index().last_error ?? ''), 'the lost write seen');
+      expect(await state.waitForSeq(last.seq, 1000)).toBe(false);
+      await jsm.streams.update(kvName, { ...config, max_msg_size: -1 });
+      expect(await state.waitForSeq(last.seq, 30_000)).toBe(true);
+    } finally {
+      await jsm.streams.update(kvName, { ...config, max_msg_size: -1 });
+    }
+    for (const id of ids) expect(await state.detail(id)).toMatchObject({ id, status: 'completed' });
+    expect((await state.detail(ids[0]))!.result).toBe('r'.repeat(800));
+  });
 });

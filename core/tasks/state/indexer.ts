@@ -40,7 +40,7 @@ const LEASE_RENEW_MS = 3000;
  * the cap: 40k ≈ +100 MB under a flow).
  */
 export const DEFAULT_CACHE = 10_000;
-const FETCH_BATCH = 2000;
+const FETCH_BATCH = 500;
 const WRITE_GIVE_UP_MS = 30_000;
 
 export interface Checkpoint {
@@ -85,6 +85,12 @@ export class Indexer {
    */
   private readonly cache = new Map<string, string>();
   private lastSeq = 0;
+  /**
+   * Bucket sequence of this writer's last checkpoint (0: none yet). Known, it lets a batch's
+   * records go out without a PubAck each: the next checkpoint's sequence says how many
+   * messages the bucket stored in between (see onBatch).
+   */
+  private cpSeq = 0;
   /** TASKS messages folded by this process. */
   read = 0;
   /** Status and cancel events for ids no record knows (forged or long expired): not folded. */
@@ -171,6 +177,7 @@ export class Indexer {
     const cp = await readCheckpoint(this.buckets.tasks);
     this.lastSeq = Math.max(cp?.seq ?? 0, si.state.first_seq - 1);
     this.cache.clear();
+    this.cpSeq = 0;
     this.gets = new DirectGets(this.publisher.connection, this.js, kvStream(TASKS_BUCKET));
     this.leader = true;
     this.events.onRole(true);
@@ -209,7 +216,12 @@ export class Indexer {
     if (!rec) return;
     Object.assign(rec, patch);
     pushTimeline(rec, entry);
-    await this.flush(new Map([[id, rec]]), new Set(rec.status === 'failed' ? [id] : []));
+    try {
+      await this.flush(new Map([[id, rec]]), new Set(rec.status === 'failed' ? [id] : []));
+    } catch (err) {
+      this.cache.delete(id); // not stored: the next fold reads the stored one
+      throw err;
+    }
   }
 
   // ---- folding
@@ -276,42 +288,70 @@ export class Indexer {
       dirty.set(rec.id, rec);
       if (rec.status === 'failed') dead.add(rec.id);
     }
-    await this.flush(dirty, dead);
+    const seq = msgs[msgs.length - 1].seq;
+    const cp: Checkpoint = { seq, at: new Date().toISOString(), owner: this.owner };
+    try {
+      // The records without a PubAck each, then the checkpoint with one: a connection's messages
+      // reach the bucket in order, so its sequence counts what was stored in between. Fewer
+      // stored than sent (a disconnect dropped some, the server refused one): the batch fails
+      // and is read again, from the bucket (the cached copies were never stored).
+      const prev = this.cpSeq;
+      const sent = await this.flush(dirty, dead, prev > 0);
+      const cpAt = await this.write([
+        { subject: `$KV.${TASKS_BUCKET}.${CHECKPOINT_KEY}`, data: JSON.stringify(cp) },
+      ]);
+      if (sent && cpAt - prev - 1 < sent)
+        throw new Error(`index writes lost: ${sent} sent, ${Math.max(0, cpAt - prev - 1)} stored`);
+      this.cpSeq = cpAt;
+    } catch (err) {
+      this.cpSeq = 0;
+      this.cache.clear();
+      throw err;
+    }
     if (completed) this.events.onCompleted(completed);
-    this.lastSeq = msgs[msgs.length - 1].seq;
-    const cp: Checkpoint = { seq: this.lastSeq, at: new Date().toISOString(), owner: this.owner };
-    await this.put(`$KV.${TASKS_BUCKET}.${CHECKPOINT_KEY}`, JSON.stringify(cp));
+    this.lastSeq = seq;
     this.events.onCheckpoint(cp);
     this.evict();
   }
 
-  /** Writes the records and keeps what was written as the cached copy (newest last). */
-  private async flush(dirty: Map<string, TaskRecord>, dead: Set<string>): Promise<void> {
+  /**
+   * Writes the records and keeps what was written as the cached copy (newest last). With
+   * `unacked`, task records go out without waiting for PubAcks (dead letters always wait for
+   * theirs); returns how many went out so.
+   */
+  private async flush(dirty: Map<string, TaskRecord>, dead: Set<string>, unacked = false): Promise<number> {
     const out: OutMsg[] = [];
+    let sent = 0;
+    const nc = this.publisher.connection;
     for (const rec of dirty.values()) {
       const data = JSON.stringify(rec);
-      out.push({ subject: taskSubject(rec.id), data });
+      if (unacked) {
+        nc.publish(taskSubject(rec.id), data);
+        sent++;
+      } else out.push({ subject: taskSubject(rec.id), data });
       if (dead.has(rec.id)) out.push({ subject: deadSubject(rec.id), data });
       this.cache.delete(rec.id);
       this.cache.set(rec.id, data);
     }
     await this.write(out);
     this.events.onRecords([...dirty.values()]);
+    return sent;
   }
 
-  private put(subject: string, data: string): Promise<void> {
-    return this.write([{ subject, data }]);
-  }
-
-  /** Pipelined writes (one callback each, no promise per message); rejects if any failed. */
-  private async write(msgs: OutMsg[]): Promise<void> {
-    if (!msgs.length) return;
+  /**
+   * Pipelined writes (one callback each, no promise per message); rejects if any failed, else
+   * resolves with the last message's stream sequence.
+   */
+  private async write(msgs: OutMsg[]): Promise<number> {
+    if (!msgs.length) return 0;
     let left = msgs.length;
     let failed: string | undefined;
+    let lastSeq = 0;
     let settle!: () => void;
     const all = new Promise<void>((resolve) => (settle = resolve));
     const done = (r: AckResult) => {
       if (!r.ok) failed ??= r.error;
+      else lastSeq = Math.max(lastSeq, r.seq);
       if (--left === 0) settle();
     };
     for (const m of msgs) {
@@ -321,6 +361,7 @@ export class Indexer {
     }
     await all;
     if (failed) throw new Error(`index write failed: ${failed}`);
+    return lastSeq;
   }
 
   /** Records for ids not in memory, read from the bucket at once (absent ids are left out). */

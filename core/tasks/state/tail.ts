@@ -77,7 +77,8 @@ export class TailMsg {
 
   /** ISO time the stream stored it. */
   get time(): string {
-    return (this.iso ??= new Date(Number(BigInt(this.tsNanos) / 1_000_000n)).toISOString());
+    // Nanoseconds since the epoch as digits: the milliseconds are all but the last six.
+    return (this.iso ??= new Date(Number(this.tsNanos.slice(0, -6) || '0')).toISOString());
   }
 
   get headers(): MsgHdrs | undefined {
