@@ -1,26 +1,18 @@
 import { headers, type Msg, type NatsConnection } from '@nats-io/transport-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAX_SUBSCRIPTIONS_PER_CLIENT } from '../../api/features/corenats';
 import { ClientScope } from '../../core/clients/client-scope';
 import { makeTestCore, type TestCore } from '../harness/core';
 import { recordEvents } from '../harness/events';
-import { startServer, stopAll, type TestServer } from '../harness/nats-server';
-import { b64, seeder, unb64, until, type Seeder } from '../messages/helpers';
+import type { TestServer } from '../harness/nats-server';
+import { b64, sharedSeededCore, unb64, until, type Seeder } from '../messages/helpers';
 
 let server: TestServer;
 let t: TestCore;
 let s: Seeder;
 
-beforeAll(async () => {
-  server = await startServer();
-  t = makeTestCore();
-  await t.connectTo(server.url);
-  s = await seeder(server.url);
-});
-afterAll(async () => {
-  await s?.close();
-  await t?.dispose();
-  await stopAll();
+sharedSeededCore(async (env) => {
+  ({ server, t, s } = env);
 });
 
 /** The next message `nc` receives on `subject` (subscribed before `act` runs). */

@@ -1,13 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import type { ApiError } from '../../api/errors';
+import { describe, expect, it } from 'vitest';
 import type { DeadLetterGroup } from '../../api/features/dead-letters';
 import { startServe, type ServeHandle } from '../../core/serve/server';
-import { builtinHandlers } from '../../worker/handlers/builtin';
-import { WorkerRuntime } from '../../worker/runtime';
-import { makeTestCore, type TestCore } from '../harness/core';
-import { startServer, type TestServer } from '../harness/nats-server';
+import type { TestCore } from '../harness/core';
+import type { TestServer } from '../harness/nats-server';
 import { until } from '../tasks/helpers';
+import { codeOf, rest as restCall, sharedCore, startWorker } from '../harness/fixtures';
 
 /**
  * Dead letters grouped by error fingerprint, and the group actions (retry, discard, edit with a
@@ -18,27 +15,8 @@ describe('dead-letter groups', () => {
   let server: TestServer;
   let t: TestCore;
   let serve: ServeHandle;
-  let workerNc: NatsConnection;
-  let worker: WorkerRuntime;
 
-  const codeOf = async (p: Promise<unknown>) =>
-    (
-      (await p.then(
-        () => undefined,
-        (e: unknown) => e,
-      )) as ApiError | undefined
-    )?.code;
-  const rest = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${serve.url}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${serve.token}`,
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-  };
+  const rest = (method: string, path: string, body?: unknown) => restCall(serve, method, path, body);
 
   /** Publishes tasks of `type` that fail with each message, and waits for them all as dead letters. */
   const failWith = async (type: string, messages: string[]): Promise<string[]> => {
@@ -58,27 +36,14 @@ describe('dead-letter groups', () => {
       `the group of ${id}`,
     );
 
-  beforeAll(async () => {
-    server = await startServer();
-    t = makeTestCore();
-    await t.connectTo(server.url);
+  sharedCore(async (env) => {
+    ({ server, t } = env);
     serve = await startServe(t.core, { port: 0, token: 'dlq-test-token-0123456789-abcdefghijkLMN' });
-    workerNc = await connect({ servers: server.url });
-    worker = new WorkerRuntime({
-      nc: workerNc,
-      name: 'w-dlq',
-      concurrency: 8,
-      handlers: builtinHandlers,
-      backoffMs: [20, 20],
-    });
-    await worker.start();
-  });
-  afterAll(async () => {
-    await worker?.drain();
-    await workerNc?.close();
-    await serve?.close();
-    await t?.dispose();
-    await server?.dispose();
+    const worker = await startWorker(server.url, { name: 'w-dlq', concurrency: 8, backoffMs: [20, 20] });
+    return async () => {
+      await worker.stop();
+      await serve.close();
+    };
   });
 
   it('groups by the normalised error: count, first/last seen, types; the list filters by fingerprint', async () => {

@@ -1,39 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../api/errors';
 import { ClientScope } from '../../core/clients/client-scope';
 import { MAX_WATCHES_PER_CLIENT } from '../../core/kv/feature';
-import { makeTestCore, type TestCore } from '../harness/core';
+import type { TestCore } from '../harness/core';
 import { recordEvents } from '../harness/events';
 import { pollUntil } from '../harness/poll';
-import { startServer, stopAll, type TestServer } from '../harness/nats-server';
+import { codeOf, sharedCore } from '../harness/fixtures';
 
-let server: TestServer;
 let t: TestCore;
 
-beforeAll(async () => {
-  server = await startServer();
-  t = makeTestCore();
-  await t.connectTo(server.url);
-});
-afterAll(async () => {
-  await t?.dispose();
-  await stopAll();
+sharedCore((env) => {
+  ({ t } = env);
 });
 
-/** The ApiError code a call rejects with. */
 /** The value an entry carries, as text. */
 const text = (e: { base64?: string }) =>
   e.base64 === undefined ? undefined : Buffer.from(e.base64, 'base64').toString();
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(ApiError);
-    return (err as ApiError).code;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('KV buckets', () => {
   it('creates a bucket with history, TTL and storage, lists it, and refuses a second one of that name', async () => {

@@ -1,17 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTestCore, type TestCore } from '../harness/core';
-import { startServer, stopAll, type TestServer } from '../harness/nats-server';
-import { publishMany, seeder, unb64, type Seeder } from './helpers';
+import { describe, expect, it } from 'vitest';
+import type { TestCore } from '../harness/core';
+import { publishMany, sharedSeededCore, unb64, type Seeder } from './helpers';
 
-let server: TestServer;
 let t: TestCore;
 let s: Seeder;
 
-beforeAll(async () => {
-  server = await startServer();
-  t = makeTestCore();
-  await t.connectTo(server.url);
-  s = await seeder(server.url);
+sharedSeededCore(async (env) => {
+  ({ t, s } = env);
   await s.jsm.streams.add({ name: 'L', subjects: ['l.>'] });
   // 1000 messages: odd seqs on l.a, even on l.b.x; seqs 10 and 11 deleted (a gap).
   await publishMany(
@@ -22,11 +17,6 @@ beforeAll(async () => {
   );
   await s.jsm.streams.deleteMessage('L', 10);
   await s.jsm.streams.deleteMessage('L', 11);
-});
-afterAll(async () => {
-  await s?.close();
-  await t?.dispose();
-  await stopAll();
 });
 
 const seqs = (p: { messages: { seq: number }[] }) => p.messages.map((m) => m.seq);

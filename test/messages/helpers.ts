@@ -2,6 +2,7 @@ import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { JobProgress } from '../../api/features/messages';
 import type { Core } from '../../core/core';
+import { sharedCore, type SharedCore } from '../harness/fixtures';
 import { pollUntil } from '../harness/poll';
 
 export interface Seeder {
@@ -63,3 +64,12 @@ export const unb64 = (s: string) => Buffer.from(s, 'base64').toString('utf8');
 /** Polls until `fn`'s value satisfies `ok` (the harness's pollUntil). */
 export const until = <T>(fn: () => T | Promise<T>, ok: (v: T) => boolean, timeoutMs = 10_000) =>
   pollUntil(fn, { ok, timeoutMs, what: 'the condition', intervalMs: 50 });
+
+/** `sharedCore` plus a seeding connection (`s`), closed with them. */
+export function sharedSeededCore(ready: (env: SharedCore & { s: Seeder }) => void | Promise<void>): void {
+  sharedCore(async (env) => {
+    const s = await seeder(env.server.url);
+    await ready({ ...env, s });
+    return () => s.close();
+  });
+}

@@ -1,22 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTestCore, type TestCore } from '../harness/core';
-import { startServer, stopAll, type TestServer } from '../harness/nats-server';
-import { publishMany, seeder, type Seeder } from '../messages/helpers';
+import { describe, expect, it } from 'vitest';
+import type { TestCore } from '../harness/core';
+import { publishMany, sharedSeededCore, type Seeder } from '../messages/helpers';
 
-let server: TestServer;
 let t: TestCore;
 let s: Seeder;
 
-beforeAll(async () => {
-  server = await startServer();
-  t = makeTestCore();
-  await t.connectTo(server.url);
-  s = await seeder(server.url);
-});
-afterAll(async () => {
-  await s?.close();
-  await t?.dispose();
-  await stopAll();
+sharedSeededCore(async (env) => {
+  ({ t, s } = env);
 });
 
 describe('streams', () => {

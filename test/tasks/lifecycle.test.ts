@@ -1,12 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
-import { type ApiError } from '../../api/errors';
 import { builtinHandlers } from '../../worker/handlers/builtin';
 import { WorkerRuntime } from '../../worker/runtime';
-import { makeTestCore, type TestCore } from '../harness/core';
-import { startServer, type TestServer } from '../harness/nats-server';
+import type { TestCore } from '../harness/core';
+import type { TestServer } from '../harness/nats-server';
 import { until } from './helpers';
+import { codeOf, sharedCore } from '../harness/fixtures';
 
 /** Task lifecycle through the core's task service, processed by the real worker runtime. */
 describe('task lifecycle: complete, cancel, retry, dead letters, queue status', () => {
@@ -34,26 +34,15 @@ describe('task lifecycle: complete, cancel, retry, dead letters, queue status', 
     await workerNc?.flush();
   };
   const status = async (id: string) => (await t.call('tasks.get', { id })).status;
-  const codeOf = async (p: Promise<unknown>) =>
-    (
-      (await p.then(
-        () => undefined,
-        (e: unknown) => e,
-      )) as ApiError | undefined
-    )?.code;
 
-  beforeAll(async () => {
-    server = await startServer();
-    t = makeTestCore();
-    await t.connectTo(server.url);
+  sharedCore(async (env) => {
+    ({ server, t } = env);
     workerNc = await connect({ servers: server.url });
     await startWorker();
-  });
-  afterAll(async () => {
-    await stopWorker();
-    await workerNc?.close();
-    await t?.dispose();
-    await server?.dispose();
+    return async () => {
+      await stopWorker();
+      await workerNc.close();
+    };
   });
 
   it('cancel: 404 for an unknown id; a pending task is skipped and reported cancelled; 409 after', async () => {

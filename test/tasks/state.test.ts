@@ -1,7 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
-import type { ApiError } from '../../api/errors';
 import { builtinHandlers } from '../../worker/handlers/builtin';
 import { WorkerRuntime } from '../../worker/runtime';
 import { ensureTopology } from '../../nats/topology';
@@ -9,6 +8,7 @@ import { makeTestCore, type TestCore } from '../harness/core';
 import { startServer, type TestServer } from '../harness/nats-server';
 import { seedCompleted, taskId } from '../harness/seed-tasks';
 import { until } from './helpers';
+import { codeOf } from '../harness/fixtures';
 
 /**
  * Task state served from JetStream (KV records by id, counts from the stream, a bounded
@@ -37,13 +37,6 @@ describe('task state in JetStream', () => {
       `state indexed up to ${seq}`,
       60_000,
     );
-  const codeOf = async (p: Promise<unknown>) =>
-    (
-      (await p.then(
-        () => undefined,
-        (e: unknown) => e,
-      )) as ApiError | undefined
-    )?.code;
 
   beforeAll(async () => {
     server = await startServer();

@@ -1,35 +1,16 @@
-import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiError } from '../../api/errors';
 import { startServe, type ServeHandle } from '../../core/serve/server';
-import { builtinHandlers } from '../../worker/handlers/builtin';
-import { WorkerRuntime } from '../../worker/runtime';
 import { makeTestCore, type TestCore } from '../harness/core';
-import { startServer, stopAll, type TestServer } from '../harness/nats-server';
+import { codeOf, rest, sharedCore, startWorker, type TestWorker } from '../harness/fixtures';
+import type { TestServer } from '../harness/nats-server';
 import { pollUntil } from '../harness/poll';
 
 let server: TestServer;
 let t: TestCore;
 
-beforeAll(async () => {
-  server = await startServer();
-  t = makeTestCore();
-  await t.connectTo(server.url);
+sharedCore((env) => {
+  ({ server, t } = env);
 });
-afterAll(async () => {
-  await t?.dispose();
-  await stopAll();
-});
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(ApiError);
-    return (err as ApiError).code;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('saved views in the jetdeck_views bucket', () => {
   it('lists none before any is saved, without creating the bucket', async () => {
@@ -131,30 +112,17 @@ describe('saved views in the jetdeck_views bucket', () => {
 
 describe('?view= on the REST API', () => {
   let serve: ServeHandle;
-  let workerNc: NatsConnection;
-  let worker: WorkerRuntime;
-  const get = async (path: string) => {
-    const res = await fetch(`${serve.url}${path}`, { headers: { authorization: `Bearer ${serve.token}` } });
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-  };
+  let worker: TestWorker;
+  const get = (path: string) => rest(serve, 'GET', path);
   const types = (body: Record<string, unknown>) =>
     [...new Set((body.tasks as { type: string }[]).map((x) => x.type))].sort();
 
   beforeAll(async () => {
     serve = await startServe(t.core, { port: 0, token: 'views-test-token-0123456789-abcdefghijkLMN' });
-    workerNc = await connect({ servers: server.url });
-    worker = new WorkerRuntime({
-      nc: workerNc,
-      name: 'w-views',
-      concurrency: 2,
-      handlers: builtinHandlers,
-      backoffMs: [20, 20],
-    });
-    await worker.start();
+    worker = await startWorker(server.url, { name: 'w-views', concurrency: 2, backoffMs: [20, 20] });
   });
   afterAll(async () => {
-    await worker?.drain();
-    await workerNc?.close();
+    await worker?.stop();
     await serve?.close();
   });
 

@@ -6,6 +6,7 @@ import { formatCount } from '../../ui/format';
 import { usePolling } from '../../ui/usePolling';
 import { useTasks } from '../tasks/store';
 import '../workers/workers.css';
+import { Figure } from '../../ui/Figure';
 
 const POLL_MS = 2500;
 
@@ -111,26 +112,5 @@ export function QueueCard() {
         </button>
       </div>
     </section>
-  );
-}
-
-function Figure({
-  label,
-  value,
-  testId,
-  tone,
-}: {
-  label: string;
-  value: string;
-  testId: string;
-  tone?: string;
-}) {
-  return (
-    <div className="figure">
-      <span className="figure-label">{label}</span>
-      <span className={`figure-value${tone ? ` tone-${tone}` : ''}`} data-testid={testId}>
-        {value}
-      </span>
-    </div>
   );
 }

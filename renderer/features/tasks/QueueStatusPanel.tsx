@@ -5,6 +5,7 @@ import { usePolling } from '../../ui/usePolling';
 import { toEnvelope } from '../toasts/store';
 import { formatSeconds, formatTime } from './format';
 import { useTasks } from './store';
+import { Figure } from '../../ui/Figure';
 
 const POLL_MS = 2000;
 
@@ -127,27 +128,6 @@ export function QueueStatusPanel({ connected }: { connected: boolean }) {
           )}
         </>
       )}
-    </div>
-  );
-}
-
-function Figure({
-  label,
-  value,
-  title,
-  testId,
-}: {
-  label: string;
-  value: string;
-  title?: string;
-  testId: string;
-}) {
-  return (
-    <div className="figure" title={title}>
-      <span className="figure-label">{label}</span>
-      <span className="figure-value" data-testid={testId}>
-        {value}
-      </span>
     </div>
   );
 }

@@ -13,6 +13,7 @@ import { POOL_HISTORY_MS, useWorkers, type PoolPoint } from './store';
 import { WorkerCard } from './WorkerCard';
 import '../tasks/tasks.css';
 import './workers.css';
+import { Figure } from '../../ui/Figure';
 
 export function WorkersScreen() {
   const connected = useConnections((s) => s.status.state === 'connected');
@@ -158,23 +159,7 @@ export function WorkersScreen() {
   );
 }
 
-function Total({
-  label,
-  value,
-  testId,
-  tone,
-}: {
-  label: string;
-  value: number;
-  testId: string;
-  tone?: string;
-}) {
-  return (
-    <div className="figure">
-      <span className="figure-label">{label}</span>
-      <span className={`figure-value${tone ? ` tone-${tone}` : ''}`} data-testid={testId}>
-        {value.toLocaleString('en-US', { maximumFractionDigits: 1 })}
-      </span>
-    </div>
-  );
+/** A pool total, as the other headline figures show theirs. */
+function Total({ value, ...rest }: { label: string; value: number; testId: string; tone?: string }) {
+  return <Figure {...rest} value={value.toLocaleString('en-US', { maximumFractionDigits: 1 })} />;
 }

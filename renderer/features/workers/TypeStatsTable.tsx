@@ -57,33 +57,11 @@ export function TypeStatsTable({ enabled, testId = 'type-stats' }: { enabled: bo
             <thead>
               <tr>
                 <th scope="col">Type</th>
-                <th scope="col" className="num">
-                  Tasks/s
-                </th>
-                <th scope="col" className="num">
-                  Failure rate
-                </th>
-                <th scope="col" className="num">
-                  p50
-                </th>
-                <th scope="col" className="num">
-                  p95
-                </th>
-                <th scope="col" className="num">
-                  p99
-                </th>
-                <th scope="col" className="num">
-                  Completed
-                </th>
-                <th scope="col" className="num">
-                  Failed
-                </th>
-                <th scope="col" className="num">
-                  Retried
-                </th>
-                <th scope="col" className="num">
-                  Workers
-                </th>
+                {COLUMNS.map((c) => (
+                  <th key={c.label} scope="col" className="num">
+                    {c.label}
+                  </th>
+                ))}
               </tr>
             </thead>
             <tbody>
@@ -98,32 +76,46 @@ export function TypeStatsTable({ enabled, testId = 'type-stats' }: { enabled: bo
   );
 }
 
+const count = (n: number) => n.toLocaleString('en-US');
+
+/** The figures of a row, left to right; `id` suffixes the cell's test id. */
+const COLUMNS: {
+  label: string;
+  cell: (r: TypeStatsRow) => string | number;
+  id?: string;
+  bad?: (r: TypeStatsRow) => boolean;
+}[] = [
+  { label: 'Tasks/s', cell: (r) => rate(r.throughput), id: 'throughput' },
+  {
+    label: 'Failure rate',
+    cell: (r) => pct(r.failureRate),
+    id: 'failure-rate',
+    bad: (r) => r.failureRate !== null && r.failureRate > 0,
+  },
+  { label: 'p50', cell: (r) => ms(r.p50) },
+  { label: 'p95', cell: (r) => ms(r.p95) },
+  { label: 'p99', cell: (r) => ms(r.p99) },
+  { label: 'Completed', cell: (r) => count(r.processed), id: 'completed' },
+  { label: 'Failed', cell: (r) => count(r.failed), id: 'failed' },
+  { label: 'Retried', cell: (r) => count(r.retried) },
+  { label: 'Workers', cell: (r) => r.workers ?? '—', id: 'workers-count' },
+];
+
 function Row({ r, testId }: { r: TypeStatsRow; testId: string }) {
-  const bad = r.failureRate !== null && r.failureRate > 0;
   return (
     <tr data-testid={`${testId}-row`} data-type={r.type}>
       <th scope="row" className="mono">
         {r.type}
       </th>
-      <td className="num" data-testid={`${testId}-throughput`}>
-        {rate(r.throughput)}
-      </td>
-      <td className={`num${bad ? ' tone-bad' : ''}`} data-testid={`${testId}-failure-rate`}>
-        {pct(r.failureRate)}
-      </td>
-      <td className="num">{ms(r.p50)}</td>
-      <td className="num">{ms(r.p95)}</td>
-      <td className="num">{ms(r.p99)}</td>
-      <td className="num" data-testid={`${testId}-completed`}>
-        {r.processed.toLocaleString('en-US')}
-      </td>
-      <td className="num" data-testid={`${testId}-failed`}>
-        {r.failed.toLocaleString('en-US')}
-      </td>
-      <td className="num">{r.retried.toLocaleString('en-US')}</td>
-      <td className="num" data-testid={`${testId}-workers-count`}>
-        {r.workers ?? '—'}
-      </td>
+      {COLUMNS.map((c) => (
+        <td
+          key={c.label}
+          className={`num${c.bad?.(r) ? ' tone-bad' : ''}`}
+          data-testid={c.id && `${testId}-${c.id}`}
+        >
+          {c.cell(r)}
+        </td>
+      ))}
     </tr>
   );
 }
