@@ -20,7 +20,7 @@ const { useJobs } = await import('./store');
 
 const job = (id: string): JobRecord => ({
   id,
-  kind: 'publish',
+  kind: 'bulk',
   state: 'interrupted',
   summary: id,
   total: 10,
