@@ -29,6 +29,9 @@ test('per task type: throughput, failure rate and latency on Workers and Monitor
   await expect(fail.getByTestId('type-stats-failed')).toHaveText('3');
   // Rates need two samples a few seconds apart: the table says when they cover a window.
   await expect(table).toContainText(/rates over the last \d+ s/);
+  // The pool is one worker of the fleet the figures cover (a `jetdeck worker` would add one).
+  await expect(table.getByTestId('type-stats-workers')).toContainText('1 worker');
+  await expect(echo.getByTestId('type-stats-workers-count')).toHaveText('1');
   await expect(fail.getByTestId('type-stats-failure-rate')).toHaveText('100.0%');
   await expect(echo.getByTestId('type-stats-failure-rate')).toHaveText('0.0%');
   await shoot(app, testInfo, 'workers-type-stats', table);
