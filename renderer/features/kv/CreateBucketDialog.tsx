@@ -3,7 +3,7 @@ import { api } from '../../api';
 import { kvCreateSchema, MAX_KV_HISTORY, type KvCreateInput } from '../../../api/features/kv';
 import { Field } from '../../ui/Field';
 import { fieldErrors, serverIssues, type FormIssue } from '../../ui/form-issues';
-import { Modal } from '../../ui/Modal';
+import { Modal, ModalActions } from '../../ui/Modal';
 import { ApiError } from '../../../api/errors';
 import { toastError, toastInfo } from '../toasts/store';
 import { TTL_UNITS, ttlToMs, type TtlUnit } from './model';
@@ -71,19 +71,13 @@ export function CreateBucketDialog({
       onClose={onClose}
       testId="kv-create-dialog"
       footer={
-        <>
-          <button className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button
-            className="btn primary"
-            onClick={() => void create()}
-            disabled={busy}
-            data-testid="kv-create-submit"
-          >
-            {busy ? 'Creating…' : 'Create bucket'}
-          </button>
-        </>
+        <ModalActions
+          onCancel={onClose}
+          onSubmit={() => void create()}
+          label={busy ? 'Creating…' : 'Create bucket'}
+          disabled={busy}
+          testId="kv-create-submit"
+        />
       }
     >
       <div className="form">

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { placementTagsSchema, type TopologyReport } from '../../../api/features/tasks';
 import { api } from '../../api';
 import { Field } from '../../ui/Field';
-import { Modal } from '../../ui/Modal';
+import { Modal, ModalActions } from '../../ui/Modal';
 import { toastInfo } from '../toasts/store';
 import { useTasks } from './store';
 
@@ -73,19 +73,13 @@ function PlacementDialog({ report, onClose }: { report: TopologyReport; onClose:
       onClose={onClose}
       testId="placement-dialog"
       footer={
-        <>
-          <button className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button
-            className="btn primary"
-            disabled={busy}
-            onClick={() => void apply()}
-            data-testid="placement-apply"
-          >
-            Apply
-          </button>
-        </>
+        <ModalActions
+          onCancel={onClose}
+          onSubmit={() => void apply()}
+          label="Apply"
+          disabled={busy}
+          testId="placement-apply"
+        />
       }
     >
       <p className="small">

@@ -7,7 +7,7 @@ import {
   type ViewScreen,
 } from '../../../api/features/views';
 import { Field } from '../../ui/Field';
-import { Modal } from '../../ui/Modal';
+import { Modal, ModalActions } from '../../ui/Modal';
 import { toastError, toastInfo } from '../toasts/store';
 import './views.css';
 
@@ -146,19 +146,13 @@ function SaveDialog<S extends ViewScreen>({
       onClose={onClose}
       testId="saved-view-dialog"
       footer={
-        <>
-          <button className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button
-            className="btn primary"
-            onClick={() => void save()}
-            disabled={busy || !check.success}
-            data-testid="saved-view-submit"
-          >
-            {busy ? 'Saving…' : 'Save'}
-          </button>
-        </>
+        <ModalActions
+          onCancel={onClose}
+          onSubmit={() => void save()}
+          label={busy ? 'Saving…' : 'Save'}
+          disabled={busy || !check.success}
+          testId="saved-view-submit"
+        />
       }
     >
       <div className="form">
