@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { api } from '../../api';
 import { kvCreateSchema, MAX_KV_HISTORY, type KvCreateInput } from '../../../api/features/kv';
-import { Field } from '../../ui/Field';
+import { Field, FieldInput } from '../../ui/Field';
 import { fieldErrors, serverIssues, type FormIssue } from '../../ui/form-issues';
 import { Modal, ModalActions } from '../../ui/Modal';
 import { ApiError } from '../../../api/errors';
@@ -81,41 +81,38 @@ export function CreateBucketDialog({
       }
     >
       <div className="form">
-        <Field id="kv-bucket" label="Name" error={shown('bucket')} hint='Letters, digits, "_" and "-"'>
-          <input
-            id="kv-bucket"
-            className="mono"
-            autoFocus
-            value={bucket}
-            onChange={(e) => edit(setBucket)(e.target.value)}
-            aria-invalid={!!shown('bucket')}
-            data-testid="kv-create-name"
-          />
-        </Field>
-        <Field id="kv-description" label="Description (optional)" error={shown('description')}>
-          <input
-            id="kv-description"
-            value={description}
-            onChange={(e) => edit(setDescription)(e.target.value)}
-          />
-        </Field>
+        <FieldInput
+          id="kv-bucket"
+          label="Name"
+          error={shown('bucket')}
+          hint='Letters, digits, "_" and "-"'
+          testId="kv-create-name"
+          className="mono"
+          autoFocus
+          value={bucket}
+          onValue={(v) => edit(setBucket)(v)}
+          aria-invalid={!!shown('bucket')}
+        />
+        <FieldInput
+          id="kv-description"
+          label="Description (optional)"
+          error={shown('description')}
+          value={description}
+          onValue={(v) => edit(setDescription)(v)}
+        />
         <div className="kv-form-row">
-          <Field
+          <FieldInput
             id="kv-history"
             label="History per key"
             error={shown('history')}
             hint={`Revisions kept, 1..${MAX_KV_HISTORY}`}
-          >
-            <input
-              id="kv-history"
-              type="number"
-              min={1}
-              max={MAX_KV_HISTORY}
-              value={history}
-              onChange={(e) => edit(setHistory)(e.target.value)}
-              data-testid="kv-create-history"
-            />
-          </Field>
+            testId="kv-create-history"
+            type="number"
+            min={1}
+            max={MAX_KV_HISTORY}
+            value={history}
+            onValue={(v) => edit(setHistory)(v)}
+          />
           <Field id="kv-ttl" label="Values expire after" error={shown('ttlMs')} hint="Empty or 0: never">
             <span className="kv-ttl">
               <input

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { placementTagsSchema, type TopologyReport } from '../../../api/features/tasks';
 import { api } from '../../api';
-import { Field } from '../../ui/Field';
+import { Field, FieldInput } from '../../ui/Field';
 import { Modal, ModalActions } from '../../ui/Modal';
 import { toastInfo } from '../toasts/store';
 import { useTasks } from './store';
@@ -100,14 +100,14 @@ function PlacementDialog({ report, onClose }: { report: TopologyReport; onClose:
           ))}
         </select>
       </Field>
-      <Field id="placement-tags" label="Placement tags" error={error} hint="comma-separated; empty for none">
-        <input
-          id="placement-tags"
-          value={tagsText}
-          onChange={(e) => setTagsText(e.target.value)}
-          data-testid="placement-tags"
-        />
-      </Field>
+      <FieldInput
+        id="placement-tags"
+        label="Placement tags"
+        error={error}
+        hint="comma-separated; empty for none"
+        value={tagsText}
+        onValue={(v) => setTagsText(v)}
+      />
     </Modal>
   );
 }

@@ -6,7 +6,7 @@ import {
   type ViewFilterOf,
   type ViewScreen,
 } from '../../../api/features/views';
-import { Field } from '../../ui/Field';
+import { FieldInput } from '../../ui/Field';
 import { Modal, ModalActions } from '../../ui/Modal';
 import { toastError, toastInfo } from '../toasts/store';
 import './views.css';
@@ -160,24 +160,23 @@ function SaveDialog<S extends ViewScreen>({
           Saved in the KV bucket jetdeck_views for everyone on this account; a view of the same name is
           replaced. REST: <code>?view={name || 'name'}</code>
         </p>
-        <Field id="saved-view-name" label="Name" error={nameError} hint='Letters, digits, "_" and "-"'>
-          <input
-            id="saved-view-name"
-            className="mono"
-            autoFocus
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            onKeyDown={(e) => e.key === 'Enter' && check.success && void save()}
-            data-testid="saved-view-name"
-          />
-        </Field>
-        <Field id="saved-view-description" label="Description (optional)">
-          <input
-            id="saved-view-description"
-            value={description}
-            onChange={(e) => setDescription(e.target.value)}
-          />
-        </Field>
+        <FieldInput
+          id="saved-view-name"
+          label="Name"
+          error={nameError}
+          hint='Letters, digits, "_" and "-"'
+          className="mono"
+          autoFocus
+          value={name}
+          onValue={(v) => setName(v)}
+          onKeyDown={(e) => e.key === 'Enter' && check.success && void save()}
+        />
+        <FieldInput
+          id="saved-view-description"
+          label="Description (optional)"
+          value={description}
+          onValue={(v) => setDescription(v)}
+        />
         <pre className="mono small saved-view-filter" data-testid="saved-view-filter">
           {JSON.stringify(filter, null, 2)}
         </pre>
