@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { profileInputSchema } from '../../api/features/connections';
 import { NatsFlagError, parseDuration, resolveNatsTarget, type NatsFlags } from '../../nats/cli-target';
 import { newNKeyUser, userPassConfig } from '../harness/auth-config';
-import { freePort, startServer, stopAll } from '../harness/nats-server';
+import { startServer, stopAll } from '../harness/nats-server';
 import { StatusCollector, makeTask, publishTask } from '../workers/helpers';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -299,13 +299,12 @@ describe('nats CLI conventions: serve and worker', () => {
   it('jetdeck serve --context: connects with the context and keeps its --monitor-url in the profile', async () => {
     const server = await startServer({ extraConfig: userPassConfig('bob', 'builder') });
     writeCtx('bob', { url: server.url, user: 'bob', password: 'builder' });
-    const port = await freePort();
     const dataDir = join(root, 'data');
     const s = cli(
       [
         'serve',
         '--port',
-        String(port),
+        '0',
         '--data-dir',
         dataDir,
         '--context',

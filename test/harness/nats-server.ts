@@ -17,7 +17,8 @@ export const NATS_SERVER_BIN = process.env.JETDECK_NATS_SERVER || 'nats-server';
 /**
  * A port free right now (bind to 0, read, close). Another process can take it before whoever
  * it is for binds it, so test nats-servers never use it: they listen on `-1` and report what
- * they bound. Kept for the few tests that must name a port up front (e.g. a serve CLI flag).
+ * they bound, and serve and worker metrics in tests take port 0 and print theirs. Kept for a
+ * port that nobody should be listening on (the unreachable-server test).
  */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

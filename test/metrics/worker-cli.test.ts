@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { TASKS_STREAM, TASK_WORKERS_CONSUMER, TASK_WORKERS_HIGH_CONSUMER } from '../../api/task-wire';
-import { freePort, startServer, stopAll, type TestServer } from '../harness/nats-server';
+import { startServer, stopAll, type TestServer } from '../harness/nats-server';
 import { connectTo, makeTask, publishMany, storedEvents } from '../workers/helpers';
 import { pollUntil, sampleValue, scrape, spawnCliWorker, type CliWorker } from './helpers';
 
@@ -31,12 +31,12 @@ async function fiftyTasks(
   name: string,
   type: 'echo' | 'sleep' = 'echo',
 ): Promise<string[]> {
-  const port = await freePort();
-  const w = spawnCliWorker(['--nats', server.url, '--metrics-port', String(port), ...extraArgs], name);
+  // Port 0: the worker binds any free port and says which.
+  const w = spawnCliWorker(['--nats', server.url, '--metrics-port', '0', ...extraArgs], name);
   workers.push(w);
   await w.running;
-  const url = `http://127.0.0.1:${port}/metrics`;
-  expect(w.output()).toContain(`metrics at ${url}`);
+  const url = /metrics at (http:\/\/127\.0\.0\.1:\d+\/metrics)/.exec(w.output())?.[1];
+  if (!url) throw new Error(`no metrics URL in the worker's output:\n${w.output()}`);
   const before = sampleValue(await scrape(url), 'jetdeck_tasks_processed_total') ?? 0;
   expect(before).toBe(0);
 

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, it, onTestFinished } from 'vitest';
-import { freePort, startServer, stopAll } from '../harness/nats-server';
+import { startServer, stopAll } from '../harness/nats-server';
 
 /** The real `jetdeck` command and `npm start` script, spawned as a user would run them. */
 
@@ -132,13 +132,13 @@ describe('jetdeck CLI', () => {
     expect,
   }) => {
     const nats = await startServer();
-    const port = await freePort();
     const dataDir = tempDir('jetdeck-cli-data-');
     const started = Date.now();
-    const r = run(BIN, ['serve', '--port', String(port), '--nats', nats.url, '--data-dir', dataDir]);
+    // Port 0: serve binds any free port and prints it in its serving line.
+    const r = run(BIN, ['serve', '--port', '0', '--nats', nats.url, '--data-dir', dataDir]);
     const { base, token } = await waitForServing(r);
     const startupMs = Date.now() - started;
-    expect(base).toBe(`http://127.0.0.1:${port}`);
+    expect(base).toMatch(/^http:\/\/127\.0\.0\.1:[1-9]\d*$/);
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/); // 32 random bytes, base64url
 
     expect((await fetch(`${base}/api/health`)).status).toBe(401);
@@ -168,10 +168,9 @@ describe('npm start (scripts/start.mjs)', () => {
   it('without an Electron binary: one line saying why, then serve on the embedded nats-server', async ({
     expect,
   }) => {
-    const port = await freePort();
     const dataDir = tempDir('jetdeck-start-data-');
     const r = run(START, [], {
-      JETDECK_PORT: String(port),
+      JETDECK_PORT: '0',
       JETDECK_DATA_DIR: dataDir,
       // Electron's own override: points its binary lookup at an empty folder, so this test
       // takes the fallback path even on machines where the binary was downloaded.
@@ -187,7 +186,7 @@ describe('npm start (scripts/start.mjs)', () => {
       /^JetDeck: Electron is unavailable \(binary not downloaded: .+\); starting the browser UI with 'jetdeck serve' instead\.$/,
     );
     expect(r.stderr().startsWith('JetDeck: Electron is unavailable')).toBe(true);
-    expect(base).toBe(`http://127.0.0.1:${port}`);
+    expect(base).toMatch(/^http:\/\/127\.0\.0\.1:[1-9]\d*$/);
 
     const health = (await (
       await fetch(`${base}/api/health`, { headers: { authorization: `Bearer ${token}` } })
