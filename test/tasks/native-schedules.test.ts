@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jetstreamManager } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import { SCHEDULE_HEADERS, TASKS_STREAM, TASKS_STREAM_SUBJECTS } from '../../api/task-wire';
 import { TaskEncoder } from '../../core/tasks/task-builder';
 import { foldTask, parse, type HeaderLookup, type StreamRecord } from '../../core/tasks/state/record';
@@ -17,6 +17,7 @@ import {
 import { diffStream, wantedStreamConfig } from '../../nats/topology';
 import { makeTestCore, type TestCore } from '../harness/core';
 import { startServer, type TestServer } from '../harness/nats-server';
+import { until } from './helpers';
 
 /**
  * Native message schedules (nats-server 2.12, ADR-51). Only 2.9.10 runs here, so these cover the
@@ -172,5 +173,51 @@ describe('on nats-server 2.9.10 (here)', () => {
     expect(stored?.header?.get(NATIVE_SCHEDULE_HEADERS.schedule) ?? '').toBe('');
     expect(stored?.header?.get(SCHEDULE_HEADERS.target)).toBe('tasks.new');
     await t.call('tasks.cancel', { id: r.task.id });
+  });
+
+  it('a held native schedule is scheduled in the state and the counts; cancel purges it at once', async () => {
+    // What a 2.12 server would hold, stored here as a plain message (2.9 ignores Nats-Schedule).
+    const jsm = await jetstreamManager(nc);
+    const si = await jsm.streams.info(TASKS_STREAM);
+    await jsm.streams.update(TASKS_STREAM, { subjects: [...si.config.subjects, NATIVE_SCHEDULE_SUBJECTS] });
+    const before = (await t.call('tasks.list', { limit: 1 })).counts.scheduled;
+    const runAt = new Date(Date.now() + 3600_000).toISOString();
+    const task = {
+      id: 'native-1',
+      type: 'echo',
+      payload: {},
+      created_at: new Date().toISOString(),
+      run_at: runAt,
+    };
+    const enc = new TaskEncoder(task, 1_048_576, { nativeSchedules: true });
+    const msg = enc.encode(task.id, task.created_at);
+    const h = headers();
+    for (const [k, v] of Object.entries(msg.headers ?? {})) h.set(k, v);
+    h.set('Nats-Msg-Id', msg.msgId ?? task.id);
+    await jetstream(nc).publish(msg.subject, String(msg.data), { headers: h });
+    const held = await until(
+      async () => {
+        const d = await t.call('tasks.get', { id: 'native-1' }).catch(() => undefined);
+        return d?.status === 'scheduled' ? d : undefined;
+      },
+      'the native schedule in the task state',
+      10_000,
+    );
+    expect(held).toMatchObject({ subject: 'tasks.scheduled.native-1', run_at: runAt });
+    await until(
+      async () => (await t.call('tasks.list', { limit: 1 })).counts.scheduled === before + 1,
+      'counted as scheduled',
+      10_000,
+    );
+    await t.call('tasks.cancel', { id: 'native-1' });
+    // Purged: nothing left for the server to fire, and the count drops at once.
+    const left = await jsm.streams.info(TASKS_STREAM, { subjects_filter: 'tasks.scheduled.*' });
+    expect(left.state.subjects ?? {}).toEqual({});
+    await until(
+      async () => (await t.call('tasks.list', { limit: 1 })).counts.scheduled === before,
+      'no longer counted',
+      10_000,
+    );
+    expect((await t.call('tasks.get', { id: 'native-1' })).status).toBe('cancelled');
   });
 });

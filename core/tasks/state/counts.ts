@@ -1,6 +1,12 @@
 import type { JetStreamManager } from '@nats-io/jetstream';
 import type { StatusCounts } from '../../../api/features/tasks';
-import { TASKS_STREAM, TASK_SCHEDULER_CONSUMER, TASK_STATUSES } from '../../../api/task-wire';
+import {
+  SUBJECTS,
+  TASKS_STREAM,
+  TASK_SCHEDULER_CONSUMER,
+  TASK_STATUSES,
+  isScheduledSubject,
+} from '../../../api/task-wire';
 import { isTaskSubject } from './record';
 
 const LANE_PREFIX = 'task-workers';
@@ -16,7 +22,7 @@ export interface StreamCounts {
  * subjects, completed/failed/cancelled = status events on their subjects (one per task: they
  * carry Nats-Msg-Ids), in flight = the lane consumers' ack-pending (redelivered ones count as
  * retrying), pending = the rest; scheduled = what the scheduled lane's consumer has not released
- * (or dropped) yet. Two server requests, whatever the history length.
+ * (or dropped) yet, plus native schedules still held (one message per `tasks.scheduled.<id>`). Two server requests, whatever the history length.
  */
 export async function streamCounts(jsm: JetStreamManager): Promise<StreamCounts> {
   const [si, lanes] = await Promise.all([
@@ -25,10 +31,15 @@ export async function streamCounts(jsm: JetStreamManager): Promise<StreamCounts>
   ]);
   const subjects = si.state.subjects ?? {};
   let total = 0;
-  for (const [s, n] of Object.entries(subjects)) if (isTaskSubject(s)) total += n;
-  const c = { total: total + lanes.scheduled } as StatusCounts;
+  // Native schedules (nats/schedules) wait on subjects of their own until the server fires them.
+  let native = 0;
+  for (const [s, n] of Object.entries(subjects)) {
+    if (isTaskSubject(s)) total += n;
+    else if (s !== SUBJECTS.scheduled && isScheduledSubject(s)) native += n;
+  }
+  const c = { total: total + lanes.scheduled + native } as StatusCounts;
   for (const s of TASK_STATUSES) c[s] = 0;
-  c.scheduled = lanes.scheduled;
+  c.scheduled = lanes.scheduled + native;
   c.completed = subjects['tasks.status.completed'] ?? 0;
   c.failed = subjects['tasks.status.failed'] ?? 0;
   c.cancelled = subjects['tasks.status.cancelled'] ?? 0;
