@@ -9,7 +9,7 @@ import { SUBJECTS, TASKS_STREAM } from '../api/task-wire';
 import { createCore } from '../core/backend';
 import { ClientScope } from '../core/clients/client-scope';
 import type { Core } from '../core/core';
-import { startServer, stopAll } from '../test/harness';
+import { pollUntil, startServer, stopAll } from '../test/harness';
 
 /**
  * `npm run soak`: SOAK_TASKS (default 1,000,000) echo tasks published with the contract's bulk
@@ -59,7 +59,11 @@ export async function runSoak(opts: SoakOptions): Promise<SoakResult> {
     const jsm = await jetstreamManager(nc);
     const profile = await call('connections.save', { name: 'soak', servers: [server.url] });
     await call('connections.connect', { id: profile.id });
-    await waitFor(async () => (await streamExists(jsm)) || null, 30_000, 'the TASKS stream');
+    await pollUntil(() => streamExists(jsm), {
+      what: 'the TASKS stream',
+      timeoutMs: 30_000,
+      intervalMs: 100,
+    });
 
     // The UI: a live tail of the whole stream, batches counted as a renderer would receive them.
     const tail = await call('messages.tail.start', { stream: TASKS_STREAM, bufferSize: 1000 });
@@ -193,16 +197,6 @@ async function countCompletions(
   let lost = 0;
   for (let i = 1; i <= tasks; i++) if (!seen[i]) lost++;
   return { completedEvents: events, lost, duplicates };
-}
-
-async function waitFor<T>(fn: () => Promise<T | null>, ms: number, what: string): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 const rss = () => process.memoryUsage().rss;

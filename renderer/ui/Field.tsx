@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import type { InputHTMLAttributes, ReactNode } from 'react';
 
 /** A labelled form row with an inline error; `id` ties label, input and error together. */
 export function Field({
@@ -26,5 +26,41 @@ export function Field({
         hint && <span className="field-hint">{hint}</span>
       )}
     </div>
+  );
+}
+
+/**
+ * A labelled text input bound to a string value: the row most forms repeat. `testId` defaults to
+ * the id; the error is tied to the input for screen readers; other input attributes (inputMode,
+ * placeholder, type, min…) pass through.
+ */
+export function FieldInput({
+  id,
+  label,
+  error,
+  hint,
+  value,
+  onValue,
+  testId = id,
+  ...input
+}: {
+  id: string;
+  label: string;
+  error?: string;
+  hint?: ReactNode;
+  value: string;
+  onValue: (value: string) => void;
+  testId?: string;
+} & Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'value' | 'onChange'>) {
+  return (
+    <Field id={id} label={label} error={error} hint={hint}>
+      <input
+        id={id}
+        value={value}
+        onChange={(e) => onValue(e.target.value)}
+        data-testid={testId}
+        {...input}
+      />
+    </Field>
   );
 }

@@ -72,6 +72,32 @@ export function Modal({ title, onClose, children, footer, variant = 'dialog', wi
   );
 }
 
+/** The usual dialog footer: Cancel, then the primary action (disabled while busy). */
+export function ModalActions({
+  onCancel,
+  onSubmit,
+  label,
+  disabled,
+  testId,
+}: {
+  onCancel: () => void;
+  onSubmit: () => void;
+  label: ReactNode;
+  disabled?: boolean;
+  testId: string;
+}) {
+  return (
+    <>
+      <button className="btn" onClick={onCancel}>
+        Cancel
+      </button>
+      <button className="btn primary" onClick={onSubmit} disabled={disabled} data-testid={testId}>
+        {label}
+      </button>
+    </>
+  );
+}
+
 /** A small yes/no confirmation built on Modal. */
 export function ConfirmDialog(props: {
   title: string;

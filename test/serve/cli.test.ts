@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, it, onTestFinished } from 'vitest';
 import { startServer, stopAll } from '../harness/nats-server';
+import { pollUntil } from '../harness/poll';
 
 /** The real `jetdeck` command and `npm start` script, spawned as a user would run them. */
 
@@ -64,15 +65,16 @@ function run(script: string, args: string[], env: Record<string, string | undefi
 }
 
 async function waitForServing(r: Run, timeoutMs = 45_000): Promise<{ base: string; token: string }> {
-  const deadline = Date.now() + timeoutMs;
   let exited = false;
   void r.exited.then(() => (exited = true));
-  while (Date.now() < deadline && !exited) {
-    const m = SERVING.exec(r.stdout());
-    if (m) return { base: m[1]!, token: m[3]! };
-    await new Promise((res) => setTimeout(res, 50));
-  }
-  throw new Error(`no serving line (exited=${exited}).\nstdout: ${r.stdout()}\nstderr: ${r.stderr()}`);
+  const outcome = await pollUntil(() => SERVING.exec(r.stdout()) ?? (exited ? ('exited' as const) : null), {
+    what: 'the serving line',
+    timeoutMs,
+    intervalMs: 50,
+  }).catch((err: unknown) => (err as Error).message);
+  if (typeof outcome === 'string' || !outcome)
+    throw new Error(`no serving line (${outcome}).\nstdout: ${r.stdout()}\nstderr: ${r.stderr()}`);
+  return { base: outcome[1]!, token: outcome[3]! };
 }
 
 /** Processes whose command line mentions `needle` (Linux /proc); used to prove the embedded server stopped. */

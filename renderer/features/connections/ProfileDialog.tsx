@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../../api';
 import type { ConnectionProfile, TestResult } from '../../../api/features/connections';
-import { Field } from '../../ui/Field';
+import { Field, FieldInput } from '../../ui/Field';
 import { Modal } from '../../ui/Modal';
 import { toastInfo, toEnvelope } from '../toasts/store';
 import { AuthFields } from './AuthFields';
@@ -112,15 +112,15 @@ export function ProfileDialog({ profile, onClose }: { profile?: ConnectionProfil
             {formError}
           </div>
         )}
-        <Field id="name" label="Name" error={errors.name}>
-          <input
-            id="name"
-            autoFocus
-            value={form.name}
-            onChange={(e) => patch({ name: e.target.value })}
-            data-testid="field-name"
-          />
-        </Field>
+        <FieldInput
+          id="name"
+          label="Name"
+          error={errors.name}
+          testId="field-name"
+          autoFocus
+          value={form.name}
+          onValue={(v) => patch({ name: v })}
+        />
         <Field
           id="servers"
           label="Server URLs"
@@ -151,36 +151,32 @@ export function ProfileDialog({ profile, onClose }: { profile?: ConnectionProfil
           </label>
           {t.enabled && (
             <>
-              <Field
+              <FieldInput
                 id="tls.caFile"
                 label="CA certificate file"
                 error={errors['tls.caFile']}
                 hint="Leave empty to use the system CAs"
-              >
-                <input
-                  id="tls.caFile"
-                  value={t.caFile}
-                  onChange={(e) => setTls({ caFile: e.target.value })}
-                  data-testid="field-tls-ca"
-                />
-              </Field>
+                testId="field-tls-ca"
+                value={t.caFile}
+                onValue={(v) => setTls({ caFile: v })}
+              />
               <div className="row2">
-                <Field id="tls.certFile" label="Client certificate file" error={errors['tls.certFile']}>
-                  <input
-                    id="tls.certFile"
-                    value={t.certFile}
-                    onChange={(e) => setTls({ certFile: e.target.value })}
-                    data-testid="field-tls-cert"
-                  />
-                </Field>
-                <Field id="tls.keyFile" label="Client key file" error={errors['tls.keyFile']}>
-                  <input
-                    id="tls.keyFile"
-                    value={t.keyFile}
-                    onChange={(e) => setTls({ keyFile: e.target.value })}
-                    data-testid="field-tls-key"
-                  />
-                </Field>
+                <FieldInput
+                  id="tls.certFile"
+                  label="Client certificate file"
+                  error={errors['tls.certFile']}
+                  testId="field-tls-cert"
+                  value={t.certFile}
+                  onValue={(v) => setTls({ certFile: v })}
+                />
+                <FieldInput
+                  id="tls.keyFile"
+                  label="Client key file"
+                  error={errors['tls.keyFile']}
+                  testId="field-tls-key"
+                  value={t.keyFile}
+                  onValue={(v) => setTls({ keyFile: v })}
+                />
               </div>
               <label className="check">
                 <input

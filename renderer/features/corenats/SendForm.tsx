@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { ApiError } from '../../../api/errors';
 import { api } from '../../api';
-import { Field } from '../../ui/Field';
+import { Field, FieldInput } from '../../ui/Field';
 import { serverIssues } from '../../ui/form-issues';
 import { formatBytes } from '../../ui/format';
 import { HeaderRows } from '../tasks/HeaderRows';
@@ -81,38 +81,36 @@ export function SendForm() {
           <kbd>Ctrl</kbd>/<kbd>⌘</kbd>+<kbd>Enter</kbd> sends
         </span>
       </div>
-      <Field id="cn-subject" label="Subject" error={errors.subject}>
-        <input
-          id="cn-subject"
-          value={f.subject}
-          placeholder="orders.new"
+      <FieldInput
+        id="cn-subject"
+        label="Subject"
+        error={errors.subject}
+        value={f.subject}
+        placeholder="orders.new"
+        autoComplete="off"
+        spellCheck={false}
+        onValue={(v) => patch({ subject: v })}
+      />
+      {request ? (
+        <FieldInput
+          id="cn-timeout"
+          label="Timeout (ms)"
+          error={errors.timeoutMs}
+          hint="Up to 60 000"
+          inputMode="numeric"
+          value={f.timeoutMs}
+          onValue={(v) => patch({ timeoutMs: v })}
+        />
+      ) : (
+        <FieldInput
+          id="cn-reply"
+          label="Reply subject (optional)"
+          error={errors.reply}
+          value={f.reply}
           autoComplete="off"
           spellCheck={false}
-          onChange={(e) => patch({ subject: e.target.value })}
-          data-testid="cn-subject"
+          onValue={(v) => patch({ reply: v })}
         />
-      </Field>
-      {request ? (
-        <Field id="cn-timeout" label="Timeout (ms)" error={errors.timeoutMs} hint="Up to 60 000">
-          <input
-            id="cn-timeout"
-            inputMode="numeric"
-            value={f.timeoutMs}
-            onChange={(e) => patch({ timeoutMs: e.target.value })}
-            data-testid="cn-timeout"
-          />
-        </Field>
-      ) : (
-        <Field id="cn-reply" label="Reply subject (optional)" error={errors.reply}>
-          <input
-            id="cn-reply"
-            value={f.reply}
-            autoComplete="off"
-            spellCheck={false}
-            onChange={(e) => patch({ reply: e.target.value })}
-            data-testid="cn-reply"
-          />
-        </Field>
       )}
       <Field id="cn-payload" label="Payload" error={errors.payload}>
         <textarea

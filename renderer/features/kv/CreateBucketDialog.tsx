@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { api } from '../../api';
 import { kvCreateSchema, MAX_KV_HISTORY, type KvCreateInput } from '../../../api/features/kv';
-import { Field } from '../../ui/Field';
+import { Field, FieldInput } from '../../ui/Field';
 import { fieldErrors, serverIssues, type FormIssue } from '../../ui/form-issues';
-import { Modal } from '../../ui/Modal';
+import { Modal, ModalActions } from '../../ui/Modal';
 import { ApiError } from '../../../api/errors';
 import { toastError, toastInfo } from '../toasts/store';
 import { TTL_UNITS, ttlToMs, type TtlUnit } from './model';
@@ -71,57 +71,48 @@ export function CreateBucketDialog({
       onClose={onClose}
       testId="kv-create-dialog"
       footer={
-        <>
-          <button className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button
-            className="btn primary"
-            onClick={() => void create()}
-            disabled={busy}
-            data-testid="kv-create-submit"
-          >
-            {busy ? 'Creating…' : 'Create bucket'}
-          </button>
-        </>
+        <ModalActions
+          onCancel={onClose}
+          onSubmit={() => void create()}
+          label={busy ? 'Creating…' : 'Create bucket'}
+          disabled={busy}
+          testId="kv-create-submit"
+        />
       }
     >
       <div className="form">
-        <Field id="kv-bucket" label="Name" error={shown('bucket')} hint='Letters, digits, "_" and "-"'>
-          <input
-            id="kv-bucket"
-            className="mono"
-            autoFocus
-            value={bucket}
-            onChange={(e) => edit(setBucket)(e.target.value)}
-            aria-invalid={!!shown('bucket')}
-            data-testid="kv-create-name"
-          />
-        </Field>
-        <Field id="kv-description" label="Description (optional)" error={shown('description')}>
-          <input
-            id="kv-description"
-            value={description}
-            onChange={(e) => edit(setDescription)(e.target.value)}
-          />
-        </Field>
+        <FieldInput
+          id="kv-bucket"
+          label="Name"
+          error={shown('bucket')}
+          hint='Letters, digits, "_" and "-"'
+          testId="kv-create-name"
+          className="mono"
+          autoFocus
+          value={bucket}
+          onValue={(v) => edit(setBucket)(v)}
+          aria-invalid={!!shown('bucket')}
+        />
+        <FieldInput
+          id="kv-description"
+          label="Description (optional)"
+          error={shown('description')}
+          value={description}
+          onValue={(v) => edit(setDescription)(v)}
+        />
         <div className="kv-form-row">
-          <Field
+          <FieldInput
             id="kv-history"
             label="History per key"
             error={shown('history')}
             hint={`Revisions kept, 1..${MAX_KV_HISTORY}`}
-          >
-            <input
-              id="kv-history"
-              type="number"
-              min={1}
-              max={MAX_KV_HISTORY}
-              value={history}
-              onChange={(e) => edit(setHistory)(e.target.value)}
-              data-testid="kv-create-history"
-            />
-          </Field>
+            testId="kv-create-history"
+            type="number"
+            min={1}
+            max={MAX_KV_HISTORY}
+            value={history}
+            onValue={(v) => edit(setHistory)(v)}
+          />
           <Field id="kv-ttl" label="Values expire after" error={shown('ttlMs')} hint="Empty or 0: never">
             <span className="kv-ttl">
               <input

@@ -1,4 +1,4 @@
-import { Field } from '../../ui/Field';
+import { Field, FieldInput } from '../../ui/Field';
 import type { RateForm, SourceForm, TargetForm } from './job-inputs';
 
 /** Which messages: the ticked ones, or a range by sequence and/or time plus a subject filter. */
@@ -35,58 +35,51 @@ export function SourcePicker({ value, onChange }: { value: SourceForm; onChange:
       ) : (
         <>
           <div className="row2">
-            <Field id="src-from-seq" label="From sequence">
-              <input
-                id="src-from-seq"
-                type="number"
-                min={1}
-                value={value.fromSeq}
-                onChange={(e) => set({ fromSeq: e.target.value })}
-                placeholder="first"
-                data-testid="src-from-seq"
-              />
-            </Field>
-            <Field id="src-to-seq" label="To sequence (inclusive)">
-              <input
-                id="src-to-seq"
-                type="number"
-                min={1}
-                value={value.toSeq}
-                onChange={(e) => set({ toSeq: e.target.value })}
-                placeholder="last"
-                data-testid="src-to-seq"
-              />
-            </Field>
+            <FieldInput
+              id="src-from-seq"
+              label="From sequence"
+              type="number"
+              min={1}
+              value={value.fromSeq}
+              onValue={(v) => set({ fromSeq: v })}
+              placeholder="first"
+            />
+            <FieldInput
+              id="src-to-seq"
+              label="To sequence (inclusive)"
+              type="number"
+              min={1}
+              value={value.toSeq}
+              onValue={(v) => set({ toSeq: v })}
+              placeholder="last"
+            />
           </div>
           <div className="row2">
-            <Field id="src-from-time" label="From time">
-              <input
-                id="src-from-time"
-                type="datetime-local"
-                step={1}
-                value={value.fromTime}
-                onChange={(e) => set({ fromTime: e.target.value })}
-              />
-            </Field>
-            <Field id="src-to-time" label="To time">
-              <input
-                id="src-to-time"
-                type="datetime-local"
-                step={1}
-                value={value.toTime}
-                onChange={(e) => set({ toTime: e.target.value })}
-              />
-            </Field>
-          </div>
-          <Field id="src-subject" label="Subject filter" hint="wildcards allowed; empty = all">
-            <input
-              id="src-subject"
-              className="mono"
-              value={value.subject}
-              onChange={(e) => set({ subject: e.target.value })}
-              data-testid="src-subject"
+            <FieldInput
+              id="src-from-time"
+              label="From time"
+              type="datetime-local"
+              step={1}
+              value={value.fromTime}
+              onValue={(v) => set({ fromTime: v })}
             />
-          </Field>
+            <FieldInput
+              id="src-to-time"
+              label="To time"
+              type="datetime-local"
+              step={1}
+              value={value.toTime}
+              onValue={(v) => set({ toTime: v })}
+            />
+          </div>
+          <FieldInput
+            id="src-subject"
+            label="Subject filter"
+            hint="wildcards allowed; empty = all"
+            className="mono"
+            value={value.subject}
+            onValue={(v) => set({ subject: v })}
+          />
         </>
       )}
     </fieldset>
@@ -117,7 +110,7 @@ export function TargetPicker({ value, onChange }: { value: TargetForm; onChange:
       </div>
       {value.kind === 'subject' && (
         <div className="row2">
-          <Field
+          <FieldInput
             id="tgt-subject"
             label="Target subject"
             hint={
@@ -125,15 +118,10 @@ export function TargetPicker({ value, onChange }: { value: TargetForm; onChange:
                 e.g. <code>replayed.&gt;</code> maps <code>tasks.new</code> → <code>replayed.new</code>
               </>
             }
-          >
-            <input
-              id="tgt-subject"
-              className="mono"
-              value={value.subject}
-              onChange={(e) => set({ subject: e.target.value })}
-              data-testid="tgt-subject"
-            />
-          </Field>
+            className="mono"
+            value={value.subject}
+            onValue={(v) => set({ subject: v })}
+          />
           <Field id="tgt-from" label="Map from (optional)" hint="defaults to the subject filter, else >">
             <input
               id="tgt-from"
@@ -179,38 +167,35 @@ export function RatePicker({ value, onChange }: { value: RateForm; onChange: (v:
         </button>
       </div>
       {value.mode === 'perSecond' && (
-        <Field id="rate-n" label="Messages per second">
-          <input
-            id="rate-n"
-            type="number"
-            min={1}
-            value={value.perSecond}
-            onChange={(e) => set({ perSecond: e.target.value })}
-            data-testid="rate-n"
-          />
-        </Field>
+        <FieldInput
+          id="rate-n"
+          label="Messages per second"
+          type="number"
+          min={1}
+          value={value.perSecond}
+          onValue={(v) => set({ perSecond: v })}
+        />
       )}
       {value.mode === 'original' && (
         <div className="row2">
-          <Field id="rate-speed" label="Speed-up" hint="2 = twice as fast">
-            <input
-              id="rate-speed"
-              type="number"
-              min={0.01}
-              step={0.5}
-              value={value.speed}
-              onChange={(e) => set({ speed: e.target.value })}
-            />
-          </Field>
-          <Field id="rate-wait" label="Longest wait (ms)">
-            <input
-              id="rate-wait"
-              type="number"
-              min={0}
-              value={value.maxWaitMs}
-              onChange={(e) => set({ maxWaitMs: e.target.value })}
-            />
-          </Field>
+          <FieldInput
+            id="rate-speed"
+            label="Speed-up"
+            hint="2 = twice as fast"
+            type="number"
+            min={0.01}
+            step={0.5}
+            value={value.speed}
+            onValue={(v) => set({ speed: v })}
+          />
+          <FieldInput
+            id="rate-wait"
+            label="Longest wait (ms)"
+            type="number"
+            min={0}
+            value={value.maxWaitMs}
+            onValue={(v) => set({ maxWaitMs: v })}
+          />
         </div>
       )}
     </fieldset>

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { SearchEnd, SearchHit, SearchProgress } from '../../../api/features/search';
 import { MAX_SEARCH_CRITERIA, MAX_SEARCH_RESULTS } from '../../../api/features/search';
-import { Field } from '../../ui/Field';
+import { Field, FieldInput } from '../../ui/Field';
 import { ProgressBar } from '../../ui/ProgressBar';
 import { serverIssues } from '../../ui/form-issues';
 import { formatCount } from '../../ui/format';
@@ -90,17 +90,14 @@ export function SearchPanel({
     label: string,
     extra: Record<string, unknown> = {},
   ) => (
-    <Field id={id(f)} label={label} error={errors[f]}>
-      <input
-        id={id(f)}
-        value={form[f] as string}
-        onChange={(e) => edit({ [f]: e.target.value })}
-        aria-invalid={!!errors[f]}
-        aria-describedby={errors[f] ? `${id(f)}-error` : undefined}
-        data-testid={id(f)}
-        {...extra}
-      />
-    </Field>
+    <FieldInput
+      id={id(f)}
+      label={label}
+      error={errors[f]}
+      value={form[f] as string}
+      onValue={(v) => edit({ [f]: v })}
+      {...extra}
+    />
   );
 
   return (
@@ -237,17 +234,14 @@ function CriterionRow({
   ) => {
     const err = errors[criterionField(f, i)];
     return (
-      <Field id={id(f)} label={label} error={err}>
-        <input
-          id={id(f)}
-          value={c[f]}
-          onChange={(e) => onChange({ [f]: e.target.value })}
-          aria-invalid={!!err}
-          aria-describedby={err ? `${id(f)}-error` : undefined}
-          data-testid={id(f)}
-          {...extra}
-        />
-      </Field>
+      <FieldInput
+        id={id(f)}
+        label={label}
+        error={err}
+        value={c[f]}
+        onValue={(v) => onChange({ [f]: v })}
+        {...extra}
+      />
     );
   };
   const select = <K extends 'kind' | 'jsonOp' | 'headerOp'>(

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { TASK_PRIORITIES, TASK_ROUTES, type PublishResult } from '../../../api/features/tasks';
 import { ApiError } from '../../../api/errors';
 import { api } from '../../api';
-import { Field } from '../../ui/Field';
+import { Field, FieldInput } from '../../ui/Field';
 import { serverIssues } from '../../ui/form-issues';
 import { JsonEditor } from '../../ui/JsonEditor';
 import { toastError } from '../toasts/store';
@@ -96,23 +96,18 @@ export function PublishForm({ types, onOpenTask }: { types: string[]; onOpenTask
             ))}
           </datalist>
         </Field>
-        <Field
+        <FieldInput
           id="publish-id"
           label={count > 1 ? 'Id prefix (optional)' : 'Id (optional)'}
           error={errors.id}
           hint={
             count > 1 ? 'Ids become <prefix>-1 … <prefix>-N' : 'Generated when empty; also the Nats-Msg-Id'
           }
-        >
-          <input
-            id="publish-id"
-            value={f.id}
-            autoComplete="off"
-            spellCheck={false}
-            onChange={(e) => patch({ id: e.target.value })}
-            data-testid="publish-id"
-          />
-        </Field>
+          value={f.id}
+          autoComplete="off"
+          spellCheck={false}
+          onValue={(v) => patch({ id: v })}
+        />
         <div className="field">
           <label>Priority</label>
           <div className="segmented" role="group" aria-label="Priority">
@@ -162,65 +157,45 @@ export function PublishForm({ types, onOpenTask }: { types: string[]; onOpenTask
       />
       <HeaderRows rows={f.headers} onChange={(headers) => patch({ headers })} error={errors.headers} />
       <div className="publish-grid">
-        <Field
+        <FieldInput
           id="publish-count"
           label="Count"
           error={errors.count}
           hint={count > 1 ? 'Bulk publish with progress' : 'One task'}
-        >
-          <input
-            id="publish-count"
-            inputMode="numeric"
-            value={f.count}
-            onChange={(e) => patch({ count: e.target.value })}
-            data-testid="publish-count"
-          />
-        </Field>
-        <Field
+          inputMode="numeric"
+          value={f.count}
+          onValue={(v) => patch({ count: v })}
+        />
+        <FieldInput
           id="publish-rate"
           label="Rate limit (tasks/s)"
           error={errors.rate}
           hint="Empty: as fast as the server acks"
-        >
-          <input
-            id="publish-rate"
-            inputMode="decimal"
-            value={f.rate}
-            disabled={!(count > 1)}
-            onChange={(e) => patch({ rate: e.target.value })}
-            data-testid="publish-rate"
-          />
-        </Field>
-        <Field
+          inputMode="decimal"
+          value={f.rate}
+          disabled={!(count > 1)}
+          onValue={(v) => patch({ rate: v })}
+        />
+        <FieldInput
           id="publish-max-attempts"
           label="Max attempts"
           error={errors.maxAttempts}
           hint="Empty: the consumer's (3)"
-        >
-          <input
-            id="publish-max-attempts"
-            inputMode="numeric"
-            value={f.maxAttempts}
-            onChange={(e) => patch({ maxAttempts: e.target.value })}
-            data-testid="publish-max-attempts"
-          />
-        </Field>
-        <Field
+          inputMode="numeric"
+          value={f.maxAttempts}
+          onValue={(v) => patch({ maxAttempts: v })}
+        />
+        <FieldInput
           id="publish-when"
           label="Run (optional)"
           error={errors.when}
           hint="Empty: now · a delay (5m, 1h30m) or an ISO time"
-        >
-          <input
-            id="publish-when"
-            value={f.when}
-            autoComplete="off"
-            spellCheck={false}
-            placeholder="now"
-            onChange={(e) => patch({ when: e.target.value })}
-            data-testid="publish-when"
-          />
-        </Field>
+          value={f.when}
+          autoComplete="off"
+          spellCheck={false}
+          placeholder="now"
+          onValue={(v) => patch({ when: v })}
+        />
         <div className="field publish-submit">
           <button
             type="submit"

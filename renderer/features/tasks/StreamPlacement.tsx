@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import { placementTagsSchema, type TopologyReport } from '../../../api/features/tasks';
 import { api } from '../../api';
-import { Field } from '../../ui/Field';
-import { Modal } from '../../ui/Modal';
+import { Field, FieldInput } from '../../ui/Field';
+import { Modal, ModalActions } from '../../ui/Modal';
 import { toastInfo } from '../toasts/store';
 import { useTasks } from './store';
 
@@ -73,19 +73,13 @@ function PlacementDialog({ report, onClose }: { report: TopologyReport; onClose:
       onClose={onClose}
       testId="placement-dialog"
       footer={
-        <>
-          <button className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button
-            className="btn primary"
-            disabled={busy}
-            onClick={() => void apply()}
-            data-testid="placement-apply"
-          >
-            Apply
-          </button>
-        </>
+        <ModalActions
+          onCancel={onClose}
+          onSubmit={() => void apply()}
+          label="Apply"
+          disabled={busy}
+          testId="placement-apply"
+        />
       }
     >
       <p className="small">
@@ -106,14 +100,14 @@ function PlacementDialog({ report, onClose }: { report: TopologyReport; onClose:
           ))}
         </select>
       </Field>
-      <Field id="placement-tags" label="Placement tags" error={error} hint="comma-separated; empty for none">
-        <input
-          id="placement-tags"
-          value={tagsText}
-          onChange={(e) => setTagsText(e.target.value)}
-          data-testid="placement-tags"
-        />
-      </Field>
+      <FieldInput
+        id="placement-tags"
+        label="Placement tags"
+        error={error}
+        hint="comma-separated; empty for none"
+        value={tagsText}
+        onValue={(v) => setTagsText(v)}
+      />
     </Modal>
   );
 }

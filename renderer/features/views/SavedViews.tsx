@@ -6,8 +6,8 @@ import {
   type ViewFilterOf,
   type ViewScreen,
 } from '../../../api/features/views';
-import { Field } from '../../ui/Field';
-import { Modal } from '../../ui/Modal';
+import { FieldInput } from '../../ui/Field';
+import { Modal, ModalActions } from '../../ui/Modal';
 import { toastError, toastInfo } from '../toasts/store';
 import './views.css';
 
@@ -146,19 +146,13 @@ function SaveDialog<S extends ViewScreen>({
       onClose={onClose}
       testId="saved-view-dialog"
       footer={
-        <>
-          <button className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button
-            className="btn primary"
-            onClick={() => void save()}
-            disabled={busy || !check.success}
-            data-testid="saved-view-submit"
-          >
-            {busy ? 'Saving…' : 'Save'}
-          </button>
-        </>
+        <ModalActions
+          onCancel={onClose}
+          onSubmit={() => void save()}
+          label={busy ? 'Saving…' : 'Save'}
+          disabled={busy || !check.success}
+          testId="saved-view-submit"
+        />
       }
     >
       <div className="form">
@@ -166,24 +160,23 @@ function SaveDialog<S extends ViewScreen>({
           Saved in the KV bucket jetdeck_views for everyone on this account; a view of the same name is
           replaced. REST: <code>?view={name || 'name'}</code>
         </p>
-        <Field id="saved-view-name" label="Name" error={nameError} hint='Letters, digits, "_" and "-"'>
-          <input
-            id="saved-view-name"
-            className="mono"
-            autoFocus
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            onKeyDown={(e) => e.key === 'Enter' && check.success && void save()}
-            data-testid="saved-view-name"
-          />
-        </Field>
-        <Field id="saved-view-description" label="Description (optional)">
-          <input
-            id="saved-view-description"
-            value={description}
-            onChange={(e) => setDescription(e.target.value)}
-          />
-        </Field>
+        <FieldInput
+          id="saved-view-name"
+          label="Name"
+          error={nameError}
+          hint='Letters, digits, "_" and "-"'
+          className="mono"
+          autoFocus
+          value={name}
+          onValue={(v) => setName(v)}
+          onKeyDown={(e) => e.key === 'Enter' && check.success && void save()}
+        />
+        <FieldInput
+          id="saved-view-description"
+          label="Description (optional)"
+          value={description}
+          onValue={(v) => setDescription(v)}
+        />
         <pre className="mono small saved-view-filter" data-testid="saved-view-filter">
           {JSON.stringify(filter, null, 2)}
         </pre>

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { PoolStatus } from '../../../api/features/workers';
 import { api } from '../../api';
-import { Field } from '../../ui/Field';
+import { Field, FieldInput } from '../../ui/Field';
 import { HostFileSelect } from '../files/HostFileSelect';
 import { toastError, toastInfo } from '../toasts/store';
 import { useWorkers } from './store';
@@ -109,34 +109,24 @@ export function StartForm({ pool }: { pool?: PoolStatus }) {
     >
       <h2>Start a pool</h2>
       <div className="pool-grid">
-        <Field
+        <FieldInput
           id="pool-threads"
           label="Threads"
           error={errors.threads}
           hint="worker_threads, each with its own connection"
-        >
-          <input
-            id="pool-threads"
-            inputMode="numeric"
-            value={threads}
-            onChange={(e) => setThreads(e.target.value)}
-            data-testid="pool-threads"
-          />
-        </Field>
-        <Field
+          inputMode="numeric"
+          value={threads}
+          onValue={(v) => setThreads(v)}
+        />
+        <FieldInput
           id="pool-concurrency"
           label="Concurrency per thread"
           error={errors.concurrency}
           hint="Tasks one thread runs at once"
-        >
-          <input
-            id="pool-concurrency"
-            inputMode="numeric"
-            value={concurrency}
-            onChange={(e) => setConcurrency(e.target.value)}
-            data-testid="pool-concurrency"
-          />
-        </Field>
+          inputMode="numeric"
+          value={concurrency}
+          onValue={(v) => setConcurrency(v)}
+        />
         <Field id="pool-handlers" label="Handlers module (optional)" error={known.error}>
           <HostFileSelect
             id="pool-handlers"
@@ -307,15 +297,13 @@ export function RunningControls({ pool }: { pool: PoolStatus }) {
       <details className="pool-configure">
         <summary>Settings — concurrency, handlers module, task types</summary>
         <div className="pool-grid">
-          <Field id="cfg-concurrency" label="Concurrency per thread">
-            <input
-              id="cfg-concurrency"
-              inputMode="numeric"
-              value={concurrency}
-              onChange={(e) => setConcurrency(e.target.value)}
-              data-testid="cfg-concurrency"
-            />
-          </Field>
+          <FieldInput
+            id="cfg-concurrency"
+            label="Concurrency per thread"
+            inputMode="numeric"
+            value={concurrency}
+            onValue={(v) => setConcurrency(v)}
+          />
           <Field id="cfg-handlers" label="Handlers module">
             <HostFileSelect
               id="cfg-handlers"
@@ -326,16 +314,15 @@ export function RunningControls({ pool }: { pool: PoolStatus }) {
               testId="cfg-handlers"
             />
           </Field>
-          <Field id="cfg-types" label="Task types" error={configError}>
-            <input
-              id="cfg-types"
-              value={types}
-              spellCheck={false}
-              placeholder="all (general pool)"
-              onChange={(e) => setTypes(e.target.value)}
-              data-testid="cfg-types"
-            />
-          </Field>
+          <FieldInput
+            id="cfg-types"
+            label="Task types"
+            error={configError}
+            value={types}
+            spellCheck={false}
+            placeholder="all (general pool)"
+            onValue={(v) => setTypes(v)}
+          />
         </div>
         <div className="actions">
           <button
