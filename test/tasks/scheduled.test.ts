@@ -6,7 +6,7 @@ import { delayMs, publishInputSchema } from '../../api/features/tasks';
 import { SCHEDULE_HEADERS, TASKS_STREAM, TASK_SCHEDULER_CONSUMER } from '../../api/task-wire';
 import { builtinHandlers } from '../../worker/handlers/builtin';
 import { WorkerRuntime } from '../../worker/runtime';
-import { decide } from '../../worker/scheduled/releaser';
+import { ackSubject, decide } from '../../worker/scheduled/releaser';
 import { makeTestCore, type TestCore } from '../harness/core';
 import { startServer, type TestServer } from '../harness/nats-server';
 import { streamMessages, until } from './helpers';
@@ -71,6 +71,24 @@ describe('scheduled lane: the rules (pure)', () => {
       target: 'tasks.new',
     });
     expect(decide(body({}), h(), 1, now, (id) => id === 't1')).toEqual({ kind: 'drop', id: 't1' });
+  });
+
+  it("builds a delivery's ack subject from its public delivery info (the short form only)", () => {
+    const di = {
+      domain: '',
+      stream: 'TASKS',
+      consumer: 'task-scheduler',
+      deliveryCount: 2,
+      streamSequence: 41,
+      deliverySequence: 97,
+      timestampNanos: 1_764_540_000_000_000_000,
+      pending: 3,
+      redelivered: true,
+    };
+    expect(ackSubject(di)).toBe('$JS.ACK.TASKS.task-scheduler.2.41.97.1764540000000000000.3');
+    // The long form (domain, account hash, a random token) cannot be rebuilt: no early ack.
+    expect(ackSubject({ ...di, domain: 'hub', account_hash: 'ABC' })).toBeUndefined();
+    expect(ackSubject({ ...di, streamSequence: NaN })).toBeUndefined();
   });
 });
 

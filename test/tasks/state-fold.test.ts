@@ -118,6 +118,9 @@ describe('task state fold with records read back from the bucket', () => {
       const last = await js.publish('tasks.status.completed', JSON.stringify(big));
       await until(() => /index writes lost/.exec(state.index().last_error ?? ''), 'the lost write seen');
       expect(await state.waitForSeq(last.seq, 1000)).toBe(false);
+      // Nor in the bucket: a writer taking over after a crash now must not skip the batch.
+      const stored = await jsm.streams.getMessage(kvName, { last_by_subj: '$KV.jetdeck_tasks.m.checkpoint' });
+      expect(stored!.json<{ seq: number }>().seq).toBeLessThan(last.seq);
       await jsm.streams.update(kvName, { ...config, max_msg_size: -1 });
       expect(await state.waitForSeq(last.seq, 30_000)).toBe(true);
     } finally {

@@ -2,6 +2,7 @@ import {
   jetstream,
   jetstreamManager,
   type ConsumerMessages,
+  type DeliveryInfo,
   type JetStreamClient,
   type JsMsg,
 } from '@nats-io/jetstream';
@@ -208,11 +209,10 @@ export class ScheduledReleaser {
   }
 
   private remember(id: string, m: JsMsg): void {
-    // The delivery's reply subject ($JS.ACK.<stream>.<consumer>.…); absent in a client that does not expose it.
-    const reply = (m as { reply?: unknown }).reply;
-    if (typeof reply !== 'string' || !reply.startsWith('$JS.ACK.')) return;
+    const subject = ackSubject(m.info);
+    if (!subject) return;
     this.waiting.delete(id); // re-insert: oldest first for the cap
-    this.waiting.set(id, reply);
+    this.waiting.set(id, subject);
     if (this.waiting.size > MAX_WAITING) this.waiting.delete(this.waiting.keys().next().value as string);
   }
 
@@ -226,4 +226,20 @@ export class ScheduledReleaser {
       };
     });
   }
+}
+
+/**
+ * The ack subject of a delivery, from its public delivery info, in the form JetStream's protocol
+ * defines and servers up to 2.9 use: `$JS.ACK.<stream>.<consumer>.<delivered>.<stream seq>.
+ * <consumer seq>.<time>.<pending>`. The server acks by stream sequence (and the `+ACK` works after
+ * the nak that made the message's own ack() a no-op). A delivery that came with
+ * the longer form (a domain or account hash, newer servers) gets undefined: its task is then
+ * dropped when it falls due, as before.
+ */
+export function ackSubject(di: DeliveryInfo): string | undefined {
+  if (di.domain || di.account_hash) return undefined;
+  // The time in ns is past 2^53 and arrives rounded: the server does not read it for an ack.
+  const tokens = [di.deliveryCount, di.streamSequence, di.deliverySequence, di.timestampNanos, di.pending];
+  if (!tokens.every((n) => Number.isInteger(n) && n >= 0)) return undefined;
+  return `$JS.ACK.${di.stream}.${di.consumer}.${tokens.join('.')}`;
 }

@@ -42,6 +42,7 @@ const LEASE_RENEW_MS = 3000;
 export const DEFAULT_CACHE = 10_000;
 const FETCH_BATCH = 500;
 const WRITE_GIVE_UP_MS = 30_000;
+const CHECKPOINT_SUBJECT = `$KV.${TASKS_BUCKET}.${CHECKPOINT_KEY}`;
 
 export interface Checkpoint {
   seq: number;
@@ -91,6 +92,8 @@ export class Indexer {
    * messages the bucket stored in between (see onBatch).
    */
   private cpSeq = 0;
+  /** That checkpoint as written. */
+  private cpJson?: string;
   /** TASKS messages folded by this process. */
   read = 0;
   /** Status and cancel events for ids no record knows (forged or long expired): not folded. */
@@ -178,6 +181,7 @@ export class Indexer {
     this.lastSeq = Math.max(cp?.seq ?? 0, si.state.first_seq - 1);
     this.cache.clear();
     this.cpSeq = 0;
+    this.cpJson = undefined;
     this.gets = new DirectGets(this.publisher.connection, this.js, kvStream(TASKS_BUCKET));
     this.leader = true;
     this.events.onRole(true);
@@ -291,18 +295,21 @@ export class Indexer {
     const seq = msgs[msgs.length - 1].seq;
     const cp: Checkpoint = { seq, at: new Date().toISOString(), owner: this.owner };
     try {
-      // The records without a PubAck each, then the checkpoint with one: a connection's messages
-      // reach the bucket in order, so its sequence counts what was stored in between. Fewer
-      // stored than sent (a disconnect dropped some, the server refused one): the batch fails
-      // and is read again, from the bucket (the cached copies were never stored).
+      // The records without a PubAck each, then the previous checkpoint again with one (a fence):
+      // a connection's messages reach the bucket in order, so the fence's sequence counts what
+      // was stored in between. Fewer stored than sent (a disconnect dropped some, the server
+      // refused one): the batch fails before its checkpoint is written, and is read again from
+      // the bucket (its cached copies were never stored).
       const prev = this.cpSeq;
-      const sent = await this.flush(dirty, dead, prev > 0);
-      const cpAt = await this.write([
-        { subject: `$KV.${TASKS_BUCKET}.${CHECKPOINT_KEY}`, data: JSON.stringify(cp) },
-      ]);
-      if (sent && cpAt - prev - 1 < sent)
-        throw new Error(`index writes lost: ${sent} sent, ${Math.max(0, cpAt - prev - 1)} stored`);
-      this.cpSeq = cpAt;
+      const sent = await this.flush(dirty, dead, prev > 0 && this.cpJson !== undefined);
+      if (sent) {
+        const fence = await this.write([{ subject: CHECKPOINT_SUBJECT, data: this.cpJson! }]);
+        if (fence - prev - 1 < sent)
+          throw new Error(`index writes lost: ${sent} sent, ${Math.max(0, fence - prev - 1)} stored`);
+      }
+      const data = JSON.stringify(cp);
+      this.cpSeq = await this.write([{ subject: CHECKPOINT_SUBJECT, data }]);
+      this.cpJson = data;
     } catch (err) {
       this.cpSeq = 0;
       this.cache.clear();
