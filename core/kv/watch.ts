@@ -8,6 +8,7 @@ import {
 import type { KvEntryView, KvOperation, KvWatchInfo } from '../../api/features/kv';
 import type { EventBus } from '../events';
 import { entryView, kvStreamName } from './views';
+import { BoundedBuffer } from '../util/batcher';
 
 const FLUSH_MS = 100;
 
@@ -27,8 +28,7 @@ export interface KvWatchOptions {
  */
 export class KvLiveWatch {
   readonly id = randomUUID();
-  private buffer: KvEntryView[] = [];
-  private dropped = 0;
+  private readonly buffer: BoundedBuffer<KvEntryView>;
   private received = 0;
   private timer?: NodeJS.Timeout;
   private consumer?: Consumer;
@@ -39,7 +39,9 @@ export class KvLiveWatch {
   constructor(
     private readonly bus: EventBus,
     private readonly opts: KvWatchOptions,
-  ) {}
+  ) {
+    this.buffer = new BoundedBuffer(opts.bufferSize);
+  }
 
   /** Resolves once the server delivers changes to the watch. */
   async start(js: JetStreamClient): Promise<void> {
@@ -75,19 +77,12 @@ export class KvLiveWatch {
   private push(e: KvEntryView): void {
     this.received++;
     this.buffer.push(e);
-    if (this.buffer.length > this.opts.bufferSize) {
-      this.buffer.shift();
-      this.dropped++;
-    }
   }
 
   private flush(): void {
-    if (this.state !== 'running' || (this.buffer.length === 0 && this.dropped === 0)) return;
-    const entries = this.buffer;
-    const dropped = this.dropped;
-    this.buffer = [];
-    this.dropped = 0;
-    this.bus.emit('kv.watch', { watchId: this.id, entries, dropped });
+    if (this.state !== 'running') return;
+    const batch = this.buffer.take();
+    if (batch) this.bus.emit('kv.watch', { watchId: this.id, entries: batch.items, dropped: batch.dropped });
   }
 
   pause(): void {
@@ -120,7 +115,7 @@ export class KvLiveWatch {
     this.flush(); // a paused watch's held changes go with it
     if (this.timer) clearInterval(this.timer);
     this.messages?.stop();
-    this.buffer = [];
+    this.buffer.clear();
     this.state = state;
     this.error = error;
     this.bus.emit('kv.watch.state', this.info());

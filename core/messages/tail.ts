@@ -10,6 +10,7 @@ import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node'
 import type { TailInfo, TailMessage } from '../../api/features/messages';
 import type { EventBus } from '../events';
 import { headersToRecord, toBrowsed, type RawMsg } from './format';
+import { BoundedBuffer } from '../util/batcher';
 
 const FLUSH_MS = 100;
 
@@ -29,8 +30,7 @@ export interface TailOptions {
  */
 export class Tail {
   readonly id = randomUUID();
-  private buffer: TailMessage[] = [];
-  private dropped = 0;
+  private readonly buffer: BoundedBuffer<TailMessage>;
   private timer?: NodeJS.Timeout;
   private state: TailInfo['state'] = 'running';
   private error?: string;
@@ -45,6 +45,7 @@ export class Tail {
     si: StreamInfo,
   ) {
     this.mode = si.config.retention === 'limits' ? 'ordered_consumer' : 'core_subscription';
+    this.buffer = new BoundedBuffer(opts.bufferSize);
   }
 
   async start(nc: NatsConnection, js: JetStreamClient, si: StreamInfo): Promise<void> {
@@ -91,19 +92,13 @@ export class Tail {
     const tm: TailMessage = toBrowsed(m, this.opts.previewBytes);
     if (!m.seq) delete tm.seq;
     this.buffer.push(tm);
-    if (this.buffer.length > this.opts.bufferSize) {
-      this.buffer.shift();
-      this.dropped++;
-    }
   }
 
   private flush(): void {
-    if (this.state !== 'running' || (this.buffer.length === 0 && this.dropped === 0)) return;
-    const messages = this.buffer;
-    const dropped = this.dropped;
-    this.buffer = [];
-    this.dropped = 0;
-    this.bus.emit('messages.tail', { tailId: this.id, messages, dropped });
+    if (this.state !== 'running') return;
+    const batch = this.buffer.take();
+    if (batch)
+      this.bus.emit('messages.tail', { tailId: this.id, messages: batch.items, dropped: batch.dropped });
   }
 
   pause(): void {
@@ -126,7 +121,7 @@ export class Tail {
     if (this.timer) clearInterval(this.timer);
     for (const s of this.subs) s.unsubscribe();
     this.consumerMsgs?.stop();
-    this.buffer = [];
+    this.buffer.clear();
     this.setState('stopped');
     const c = this.consumer;
     this.consumer = undefined;

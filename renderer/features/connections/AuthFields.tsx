@@ -1,4 +1,4 @@
-import { Field } from '../../ui/Field';
+import { Field, FieldInput } from '../../ui/Field';
 import { AUTH_KINDS, type AuthForm, type FieldErrors } from './profile-form-model';
 
 const KEEP = '•••• stored — leave empty to keep';
@@ -23,19 +23,18 @@ export function AuthFields({
     label: string,
     opts: { secret?: boolean; placeholder?: string } = {},
   ) => (
-    <Field id={id(f)} label={label} error={errors[id(f)]}>
-      <input
-        id={id(f)}
-        type={opts.secret ? 'password' : 'text'}
-        autoComplete="off"
-        spellCheck={false}
-        value={value[f]}
-        placeholder={opts.secret ? secretPlaceholder : opts.placeholder}
-        onChange={(e) => set({ [f]: e.target.value })}
-        aria-invalid={!!errors[id(f)]}
-        data-testid={`field-${prefix}-${f}`}
-      />
-    </Field>
+    <FieldInput
+      id={id(f)}
+      label={label}
+      error={errors[id(f)]}
+      testId={`field-${prefix}-${f}`}
+      type={opts.secret ? 'password' : 'text'}
+      autoComplete="off"
+      spellCheck={false}
+      value={value[f]}
+      placeholder={opts.secret ? secretPlaceholder : opts.placeholder}
+      onValue={(v) => set({ [f]: v })}
+    />
   );
   return (
     <>

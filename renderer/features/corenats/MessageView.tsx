@@ -11,6 +11,7 @@ import {
   type PayloadView,
 } from '../messages/payload';
 import { formatTime } from '../streams/format';
+import { Segmented } from '../../ui/Segmented';
 
 const VIEWS: PayloadView[] = ['json', 'text', 'hex'];
 
@@ -59,18 +60,13 @@ export function MessageView({
           ))}
         </dl>
       )}
-      <div className="segmented" role="group" aria-label="Payload view">
-        {VIEWS.map((v) => (
-          <button
-            key={v}
-            className={view === v ? 'on' : ''}
-            aria-pressed={view === v}
-            onClick={() => setView(v)}
-          >
-            {v === 'json' ? 'JSON' : v}
-          </button>
-        ))}
-      </div>
+      <Segmented
+        ariaLabel="Payload view"
+        options={VIEWS}
+        value={view}
+        onChange={setView}
+        label={(v) => (v === 'json' ? 'JSON' : v)}
+      />
       <div className="msg-payload" data-testid={`${testId}-payload`}>
         {view === 'json' && json?.ok ? (
           <JsonView value={json.value} />

@@ -16,6 +16,7 @@ import {
 import { MessageView } from './MessageView';
 import { useCoreNats } from './store';
 import { submitHandlers } from '../../ui/submit-handlers';
+import { Segmented } from '../../ui/Segmented';
 
 /** Publish one message or send a request and show its reply; Ctrl/⌘+Enter sends. */
 export function SendForm() {
@@ -59,24 +60,18 @@ export function SendForm() {
   return (
     <form className="card cn-send" {...handlers} noValidate data-testid="cn-send">
       <div className="card-head">
-        <div className="segmented" role="group" aria-label="Send mode">
-          {(['publish', 'request'] as const).map((m) => (
-            <button
-              type="button"
-              key={m}
-              className={f.mode === m ? 'on' : ''}
-              aria-pressed={f.mode === m}
-              onClick={() => {
-                patch({ mode: m });
-                setErrors({});
-                setOutcome(undefined);
-              }}
-              data-testid={`cn-mode-${m}`}
-            >
-              {m === 'publish' ? 'Publish' : 'Request'}
-            </button>
-          ))}
-        </div>
+        <Segmented
+          ariaLabel="Send mode"
+          options={['publish', 'request'] as const}
+          value={f.mode}
+          onChange={(mode) => {
+            patch({ mode });
+            setErrors({});
+            setOutcome(undefined);
+          }}
+          label={(m) => (m === 'publish' ? 'Publish' : 'Request')}
+          testId={(m) => `cn-mode-${m}`}
+        />
         <span className="muted small">
           <kbd>Ctrl</kbd>/<kbd>⌘</kbd>+<kbd>Enter</kbd> sends
         </span>
@@ -124,20 +119,14 @@ export function SendForm() {
           data-testid="cn-payload"
         />
       </Field>
-      <div className="segmented" role="group" aria-label="Payload encoding">
-        {(['text', 'base64'] as const).map((enc) => (
-          <button
-            type="button"
-            key={enc}
-            className={f.encoding === enc ? 'on' : ''}
-            aria-pressed={f.encoding === enc}
-            onClick={() => patch({ encoding: enc })}
-            data-testid={`cn-encoding-${enc}`}
-          >
-            {enc === 'text' ? 'UTF-8 text' : 'base64 bytes'}
-          </button>
-        ))}
-      </div>
+      <Segmented
+        ariaLabel="Payload encoding"
+        options={['text', 'base64'] as const}
+        value={f.encoding}
+        onChange={(encoding) => patch({ encoding })}
+        label={(enc) => (enc === 'text' ? 'UTF-8 text' : 'base64 bytes')}
+        testId={(enc) => `cn-encoding-${enc}`}
+      />
       <HeaderRows rows={f.headers} onChange={(headers) => patch({ headers })} error={errors.headers} />
       <div className="cn-send-foot">
         <button type="submit" className="btn primary" disabled={busy} data-testid="cn-send-submit">

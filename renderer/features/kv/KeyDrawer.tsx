@@ -8,7 +8,7 @@ import {
   type KvValueFormat,
 } from '../../../api/features/kv';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
-import { Field } from '../../ui/Field';
+import { FieldInput } from '../../ui/Field';
 import { Modal } from '../../ui/Modal';
 import { ErrorState, Skeleton } from '../../ui/States';
 import { formatAgo, formatBytes } from '../../ui/format';
@@ -167,21 +167,17 @@ export function KeyDrawer({
       ) : (
         <div className="form">
           {creating ? (
-            <Field
+            <FieldInput
               id="kv-key"
               label="Key"
               error={keyProblem}
               hint="Dot-separated tokens, e.g. users.42.profile"
-            >
-              <input
-                id="kv-key"
-                className="mono"
-                autoFocus
-                value={key}
-                onChange={(e) => setKey(e.target.value)}
-                data-testid="kv-key-name"
-              />
-            </Field>
+              testId="kv-key-name"
+              className="mono"
+              autoFocus
+              value={key}
+              onValue={(v) => setKey(v)}
+            />
           ) : (
             entry && (
               <dl className="kv compact" data-testid="kv-entry-meta">

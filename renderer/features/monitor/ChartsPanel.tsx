@@ -8,6 +8,7 @@ import { TypeStatsTable } from '../workers/TypeStatsTable';
 import { formatByteRate, formatRate } from './format';
 import { idsOf, lastValue, lineColor, scaled, summed } from './series';
 import { loadHistory, useMonitor } from './store';
+import { Segmented } from '../../ui/Segmented';
 
 const RANGE_LABEL: Record<HistoryRange, string> = { '5m': '5 min', '1h': '1 hour', '24h': '24 hours' };
 const MINUTE_REFRESH_MS = 60_000;
@@ -34,19 +35,14 @@ function rateUnit(cols: ((number | null)[] | undefined)[]): { unit: string; by: 
 export function RangeSelector() {
   const range = useMonitor((s) => s.range);
   return (
-    <div className="segmented" role="group" aria-label="History range">
-      {HISTORY_RANGES.map((r) => (
-        <button
-          key={r}
-          className={range === r ? 'on' : ''}
-          aria-pressed={range === r}
-          onClick={() => void loadHistory(r)}
-          data-testid={`range-${r}`}
-        >
-          {RANGE_LABEL[r]}
-        </button>
-      ))}
-    </div>
+    <Segmented
+      ariaLabel="History range"
+      options={HISTORY_RANGES}
+      value={range}
+      onChange={(r) => void loadHistory(r)}
+      label={(r) => RANGE_LABEL[r]}
+      testId={(r) => `range-${r}`}
+    />
   );
 }
 

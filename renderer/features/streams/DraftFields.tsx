@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { Field } from '../../ui/Field';
+import { Field, FieldInput } from '../../ui/Field';
 import { nanosToSeconds, numberOrUndefined, secondsToNanos } from './config-form';
 import type { useConfigDraft } from './use-config-draft';
 
@@ -38,19 +38,20 @@ export function DraftInput({
   const parse = (text: string) =>
     kind === 'seconds' ? secondsToNanos(text) : kind === 'number' ? numberOrUndefined(text) : text;
   return (
-    <Field id={id} label={label} error={draft.err(k)} hint={hint}>
-      <input
-        id={id}
-        type={kind === 'text' ? undefined : 'number'}
-        className={mono ? 'mono' : undefined}
-        min={min}
-        max={max}
-        value={value}
-        disabled={disabled}
-        onChange={(e) => draft.set(k, parse(e.target.value))}
-        data-testid={testId}
-      />
-    </Field>
+    <FieldInput
+      id={id}
+      label={label}
+      error={draft.err(k)}
+      hint={hint}
+      testId={testId}
+      type={kind === 'text' ? undefined : 'number'}
+      className={mono ? 'mono' : undefined}
+      min={min}
+      max={max}
+      value={value}
+      disabled={disabled}
+      onValue={(v) => draft.set(k, parse(v))}
+    />
   );
 }
 

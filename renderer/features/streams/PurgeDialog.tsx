@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { api } from '../../api';
 import { purgeSchema, type PurgeInput } from '../../../api/features/streams';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
-import { Field } from '../../ui/Field';
+import { Field, FieldInput } from '../../ui/Field';
 import { formatCount } from '../../ui/format';
 import { toastError, toastInfo } from '../toasts/store';
 
@@ -85,39 +85,33 @@ export function PurgeDialog({
           </select>
         </Field>
         {mode !== 'all' && (
-          <Field id="purge-subject" label={mode === 'subject' ? 'Subject' : 'Only subject (optional)'}>
-            <input
-              id="purge-subject"
-              className="mono"
-              value={subject}
-              onChange={(e) => setSubject(e.target.value)}
-              data-testid="purge-subject"
-            />
-          </Field>
+          <FieldInput
+            id="purge-subject"
+            label={mode === 'subject' ? 'Subject' : 'Only subject (optional)'}
+            className="mono"
+            value={subject}
+            onValue={(v) => setSubject(v)}
+          />
         )}
         {mode === 'upToSeq' && (
-          <Field id="purge-seq" label="Purge below sequence (it is kept)">
-            <input
-              id="purge-seq"
-              type="number"
-              min={1}
-              value={seq}
-              onChange={(e) => setSeq(e.target.value)}
-              data-testid="purge-seq"
-            />
-          </Field>
+          <FieldInput
+            id="purge-seq"
+            label="Purge below sequence (it is kept)"
+            type="number"
+            min={1}
+            value={seq}
+            onValue={(v) => setSeq(v)}
+          />
         )}
         {mode === 'keep' && (
-          <Field id="purge-keep" label="Keep the newest">
-            <input
-              id="purge-keep"
-              type="number"
-              min={0}
-              value={keep}
-              onChange={(e) => setKeep(e.target.value)}
-              data-testid="purge-keep"
-            />
-          </Field>
+          <FieldInput
+            id="purge-keep"
+            label="Keep the newest"
+            type="number"
+            min={0}
+            value={keep}
+            onValue={(v) => setKeep(v)}
+          />
         )}
         {problem && (seq || keep || subject || mode === 'subject') && (
           <p className="error-text small">{problem}</p>

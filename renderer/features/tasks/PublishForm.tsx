@@ -18,6 +18,7 @@ import {
 import { useTasks } from './store';
 import { formatTime } from './format';
 import { submitHandlers } from '../../ui/submit-handlers';
+import { Segmented } from '../../ui/Segmented';
 
 export const PUBLISH_TYPE_INPUT_ID = 'publish-type';
 const BUILTIN_TYPES = ['echo', 'sleep', 'fail', 'flaky', 'cpu'];
@@ -110,42 +111,28 @@ export function PublishForm({ types, onOpenTask }: { types: string[]; onOpenTask
         />
         <div className="field">
           <label>Priority</label>
-          <div className="segmented" role="group" aria-label="Priority">
-            {TASK_PRIORITIES.map((p) => (
-              <button
-                type="button"
-                key={p}
-                className={f.priority === p ? 'on' : ''}
-                aria-pressed={f.priority === p}
-                onClick={() => patch({ priority: p })}
-                data-testid={`publish-priority-${p}`}
-              >
-                {p}
-              </button>
-            ))}
-          </div>
+          <Segmented
+            ariaLabel="Priority"
+            options={TASK_PRIORITIES}
+            value={f.priority}
+            onChange={(priority) => patch({ priority })}
+            testId={(p) => `publish-priority-${p}`}
+          />
         </div>
         <div className="field">
           <label>Route</label>
-          <div className="segmented" role="group" aria-label="Route">
-            {TASK_ROUTES.map((r) => (
-              <button
-                type="button"
-                key={r}
-                className={f.route === r ? 'on' : ''}
-                aria-pressed={f.route === r}
-                onClick={() => patch({ route: r })}
-                title={
-                  r === 'typed'
-                    ? `tasks.typed.${f.type || '<type>'}: only pools limited to this type take it`
-                    : undefined
-                }
-                data-testid={`publish-route-${r}`}
-              >
-                {r}
-              </button>
-            ))}
-          </div>
+          <Segmented
+            ariaLabel="Route"
+            options={TASK_ROUTES}
+            value={f.route}
+            onChange={(route) => patch({ route })}
+            title={(r) =>
+              r === 'typed'
+                ? `tasks.typed.${f.type || '<type>'}: only pools limited to this type take it`
+                : undefined
+            }
+            testId={(r) => `publish-route-${r}`}
+          />
         </div>
       </div>
       <JsonEditor
