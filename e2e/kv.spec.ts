@@ -1,24 +1,15 @@
 import { Kvm } from '@nats-io/kv';
-import type { Page } from '@playwright/test';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { expect, test } from './fixtures';
 import { KvPage } from './pages/kv-page';
 import { natsConnect } from './pages/messages-page';
+import { setTheme } from './pages/shots';
 
 let nc: NatsConnection | undefined;
 test.afterEach(async () => {
   await nc?.close();
   nc = undefined;
 });
-
-async function setTheme(page: Page, theme: 'light' | 'dark'): Promise<void> {
-  const toggle = page.getByTestId('theme-toggle');
-  for (let i = 0; i < 3; i++) {
-    if ((await page.locator('html').getAttribute('data-theme')) === theme) return;
-    await toggle.click();
-  }
-  await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
-}
 
 test.describe('KV buckets', () => {
   test('creates a bucket, writes JSON and hex values, edits at the revision read, shows history and deletes', async ({

@@ -1,17 +1,7 @@
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { callApi } from './pages/api';
 import { TasksPage } from './pages/tasks-page';
-
-async function setTheme(page: Page, theme: 'light' | 'dark'): Promise<void> {
-  const toggle = page.getByTestId('theme-toggle');
-  for (let i = 0; i < 3; i++) {
-    if ((await page.locator('html').getAttribute('data-theme')) === theme) return;
-    await toggle.click();
-  }
-  await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
-}
+import { shoot } from './pages/shots';
 
 test('scheduled tasks: the Run field schedules, the Scheduled tab counts down, releases when due and cancels', async ({
   app,
@@ -49,28 +39,8 @@ test('scheduled tasks: the Run field schedules, the Scheduled tab counts down, r
   );
   await expect(app.getByTestId('scheduled-row').first()).toHaveAttribute('data-task-id', 'e2e-soon');
 
-  for (const theme of ['dark', 'light'] as const) {
-    await setTheme(app, theme);
-    for (const size of [
-      { width: 1280, height: 800 },
-      { width: 1920, height: 1080 },
-    ]) {
-      await app.setViewportSize(size);
-      await tasks.scheduledRow('nightly-cleanup').waitFor();
-      await app.getByTestId('scheduled').scrollIntoViewIfNeeded();
-      const name = `tasks-scheduled-${theme}-${size.width}.png`;
-      await testInfo.attach(name, { body: await app.screenshot(), contentType: 'image/png' });
-      if (process.env.JETDECK_SHOTS_DIR)
-        await app.screenshot({ path: `${process.env.JETDECK_SHOTS_DIR}/${name}` });
-      const overflow = await app.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
-      expect.soft(overflow, `${theme} at ${size.width}px overflows`).toBeLessThanOrEqual(0);
-    }
-    const result = await new AxeBuilder({ page: app }).include('[data-testid="scheduled"]').analyze();
-    const bad = result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} ×${v.nodes.length}`);
-    expect.soft(bad, `Scheduled tab in ${theme}`).toEqual([]);
-  }
+  await tasks.scheduledRow('nightly-cleanup').waitFor();
+  await shoot(app, testInfo, 'tasks-scheduled', app.getByTestId('scheduled'), '[data-testid="scheduled"]');
 
   // Due: serve's releaser hands it to tasks.new (no worker runs here), so it leaves the tab.
   await expect(tasks.scheduledRow('e2e-soon')).toHaveCount(0, { timeout: 30_000 });

@@ -5,6 +5,7 @@ import { expect, test } from './fixtures';
 import { SCREEN_IDS } from '../renderer/screen-ids';
 import { CoreNatsPage } from './pages/corenats-page';
 import { natsConnect, seedWithAcks } from './pages/messages-page';
+import { setTheme } from './pages/shots';
 
 /*
  * Every screen in both themes: axe-core finds no serious or critical violation, and nothing
@@ -21,15 +22,6 @@ test.afterEach(async () => {
   await nc?.close();
   nc = undefined;
 });
-
-async function setTheme(page: Page, theme: 'light' | 'dark'): Promise<void> {
-  const toggle = page.getByTestId('theme-toggle');
-  for (let i = 0; i < 3; i++) {
-    if ((await page.locator('html').getAttribute('data-theme')) === theme) return;
-    await toggle.click();
-  }
-  await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
-}
 
 async function seed(url: string): Promise<NatsConnection> {
   const conn = await natsConnect(url);

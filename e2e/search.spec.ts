@@ -1,10 +1,9 @@
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { headers, type NatsConnection } from '@nats-io/transport-node';
 import { expect, test } from './fixtures';
 import { MessagesPage, natsConnect } from './pages/messages-page';
 import { SearchPanel } from './pages/search-panel';
+import { shoot } from './pages/shots';
 
 let nc: NatsConnection | undefined;
 test.afterEach(async () => {
@@ -35,13 +34,6 @@ async function seedOrders(conn: NatsConnection): Promise<void> {
       { headers: h },
     );
   }
-}
-
-async function setTheme(page: Page, theme: 'light' | 'dark'): Promise<void> {
-  const toggle = page.getByTestId('theme-toggle');
-  for (let i = 0; i < 3 && (await page.locator('html').getAttribute('data-theme')) !== theme; i++)
-    await toggle.click();
-  await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
 }
 
 test.describe('message search', () => {
@@ -188,31 +180,7 @@ test.describe('message search', () => {
     expect(await search.finished()).toBe('done');
     await search.hit(14).getByTestId('search-hit-open').click();
     await expect(messages.detail).toHaveAttribute('data-seq', '14');
-    for (const theme of ['dark', 'light'] as const) {
-      await setTheme(app, theme);
-      for (const size of [
-        { width: 1280, height: 800 },
-        { width: 1920, height: 1080 },
-      ]) {
-        await app.setViewportSize(size);
-        const name = `messages-search-${theme}-${size.width}.png`;
-        const shot = await app.screenshot();
-        await testInfo.attach(name, { body: shot, contentType: 'image/png' });
-        if (process.env.JETDECK_SHOTS_DIR)
-          await app.screenshot({ path: `${process.env.JETDECK_SHOTS_DIR}/${name}` });
-        const overflow = await app.evaluate<number>(
-          'document.documentElement.scrollWidth - window.innerWidth',
-        );
-        expect.soft(overflow, `${theme} at ${size.width}px overflows`).toBeLessThanOrEqual(0);
-      }
-      const result = await new AxeBuilder({ page: app }).include('[data-testid="search-panel"]').analyze();
-      const bad = result.violations
-        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map(
-          (v) =>
-            `${v.id} (${v.impact}) ×${v.nodes.length}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`,
-        );
-      expect.soft(bad, `search panel in ${theme}`).toEqual([]);
-    }
+    const panel = app.getByTestId('search-panel');
+    await shoot(app, testInfo, 'messages-search', panel, '[data-testid="search-panel"]');
   });
 });

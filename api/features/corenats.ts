@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { event, method } from '../define';
-import type { ContentType } from './messages';
+import type { MessageBody } from './messages';
 import { isValidSubject, subjectSchema } from './streams';
 
 /*
@@ -83,18 +83,11 @@ export const coreRequestInputSchema = z
 export type CoreRequestInput = z.input<typeof coreRequestInputSchema>;
 
 /** A message as core NATS delivered it (no sequence: nothing is stored). */
-export interface CoreMessage {
+export interface CoreMessage extends MessageBody {
   subject: string;
   reply?: string;
   /** ISO time the core received it. */
   time: string;
-  /** Payload size in bytes (full size even when `data` is truncated). */
-  size: number;
-  headers?: Record<string, string[]>;
-  /** Payload, base64 (first `previewBytes` only when `truncated`). */
-  data: string;
-  truncated: boolean;
-  contentType: ContentType;
 }
 
 export interface CoreReply extends CoreMessage {

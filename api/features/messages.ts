@@ -11,11 +11,8 @@ import { jsNameSchema, subjectSchema } from './streams';
 
 export type ContentType = 'json' | 'text' | 'binary';
 
-export interface BrowsedMessage {
-  seq: number;
-  subject: string;
-  /** ISO time the server stored it (ms precision). */
-  time: string;
+/** A message's payload as sent to the UI: a stream's stored message or a core NATS delivery. */
+export interface MessageBody {
   /** Payload size in bytes (full size even when `data` is truncated). */
   size: number;
   headers?: Record<string, string[]>;
@@ -24,6 +21,13 @@ export interface BrowsedMessage {
   truncated: boolean;
   /** Guess from the payload: the UI picks the default view from it. */
   contentType: ContentType;
+}
+
+export interface BrowsedMessage extends MessageBody {
+  seq: number;
+  subject: string;
+  /** ISO time the server stored it (ms precision). */
+  time: string;
 }
 
 /** How a page was read, for the UI's "read without disturbing" note. */
@@ -60,6 +64,21 @@ export const timeInputSchema = z.union([
   z.string().refine((s) => !Number.isNaN(Date.parse(s)), { message: 'expected an ISO date-time' }),
   z.number().int().nonnegative(),
 ]);
+
+/** A range of one stream by sequence and/or time, plus a subject filter (replay and search). */
+export const streamRangeShape = {
+  stream: jsNameSchema,
+  fromSeq: z.number().int().positive().optional(),
+  toSeq: z.number().int().positive().optional(),
+  fromTime: timeInputSchema.optional(),
+  toTime: timeInputSchema.optional(),
+  subject: subjectSchema.optional(),
+};
+
+/** The range check of a `streamRangeShape` object: `.refine(seqsInOrder, SEQS_IN_ORDER)`. */
+export const seqsInOrder = (r: { fromSeq?: number; toSeq?: number }): boolean =>
+  r.fromSeq === undefined || r.toSeq === undefined || r.fromSeq <= r.toSeq;
+export const SEQS_IN_ORDER = { message: 'fromSeq must be ≤ toSeq', path: ['toSeq'] };
 
 /** "a<seq>" = after seq (forward), "b<seq>" = before seq (backward). */
 export const cursorSchema = z
@@ -126,19 +145,7 @@ export const replaySourceSchema = z.union([
     stream: jsNameSchema,
     seqs: z.array(z.number().int().positive()).min(1, 'select at least one message').max(1_000_000),
   }),
-  z
-    .strictObject({
-      stream: jsNameSchema,
-      fromSeq: z.number().int().positive().optional(),
-      toSeq: z.number().int().positive().optional(),
-      fromTime: timeInputSchema.optional(),
-      toTime: timeInputSchema.optional(),
-      subject: subjectSchema.optional(),
-    })
-    .refine((r) => r.fromSeq === undefined || r.toSeq === undefined || r.fromSeq <= r.toSeq, {
-      message: 'fromSeq must be ≤ toSeq',
-      path: ['toSeq'],
-    }),
+  z.strictObject(streamRangeShape).refine(seqsInOrder, SEQS_IN_ORDER),
 ]);
 export type ReplaySource = z.input<typeof replaySourceSchema>;
 

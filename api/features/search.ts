@@ -2,8 +2,7 @@ import { z } from 'zod';
 import { event, method } from '../define';
 import { jsonPathProblem } from '../json-path';
 import type { BrowsedMessage } from './messages';
-import { timeInputSchema } from './messages';
-import { jsNameSchema, subjectSchema } from './streams';
+import { SEQS_IN_ORDER, seqsInOrder, streamRangeShape } from './messages';
 
 /*
  * Search message payloads and headers over a range of a stream. A search is a job: it reads the
@@ -69,14 +68,11 @@ export const MAX_SEARCHES_PER_CLIENT = 4;
 
 export const searchInputSchema = z
   .strictObject({
-    stream: jsNameSchema,
-    /** Range, inclusive; defaults to the whole stream as it is when the search starts. */
-    fromSeq: z.number().int().positive().optional(),
-    toSeq: z.number().int().positive().optional(),
-    fromTime: timeInputSchema.optional(),
-    toTime: timeInputSchema.optional(),
-    /** Subject filter (wildcards allowed), applied by the server before anything is read. */
-    subject: subjectSchema.optional(),
+    /**
+     * Range, inclusive; defaults to the whole stream as it is when the search starts. The subject
+     * filter (wildcards allowed) is applied by the server before anything is read.
+     */
+    ...streamRangeShape,
     /** One criterion… */
     match: searchMatchSchema.optional(),
     /** …or several, all of which must hold (AND); give one of `match` and `matches`. */
@@ -105,10 +101,7 @@ export const searchInputSchema = z
      */
     previewBytes: z.number().int().min(0).max(4096).default(1024),
   })
-  .refine((r) => r.fromSeq === undefined || r.toSeq === undefined || r.fromSeq <= r.toSeq, {
-    message: 'fromSeq must be ≤ toSeq',
-    path: ['toSeq'],
-  })
+  .refine(seqsInOrder, SEQS_IN_ORDER)
   .refine((r) => (r.match === undefined) !== (r.matches === undefined), {
     message: 'give one criterion as match, or several (all must hold) as matches',
     path: ['match'],

@@ -4,6 +4,7 @@ import type { CoreMessage, CoreSubscriptionInfo, CoreSubscriptionState } from '.
 import type { EventBus } from '../events';
 import { headersToRecord } from '../messages/format';
 import { toCoreMessage } from './message';
+import { PausableFeed } from '../util/live-feed';
 
 const FLUSH_MS = 100;
 /** Preview bytes held between flushes, whatever the message count: a batch stays small. */
@@ -32,14 +33,14 @@ interface Held {
  * batch every 100 ms. Paused, it keeps receiving and keeps only the newest, so a paused
  * wildcard on a busy server costs a fixed amount of memory. Ends with `stop()`.
  */
-export class CoreSubscription {
+export class CoreSubscription extends PausableFeed {
   readonly id = randomUUID();
   private buffer: Held[] = [];
   private bufferedBytes = 0;
   private droppedSinceFlush = 0;
   private received = 0;
   private droppedTotal = 0;
-  private state: CoreSubscriptionState = 'running';
+  protected state: CoreSubscriptionState = 'running';
   private error?: string;
   private sub?: Subscription;
   private timer?: NodeJS.Timeout;
@@ -47,7 +48,9 @@ export class CoreSubscription {
   constructor(
     private readonly bus: EventBus,
     private readonly opts: CoreSubOptions,
-  ) {}
+  ) {
+    super();
+  }
 
   /** Resolves once the server has the subscription, so what is published next is seen. */
   async start(nc: NatsConnection): Promise<void> {
@@ -87,7 +90,7 @@ export class CoreSubscription {
     }
   }
 
-  private flush(): void {
+  protected flush(): void {
     if (this.state !== 'running' || (this.buffer.length === 0 && this.droppedSinceFlush === 0)) return;
     const held = this.buffer;
     const dropped = this.droppedSinceFlush;
@@ -96,17 +99,6 @@ export class CoreSubscription {
     this.droppedSinceFlush = 0;
     const messages: CoreMessage[] = held.map((h) => toCoreMessage(h, h.preview, h.size));
     this.bus.emit('core.messages', { subId: this.id, messages, dropped, received: this.received });
-  }
-
-  pause(): void {
-    if (this.state === 'running') this.setState('paused');
-  }
-
-  resume(): void {
-    if (this.state === 'paused') {
-      this.setState('running');
-      this.flush();
-    }
   }
 
   /** Unsubscribes and drops what is held; idempotent. */
@@ -133,7 +125,7 @@ export class CoreSubscription {
     this.setState('error');
   }
 
-  private setState(s: CoreSubscriptionState): void {
+  protected setState(s: CoreSubscriptionState): void {
     this.state = s;
     this.bus.emit('core.subscription.state', this.info());
   }

@@ -9,6 +9,7 @@ import type { KvEntryView, KvOperation, KvWatchInfo } from '../../api/features/k
 import type { EventBus } from '../events';
 import { entryView, kvStreamName } from './views';
 import { BoundedBuffer } from '../util/batcher';
+import { deleteConsumer, PausableFeed } from '../util/live-feed';
 
 const FLUSH_MS = 100;
 
@@ -26,20 +27,21 @@ export interface KvWatchOptions {
  * (what kv.watch() does with updates only) that it deletes when it stops: kv.watch()'s consumer
  * would linger on the server for its 5-minute inactivity threshold after the watch ends.
  */
-export class KvLiveWatch {
+export class KvLiveWatch extends PausableFeed {
   readonly id = randomUUID();
   private readonly buffer: BoundedBuffer<KvEntryView>;
   private received = 0;
   private timer?: NodeJS.Timeout;
   private consumer?: Consumer;
   private messages?: ConsumerMessages;
-  private state: KvWatchInfo['state'] = 'running';
+  protected state: KvWatchInfo['state'] = 'running';
   private error?: string;
 
   constructor(
     private readonly bus: EventBus,
     private readonly opts: KvWatchOptions,
   ) {
+    super();
     this.buffer = new BoundedBuffer(opts.bufferSize);
   }
 
@@ -79,23 +81,15 @@ export class KvLiveWatch {
     this.buffer.push(e);
   }
 
-  private flush(): void {
+  protected flush(): void {
     if (this.state !== 'running') return;
     const batch = this.buffer.take();
     if (batch) this.bus.emit('kv.watch', { watchId: this.id, entries: batch.items, dropped: batch.dropped });
   }
 
-  pause(): void {
-    if (this.state !== 'running') return;
-    this.state = 'paused';
+  protected setState(s: KvWatchInfo['state']): void {
+    this.state = s;
     this.bus.emit('kv.watch.state', this.info());
-  }
-
-  resume(): void {
-    if (this.state !== 'paused') return;
-    this.state = 'running';
-    this.bus.emit('kv.watch.state', this.info());
-    this.flush();
   }
 
   /** Ends the watch and deletes its consumer; resolves once the server has. */
@@ -103,12 +97,7 @@ export class KvLiveWatch {
     if (this.running) this.end('stopped');
     const c = this.consumer;
     this.consumer = undefined;
-    return c
-      ? c.delete().then(
-          () => undefined,
-          () => undefined, // already gone (connection closed, or the server reaped it)
-        )
-      : Promise.resolve();
+    return deleteConsumer(c);
   }
 
   private end(state: 'stopped' | 'error', error?: string): void {

@@ -11,6 +11,7 @@ import type { TailInfo, TailMessage } from '../../api/features/messages';
 import type { EventBus } from '../events';
 import { headersToRecord, toBrowsed, type RawMsg } from './format';
 import { BoundedBuffer } from '../util/batcher';
+import { deleteConsumer, PausableFeed } from '../util/live-feed';
 
 const FLUSH_MS = 100;
 
@@ -28,11 +29,11 @@ export interface TailOptions {
  * subjects, which neither consumes nor changes retention (sourced messages are not seen).
  * Paused: keeps following, keeps the newest `bufferSize`, counts the rest as dropped.
  */
-export class Tail {
+export class Tail extends PausableFeed {
   readonly id = randomUUID();
   private readonly buffer: BoundedBuffer<TailMessage>;
   private timer?: NodeJS.Timeout;
-  private state: TailInfo['state'] = 'running';
+  protected state: TailInfo['state'] = 'running';
   private error?: string;
   private subs: Subscription[] = [];
   private consumerMsgs?: ConsumerMessages;
@@ -44,6 +45,7 @@ export class Tail {
     private readonly opts: TailOptions,
     si: StreamInfo,
   ) {
+    super();
     this.mode = si.config.retention === 'limits' ? 'ordered_consumer' : 'core_subscription';
     this.buffer = new BoundedBuffer(opts.bufferSize);
   }
@@ -94,22 +96,11 @@ export class Tail {
     this.buffer.push(tm);
   }
 
-  private flush(): void {
+  protected flush(): void {
     if (this.state !== 'running') return;
     const batch = this.buffer.take();
     if (batch)
       this.bus.emit('messages.tail', { tailId: this.id, messages: batch.items, dropped: batch.dropped });
-  }
-
-  pause(): void {
-    if (this.state === 'running') this.setState('paused');
-  }
-
-  resume(): void {
-    if (this.state === 'paused') {
-      this.setState('running');
-      this.flush();
-    }
   }
 
   /**
@@ -125,12 +116,7 @@ export class Tail {
     this.setState('stopped');
     const c = this.consumer;
     this.consumer = undefined;
-    return c
-      ? c.delete().then(
-          () => undefined,
-          () => undefined, // already gone (connection closed, or the server reaped it)
-        )
-      : Promise.resolve();
+    return deleteConsumer(c);
   }
 
   private fail(message: string): void {
@@ -140,7 +126,7 @@ export class Tail {
     this.bus.emit('messages.tail.state', this.info());
   }
 
-  private setState(s: TailInfo['state']): void {
+  protected setState(s: TailInfo['state']): void {
     this.state = s;
     this.bus.emit('messages.tail.state', this.info());
   }

@@ -14,8 +14,17 @@ export async function setTheme(page: Page, theme: 'light' | 'dark'): Promise<voi
   await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
 }
 
-/** Both sizes and themes: attached (and written to JETDECK_SHOTS_DIR), no page overflow, axe clean. */
-export async function shoot(page: Page, testInfo: TestInfo, name: string, subject: Locator): Promise<void> {
+/**
+ * Both sizes and themes: attached (and written to JETDECK_SHOTS_DIR), no page overflow, axe clean
+ * (over the whole page, or only inside `axeScope` when given).
+ */
+export async function shoot(
+  page: Page,
+  testInfo: TestInfo,
+  name: string,
+  subject: Locator,
+  axeScope?: string,
+): Promise<void> {
   for (const theme of ['dark', 'light'] as const) {
     await setTheme(page, theme);
     for (const size of SIZES) {
@@ -30,7 +39,8 @@ export async function shoot(page: Page, testInfo: TestInfo, name: string, subjec
       );
       expect.soft(overflow, `${name} at ${size.width}px overflows`).toBeLessThanOrEqual(0);
     }
-    const axe = await new AxeBuilder({ page }).analyze();
+    const builder = new AxeBuilder({ page });
+    const axe = await (axeScope ? builder.include(axeScope) : builder).analyze();
     const bad = axe.violations
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
       .map((v) => `${v.id} ×${v.nodes.length}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`);

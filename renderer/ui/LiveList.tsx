@@ -52,7 +52,7 @@ export function LiveList<T>({
     if (el) setFollow(el.scrollHeight - el.scrollTop - el.clientHeight < rowHeight * 2);
   };
   return (
-    <div className={className} data-testid={testId} data-state={state}>
+    <div className={`live-list ${className}`} data-testid={testId} data-state={state}>
       <div className="tail-bar">
         {status}
         <span className="spacer" />
