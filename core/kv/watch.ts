@@ -112,7 +112,8 @@ export class KvLiveWatch {
   }
 
   private end(state: 'stopped' | 'error', error?: string): void {
-    this.flush(); // a paused watch's held changes go with it
+    // A running watch's last changes go out; a paused one's are dropped, as a stopped core subscription's.
+    this.flush();
     if (this.timer) clearInterval(this.timer);
     this.messages?.stop();
     this.buffer.clear();
