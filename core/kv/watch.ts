@@ -101,7 +101,8 @@ export class KvLiveWatch extends PausableFeed {
   }
 
   private end(state: 'stopped' | 'error', error?: string): void {
-    this.flush(); // a paused watch's held changes go with it
+    // A running watch's last changes go out; a paused one's are dropped, as a stopped core subscription's.
+    this.flush();
     if (this.timer) clearInterval(this.timer);
     this.messages?.stop();
     this.buffer.clear();
