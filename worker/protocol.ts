@@ -1,5 +1,5 @@
 import type { ErrorEnvelope } from '../api/errors';
-import type { AuthInput, ConnectionProfile } from '../api/features/connections';
+import type { ConnectTarget } from '../nats/connect-options';
 import type { WorkerStatsSnapshot } from '../api/features/workers';
 import type { LatencySnapshot } from '../nats/latency-histogram';
 import type { TypeSnapshot } from '../nats/metrics/type-stats';
@@ -11,14 +11,7 @@ import type { RuntimeState } from './runtime';
  */
 
 /** What a thread needs to open its own connection. Secrets travel by postMessage only, never logged. */
-export interface ThreadConnectInfo {
-  servers: string[];
-  auth: AuthInput;
-  tls?: ConnectionProfile['tls'];
-  jsDomain?: string;
-  inboxPrefix?: string;
-  timeoutMs?: number;
-}
+export type ThreadConnectInfo = ConnectTarget;
 
 export interface ThreadConfig {
   /** Worker name in status events, e.g. "jetdeck-pool-2". */

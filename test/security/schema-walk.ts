@@ -53,6 +53,9 @@ function first<T>(xs: readonly T[], schema: z.ZodType): T | undefined {
   return xs.find((x) => schema.safeParse(x).success);
 }
 
+/** Schema kinds that wrap one inner schema (at `innerType`) and accept what it accepts, or more. */
+const WRAPPERS = new Set(['optional', 'default', 'prefault', 'nullable', 'readonly', 'catch', 'nonoptional']);
+
 /**
  * A value the schema accepts (undefined when no candidate fits), recording each leaf's schema.
  * `withOptional` includes optional fields (exercised by the mutations) where it can.
@@ -76,6 +79,7 @@ export function sample(schema: z.ZodType, withOptional = true): Sample | undefin
       if (v !== NONE) leaves.push({ path, schema: outer });
       return v;
     };
+    if (WRAPPERS.has(d.type)) return walk(schemaOf(d.innerType), path, depth, outer);
     switch (d.type) {
       case 'string':
         return leaf(first(STRINGS, s));
@@ -93,14 +97,6 @@ export function sample(schema: z.ZodType, withOptional = true): Sample | undefin
       case 'unknown':
       case 'any':
         return leaf(first([{ a: 1 }, 'x', 1], s));
-      case 'optional':
-      case 'default':
-      case 'prefault':
-      case 'nullable':
-      case 'readonly':
-      case 'catch':
-      case 'nonoptional':
-        return walk(schemaOf(d.innerType), path, depth, outer);
       case 'pipe':
         return walk(schemaOf(d.in), path, depth, outer);
       case 'lazy':
@@ -189,19 +185,12 @@ export function strippingObjects(schema: z.ZodType): string[] {
     seen.add(s);
     const d = defOf(s);
     const inner = (k: string) => walk(schemaOf(d[k]), path);
+    if (WRAPPERS.has(d.type)) return inner('innerType');
     switch (d.type) {
       case 'object':
         if (d.catchall === undefined) found.push(path || '(input)');
         for (const [k, c] of Object.entries(d.shape as Record<string, z.ZodType>)) walk(c, `${path}.${k}`);
         return;
-      case 'optional':
-      case 'default':
-      case 'prefault':
-      case 'nullable':
-      case 'readonly':
-      case 'catch':
-      case 'nonoptional':
-        return inner('innerType');
       case 'pipe':
         inner('in');
         return inner('out');

@@ -1,22 +1,15 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { HealthEntry } from '../../../api/features/monitor';
 
-const fake = vi.hoisted(() => ({
-  handlers: new Map<string, (payload: unknown) => void>(),
-  call: vi.fn(),
-}));
-vi.mock('../../api', () => ({
-  api: {
-    on: (name: string, fn: (payload: unknown) => void) => fake.handlers.set(name, fn),
-    call: fake.call,
-  },
-}));
+import { emit as emitEvent, fake } from '../../test-support/fake-api';
+
+vi.mock('../../api', () => import('../../test-support/fake-api'));
 
 const { healthKey, refreshHealth, useHealth } = await import('./health-store');
 const { useConnections } = await import('../connections/store');
 
 const entry = (status: string) => ({ status }) as unknown as HealthEntry;
-const emit = (payload: unknown) => fake.handlers.get('monitor.health')?.(payload);
+const emit = (payload: unknown) => emitEvent('monitor.health', payload);
 
 describe('health store', () => {
   beforeEach(() => {

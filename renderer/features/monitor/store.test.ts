@@ -1,26 +1,14 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Advisory, MonitorSampleBatch } from '../../../api/features/monitor';
 
+import { emit, fake } from '../../test-support/fake-api';
+
 // The store subscribes to core events and calls methods through `api`; the fake records both.
-const fake = vi.hoisted(() => ({
-  handlers: new Map<string, (payload: unknown) => void>(),
-  call: vi.fn(),
-}));
-vi.mock('../../api', () => ({
-  api: {
-    on: (name: string, fn: (payload: unknown) => void) => fake.handlers.set(name, fn),
-    call: fake.call,
-  },
-}));
+vi.mock('../../api', () => import('../../test-support/fake-api'));
 
 const { ADVISORIES_KEPT, RANGE_MS, loadAdvisories, loadHistory, setPaused, useMonitor } =
   await import('./store');
 
-const emit = (name: string, payload: unknown) => {
-  const fn = fake.handlers.get(name);
-  if (!fn) throw new Error(`no handler for ${name}`);
-  fn(payload);
-};
 const adv = (seq: number) => ({ seq }) as Advisory;
 const batch = (samples: { t: number; values: Record<string, number> }[]): MonitorSampleBatch =>
   ({
