@@ -9,9 +9,7 @@ test.describe('saved views', () => {
     shell,
     serve,
   }, testInfo) => {
-    await shell.waitForState('connected');
-    const tasks = new TasksPage(app);
-    await tasks.open();
+    const tasks = await TasksPage.connected(app, shell);
     await tasks.publish({ type: 'report', count: 2 });
     await tasks.publish({ type: 'email', count: 3 });
     await expect(tasks.rows).toHaveCount(5);

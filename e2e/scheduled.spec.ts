@@ -8,9 +8,7 @@ test('scheduled tasks: the Run field schedules, the Scheduled tab counts down, r
   shell,
   serve,
 }, testInfo) => {
-  await shell.waitForState('connected');
-  const tasks = new TasksPage(app);
-  await tasks.open();
+  const tasks = await TasksPage.connected(app, shell);
 
   // A bad Run value is refused on its field before anything is sent.
   await tasks.publish({ type: 'echo', payload: '{}', id: 'e2e-bad', when: 'next tuesday' });

@@ -1,5 +1,6 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { headers, type NatsConnection } from '@nats-io/transport-node';
+import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { MessagesPage, natsConnect } from './pages/messages-page';
 import { SearchPanel } from './pages/search-panel';
@@ -36,17 +37,26 @@ async function seedOrders(conn: NatsConnection): Promise<void> {
   }
 }
 
+/** Seeds ORDERS (the connection closes after the test) and opens the search panel over it. */
+async function openSearch(
+  app: Page,
+  natsUrl: string,
+): Promise<{ messages: MessagesPage; search: SearchPanel }> {
+  nc = await natsConnect(natsUrl);
+  await seedOrders(nc);
+  const messages = new MessagesPage(app);
+  await messages.open('ORDERS');
+  const search = new SearchPanel(app);
+  await search.open();
+  return { messages, search };
+}
+
 test.describe('message search', () => {
   test('finds by JSON path, header and text over a range; hits open in the message view and in the list', async ({
     app,
     serve,
   }) => {
-    nc = await natsConnect(serve.natsUrl!);
-    await seedOrders(nc);
-    const messages = new MessagesPage(app);
-    await messages.open('ORDERS');
-    const search = new SearchPanel(app);
-    await search.open();
+    const { messages, search } = await openSearch(app, serve.natsUrl!);
     // The panel replaces the list; the live tail cannot run beside it.
     await expect(messages.list).toHaveCount(0);
     await expect(app.getByTestId('msg-live')).toBeDisabled();
@@ -169,12 +179,7 @@ test.describe('message search', () => {
     app,
     serve,
   }, testInfo) => {
-    nc = await natsConnect(serve.natsUrl!);
-    await seedOrders(nc);
-    const messages = new MessagesPage(app);
-    await messages.open('ORDERS');
-    const search = new SearchPanel(app);
-    await search.open();
+    const { messages, search } = await openSearch(app, serve.natsUrl!);
     await search.json('items[*].sku', 'equals', 'sku-2');
     await search.start();
     expect(await search.finished()).toBe('done');

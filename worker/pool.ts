@@ -12,7 +12,7 @@ import type {
 } from '../api/features/workers';
 import { ApiError } from '../api/errors';
 import type { MainToThread, ThreadConfig, ThreadConnectInfo, ThreadToMain } from './protocol';
-import { EMPTY_STATS } from './stats';
+import { CarriedCounts, EMPTY_STATS } from './stats';
 import { LatencyHistogram, type LatencySnapshot } from '../nats/latency-histogram';
 import { TypeStats, type TypeSnapshot } from '../nats/metrics/type-stats';
 import type { PoolMetricsSnapshot } from '../nats/metrics/inputs';
@@ -103,7 +103,7 @@ class ThreadHandle {
   startedAt = 0;
   restartTimer?: NodeJS.Timeout;
   /** Counters of earlier incarnations, so a restart does not zero the card. */
-  carried = { processed: 0, failed: 0, retried: 0, cancelled: 0 };
+  readonly carried = new CarriedCounts();
   readonly carriedLatency = new LatencyHistogram();
   readonly carriedTypes = new TypeStats();
   /** Stopped for good and folded into the pool's retired totals. */
@@ -143,14 +143,8 @@ class ThreadHandle {
   }
 
   card(): WorkerCard {
-    const s = this.stats;
-    const c = this.carried;
     return {
-      ...s,
-      processed: s.processed + c.processed,
-      failed: s.failed + c.failed,
-      retried: s.retried + c.retried,
-      cancelled: s.cancelled + c.cancelled,
+      ...this.carried.onto(this.stats),
       id: this.name,
       thread: this.index,
       state: this.state,
@@ -391,11 +385,7 @@ export class WorkerPool {
     if (h.worker !== worker) return;
     h.worker = undefined;
     h.failAll(new ApiError('internal', h.lastError ?? `${h.name} exited with code ${code}`));
-    const c = h.carried;
-    c.processed += h.stats.processed;
-    c.failed += h.stats.failed;
-    c.retried += h.stats.retried;
-    c.cancelled += h.stats.cancelled;
+    h.carried.carry(h.stats);
     if (h.latency) h.carriedLatency.merge(h.latency);
     h.carriedTypes.merge(h.types);
     h.stats = EMPTY_STATS;

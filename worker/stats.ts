@@ -17,6 +17,36 @@ export const EMPTY_STATS: Readonly<WorkerStatsSnapshot> = {
   uptimeMs: 0,
 };
 
+type Counted = Pick<WorkerStatsSnapshot, 'processed' | 'failed' | 'retried' | 'cancelled'>;
+
+/**
+ * Counts of runtimes that ended (a thread respawned, a runtime rebuilt on resume), added to the
+ * live one's so the totals never go backwards.
+ */
+export class CarriedCounts {
+  private readonly c: Counted = { processed: 0, failed: 0, retried: 0, cancelled: 0 };
+
+  /** Keeps what an ending runtime counted. */
+  carry(s: Counted): void {
+    this.c.processed += s.processed;
+    this.c.failed += s.failed;
+    this.c.retried += s.retried;
+    this.c.cancelled += s.cancelled;
+  }
+
+  /** `s` with everything carried added. */
+  onto<T extends Counted>(s: T): T {
+    const c = this.c;
+    return {
+      ...s,
+      processed: s.processed + c.processed,
+      failed: s.failed + c.failed,
+      retried: s.retried + c.retried,
+      cancelled: s.cancelled + c.cancelled,
+    };
+  }
+}
+
 /** What the stats need of a running task. */
 export interface RunningTask {
   task: { id: string; type: string };

@@ -1,4 +1,5 @@
 import type { Locator, Page } from '@playwright/test';
+import type { AppShell } from './app-shell';
 
 export interface PublishSpec {
   type: string;
@@ -26,6 +27,14 @@ export class TasksPage {
     this.detail = page.getByTestId('task-detail');
     this.deadLetters = page.getByTestId('dead-letters');
     this.bulk = page.getByTestId('bulk-progress');
+  }
+
+  /** The Tasks screen, opened once the app is connected. */
+  static async connected(page: Page, shell: AppShell): Promise<TasksPage> {
+    await shell.waitForState('connected');
+    const tasks = new TasksPage(page);
+    await tasks.open();
+    return tasks;
   }
 
   async open(): Promise<void> {

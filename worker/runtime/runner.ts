@@ -1,4 +1,4 @@
-import { LANE_CONSUMER_SETTINGS, taskRecordId, type Task } from '../../api/task-wire';
+import { LANE_CONSUMER_SETTINGS, taskRecordId, type StatusEvent, type Task } from '../../api/task-wire';
 import type { HandlerMap } from '../handlers/types';
 import type { RuntimeStats } from '../stats';
 import type { PublishFailure } from '../status-publisher';
@@ -141,15 +141,11 @@ export class TaskRunner {
     const maxAttempts = Math.min(task.max_attempts ?? this.limits.maxDeliver, this.limits.maxDeliver);
     const handler = this.opts.handlers[task.type];
     if (!handler) {
-      this.stats.count(task.type, 'failed');
-      this.reporter.report(
-        msg,
-        'failed',
-        task.id,
-        attempt,
-        { error: `no handler for type ${task.type}`, seq: msg.seq, type: task.type },
-        (outcome) => this.terminate(msg, outcome),
-      );
+      this.fail(msg, task, attempt, {
+        error: `no handler for type ${task.type}`,
+        seq: msg.seq,
+        type: task.type,
+      });
       return;
     }
     const earlier = this.byId.get(task.id);
@@ -217,15 +213,7 @@ export class TaskRunner {
         this.done();
       });
     } else {
-      this.stats.count(task.type, 'failed');
-      this.reporter.report(
-        msg,
-        'failed',
-        task.id,
-        attempt,
-        { seq: msg.seq, error, type: task.type },
-        (outcome) => this.terminate(msg, outcome),
-      );
+      this.fail(msg, task, attempt, { seq: msg.seq, error, type: task.type });
     }
   }
 
@@ -338,6 +326,12 @@ export class TaskRunner {
         );
       this.terminate(msg, outcome);
     });
+  }
+
+  /** Counted and reported `failed`, then terminated. */
+  private fail(msg: TaskMsg, task: Task, attempt: number, extra: Partial<StatusEvent>): void {
+    this.stats.count(task.type, 'failed');
+    this.reporter.report(msg, 'failed', task.id, attempt, extra, (outcome) => this.terminate(msg, outcome));
   }
 
   /** After a `failed` report: term (unless the report was lost: then JetStream redelivers it). */

@@ -1,7 +1,7 @@
 import type { FleetMemberInfo, FleetMemberState, FleetMemberStatus } from '../../api/features/fleet';
 import type { WorkerStatsSnapshot } from '../../api/features/workers';
 import { TypeStats, type TypeSnapshot } from '../../nats/metrics/type-stats';
-import { EMPTY_STATS } from '../stats';
+import { CarriedCounts, EMPTY_STATS } from '../stats';
 import { ServiceError } from './micro';
 import type { FleetMember } from './worker-service';
 
@@ -23,7 +23,7 @@ export class RuntimeMember implements FleetMember {
   private runtime?: RuntimeLike;
   private state: FleetMemberState = 'starting';
   private reason?: string;
-  private readonly carried = { processed: 0, failed: 0, retried: 0 };
+  private readonly carried = new CarriedCounts();
   private readonly carriedTypes = new TypeStats();
   /** Serialises control changes: a second request waits for the first to finish. */
   private chain: Promise<void> = Promise.resolve();
@@ -54,14 +54,7 @@ export class RuntimeMember implements FleetMember {
 
   /** Counters of every runtime this member ran (for summaries and /metrics too). */
   snapshot(): WorkerStatsSnapshot {
-    const s = this.runtime?.snapshot() ?? EMPTY_STATS;
-    const c = this.carried;
-    return {
-      ...s,
-      processed: s.processed + c.processed,
-      failed: s.failed + c.failed,
-      retried: s.retried + c.retried,
-    };
+    return this.carried.onto(this.runtime?.snapshot() ?? EMPTY_STATS);
   }
 
   /** Per-type counters of every runtime this member ran. */
@@ -136,9 +129,7 @@ export class RuntimeMember implements FleetMember {
     if (!r) return;
     await r.drain();
     const s = r.snapshot();
-    this.carried.processed += s.processed;
-    this.carried.failed += s.failed;
-    this.carried.retried += s.retried;
+    this.carried.carry(s);
     this.carriedTypes.merge(r.typeSnapshot());
     this.runtime = undefined;
   }

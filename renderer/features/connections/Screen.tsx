@@ -98,7 +98,7 @@ export function ConnectionsScreen() {
           </p>
         </EmptyState>
       ) : (
-        <ul className="profile-list" data-testid="profile-list">
+        <ul className="stack-list" data-testid="profile-list">
           {profiles.map((p) => (
             <ProfileRow
               key={p.id}

@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
 import type { CoreMessage } from '../../../api/features/corenats';
+import { HeaderList } from '../../ui/HeaderList';
 import { JsonView } from '../../ui/JsonView';
 import { formatBytes } from '../../ui/format';
 import {
@@ -50,16 +51,7 @@ export function MessageView({
           </div>
         )}
       </div>
-      {headers.length > 0 && (
-        <dl className="kv compact" data-testid={`${testId}-headers`}>
-          {headers.map(([k, vs]) => (
-            <div key={k} className="contents">
-              <dt className="mono">{k}</dt>
-              <dd className="mono">{vs.join(', ')}</dd>
-            </div>
-          ))}
-        </dl>
-      )}
+      {headers.length > 0 && <HeaderList headers={headers} testId={`${testId}-headers`} />}
       <Segmented
         ariaLabel="Payload view"
         options={VIEWS}

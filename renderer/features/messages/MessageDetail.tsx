@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { api } from '../../api';
 import type { BrowsedMessage, TailMessage } from '../../../api/features/messages';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
+import { HeaderList } from '../../ui/HeaderList';
 import { JsonView } from '../../ui/JsonView';
 import { formatBytes } from '../../ui/format';
 import { formatTime } from '../streams/format';
@@ -125,14 +126,7 @@ export function MessageDetail({
       {headers.length > 0 && (
         <details className="msg-headers" open>
           <summary>Headers ({headers.length})</summary>
-          <dl className="kv compact" data-testid="detail-headers">
-            {headers.map(([k, vs]) => (
-              <div key={k} className="contents">
-                <dt className="mono">{k}</dt>
-                <dd className="mono">{vs.join(', ')}</dd>
-              </div>
-            ))}
-          </dl>
+          <HeaderList headers={headers} testId="detail-headers" />
         </details>
       )}
       <div className="segmented" role="tablist" aria-label="Payload view">

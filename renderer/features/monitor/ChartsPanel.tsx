@@ -196,7 +196,7 @@ function LiveFigure({
   testId?: string;
 }) {
   return (
-    <div className="mon-figure">
+    <div className="figure">
       <span className="mon-figure-label">{label}</span>
       <span
         className="mon-figure-value"

@@ -75,7 +75,7 @@ function Figure({
   title?: string;
 }) {
   return (
-    <div className="mon-figure" title={title ?? `${label}: ${value}`}>
+    <div className="figure" title={title ?? `${label}: ${value}`}>
       <span className="mon-figure-label">{label}</span>
       <span className="mon-figure-value" data-testid={testId}>
         {value}

@@ -105,7 +105,7 @@ export function DeadLetterGroups({
         {data.groups.length === 1 ? '' : 's'}
         {data.truncated ? ' (the largest 200 groups)' : ''}
       </p>
-      <ul className="dead-groups" data-testid="dead-groups">
+      <ul className="stack-list" data-testid="dead-groups">
         {data.groups.map((g) => (
           <li
             key={g.fingerprint}

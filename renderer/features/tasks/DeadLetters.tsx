@@ -154,7 +154,7 @@ export function DeadLetters({ types, connected }: { types: string[]; connected: 
     );
   } else {
     body = (
-      <ul className="dead-list" data-testid="dead-list">
+      <ul className="stack-list" data-testid="dead-list">
         {letters.map((d) => (
           <li
             key={d.id}
