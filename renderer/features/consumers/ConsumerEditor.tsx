@@ -55,7 +55,7 @@ export function ConsumerEditor({
 }) {
   const editing = !!initial;
   const draft = useConfigDraft(consumerConfigSchema, initial ?? NEW_CONSUMER);
-  const { config, setConfig, setJsonError, submitted, setSubmitted, issues, valid, str } = draft;
+  const { config, setSubmitted, valid, str } = draft;
   const [reviewing, setReviewing] = useState(false);
   const [busy, setBusy] = useState(false);
   const [serverError, setServerError] = useState<string>();
@@ -92,10 +92,7 @@ export function ConsumerEditor({
       testIdPrefix="consumer"
       jsonTestId="consumer-json"
       onClose={onClose}
-      config={config}
-      setConfig={setConfig}
-      setJsonError={setJsonError}
-      issues={submitted ? issues?.all : undefined}
+      {...draft.editorProps}
       serverError={serverError}
       review={reviewing && initial && <DiffTable rows={topLevelDiff(initial, config)} />}
       onBack={() => setReviewing(false)}

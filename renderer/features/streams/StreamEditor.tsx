@@ -48,7 +48,7 @@ export function StreamEditor({
     setDiff(undefined);
     setServerError(undefined);
   });
-  const { config, setConfig, setJsonError, submitted, setSubmitted, issues, valid, err, set, str } = draft;
+  const { config, setSubmitted, valid, err, set, str } = draft;
   const cap = (name: keyof ServerCapabilities['features']) => capabilities?.features[name];
 
   const submit = async () => {
@@ -86,10 +86,7 @@ export function StreamEditor({
       testIdPrefix="editor"
       jsonTestId="stream-json"
       onClose={onClose}
-      config={config}
-      setConfig={setConfig}
-      setJsonError={setJsonError}
-      issues={submitted ? issues?.all : undefined}
+      {...draft.editorProps}
       serverError={serverError}
       status={diff ? `${diff.changes.length} change(s) — review, then apply` : 'Checked before sending'}
       review={

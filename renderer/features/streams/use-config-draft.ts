@@ -30,5 +30,7 @@ export function useConfigDraft(schema: z.ZodType, initial: Config, onEdit?: () =
     },
     str: (k: string) => (typeof config[k] === 'string' ? (config[k] as string) : ''),
     num: (k: string) => (typeof config[k] === 'number' ? String(config[k]) : ''),
+    /** What ConfigEditorModal takes of the draft (issues once a submit was tried). */
+    editorProps: { config, setConfig, setJsonError, issues: submitted ? issues?.all : undefined },
   };
 }
