@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { api } from '../../api';
 import { Field } from '../../ui/Field';
-import { Modal } from '../../ui/Modal';
+import { Modal, ModalActions } from '../../ui/Modal';
 import { formatBytes } from '../../ui/format';
 import { errorMessage } from '../streams/format';
 import { DEFAULT_RATE, DEFAULT_TARGET, toRate, toTarget, type RateForm, type TargetForm } from './job-inputs';
@@ -56,19 +56,13 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
             {job.done ? 'Close' : 'Hide (keeps running)'}
           </button>
         ) : (
-          <>
-            <button className="btn" onClick={onClose}>
-              Cancel
-            </button>
-            <button
-              className="btn primary"
-              onClick={() => void start()}
-              disabled={busy || !file}
-              data-testid="import-start"
-            >
-              {busy ? 'Checking…' : `Import ${lines || ''}`}
-            </button>
-          </>
+          <ModalActions
+            onCancel={onClose}
+            onSubmit={() => void start()}
+            label={busy ? 'Checking…' : `Import ${lines || ''}`}
+            disabled={busy || !file}
+            testId="import-start"
+          />
         )
       }
     >

@@ -1,5 +1,5 @@
 import { useState, type ReactNode } from 'react';
-import { Modal } from '../../ui/Modal';
+import { Modal, ModalActions } from '../../ui/Modal';
 import type { Config } from './config-form';
 import { JsonText } from './JsonText';
 
@@ -66,17 +66,13 @@ export function ConfigEditorModal({
               Back to editing
             </button>
           )}
-          <button className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button
-            className="btn primary"
-            onClick={onSubmit}
+          <ModalActions
+            onCancel={onClose}
+            onSubmit={onSubmit}
+            label={submitLabel}
             disabled={submitDisabled}
-            data-testid={id('submit')}
-          >
-            {submitLabel}
-          </button>
+            testId={id('submit')}
+          />
         </>
       }
     >

@@ -23,15 +23,11 @@ interface RowProps {
 export function DraftInput({
   draft,
   k,
-  id,
-  label,
-  hint,
-  disabled,
-  testId,
   kind = 'text',
   min,
   max,
   mono,
+  ...field
 }: RowProps & { kind?: 'text' | 'number' | 'seconds'; min?: number; max?: number; mono?: boolean }) {
   const value =
     kind === 'seconds' ? nanosToSeconds(draft.config[k]) : kind === 'number' ? draft.num(k) : draft.str(k);
@@ -39,17 +35,13 @@ export function DraftInput({
     kind === 'seconds' ? secondsToNanos(text) : kind === 'number' ? numberOrUndefined(text) : text;
   return (
     <FieldInput
-      id={id}
-      label={label}
+      {...field}
       error={draft.err(k)}
-      hint={hint}
-      testId={testId}
       type={kind === 'text' ? undefined : 'number'}
       className={mono ? 'mono' : undefined}
       min={min}
       max={max}
       value={value}
-      disabled={disabled}
       onValue={(v) => draft.set(k, parse(v))}
     />
   );
@@ -59,22 +51,18 @@ export function DraftInput({
 export function DraftSelect({
   draft,
   k,
-  id,
-  label,
-  hint,
-  disabled,
-  testId,
   options,
   fallback,
+  ...field
 }: RowProps & { options: readonly (string | readonly [value: string, label: string])[]; fallback: string }) {
   return (
-    <Field id={id} label={label} error={draft.err(k)} hint={hint}>
+    <Field id={field.id} label={field.label} error={draft.err(k)} hint={field.hint}>
       <select
-        id={id}
+        id={field.id}
         value={draft.str(k) || fallback}
-        disabled={disabled}
+        disabled={field.disabled}
         onChange={(e) => draft.set(k, e.target.value)}
-        data-testid={testId}
+        data-testid={field.testId}
       >
         {options.map((o) => {
           const [value, text] = typeof o === 'string' ? [o, o] : o;
