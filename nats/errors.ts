@@ -6,6 +6,7 @@ import {
   InvalidSubjectError,
   NoRespondersError,
   PermissionViolationError,
+  RequestError,
   TimeoutError,
   UserAuthenticationExpiredError,
 } from '@nats-io/transport-node';
@@ -30,6 +31,13 @@ export function natsApiError(err: unknown): ApiError | undefined {
   if (e instanceof TimeoutError) return new ApiError('timeout', msg, undefined, e.name);
   if (e instanceof NoRespondersError) return new ApiError('nats_error', msg, undefined, e.name);
   if (e instanceof ClosedConnectionError) return new ApiError('not_connected', msg, undefined, e.name);
+  if (e instanceof RequestError) {
+    if (e.isNoResponders()) return new ApiError('nats_error', msg, undefined, e.name);
+    // Requests still open when their connection closes (a disconnect, JetDeck stopping).
+    if (e.cause instanceof ClosedConnectionError || msg === 'connection closed')
+      return new ApiError('not_connected', msg, undefined, e.name);
+    return natsApiError(e.cause);
+  }
   if (e instanceof JetStreamApiError) {
     const code = e.status === 404 ? 'not_found' : e.status === 400 ? 'invalid_input' : 'nats_error';
     return new ApiError(code, msg, { status: e.status, errCode: e.code }, e.name);
