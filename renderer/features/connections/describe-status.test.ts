@@ -3,13 +3,15 @@ import { describeStatus, nameAndServer } from './describe-status';
 
 describe('nameAndServer', () => {
   it('says a name and its server once when they read the same', () => {
-    expect(nameAndServer('127.0.0.1:4222', '127.0.0.1:4222')).toBe('127.0.0.1:4222');
-    expect(nameAndServer('nats://127.0.0.1:4222', '127.0.0.1:4222')).toBe('nats://127.0.0.1:4222');
+    expect(nameAndServer('nats.example:7422', 'nats.example:7422')).toBe('nats.example:7422');
+    expect(nameAndServer('nats://nats.example:7422', 'nats.example:7422')).toBe('nats://nats.example:7422');
   });
 
   it('keeps both when they differ, and whichever is known alone', () => {
-    expect(nameAndServer('Local (embedded)', '127.0.0.1:4222')).toBe('Local (embedded) · 127.0.0.1:4222');
-    expect(nameAndServer(undefined, '127.0.0.1:4222')).toBe('127.0.0.1:4222');
+    expect(nameAndServer('Local (embedded)', 'nats.example:7422')).toBe(
+      'Local (embedded) · nats.example:7422',
+    );
+    expect(nameAndServer(undefined, 'nats.example:7422')).toBe('nats.example:7422');
     expect(nameAndServer('prod', undefined)).toBe('prod');
   });
 

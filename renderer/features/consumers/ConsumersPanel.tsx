@@ -10,6 +10,7 @@ import { ConsumerEditor } from './ConsumerEditor';
 import '../streams/streams.css';
 import './consumers.css';
 import { ConsumerHealthBadge } from '../monitor/HealthCells';
+import { SearchBox } from '../../ui/SearchBox';
 
 type SortKey = (typeof CONSUMER_SORT_KEYS)[number];
 const REFRESH_MS = 5000;
@@ -90,16 +91,12 @@ export function ConsumersPanel({
   return (
     <div className="form" data-testid="consumers-panel">
       <div className="toolbar">
-        <label className="search">
-          <Icon name="search" size={14} />
-          <input
-            type="text"
-            placeholder="Search consumers"
-            value={search}
-            onChange={(e) => setSearch(e.target.value)}
-            data-testid="consumers-search"
-          />
-        </label>
+        <SearchBox
+          value={search}
+          onValue={setSearch}
+          placeholder="Search consumers"
+          testId="consumers-search"
+        />
         {result && <span className="muted small">{formatCount(result.total)} consumer(s)</span>}
         <span className="spacer" />
         {stream && (

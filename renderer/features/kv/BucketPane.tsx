@@ -11,6 +11,7 @@ import { useKeys, useLiveWatch } from './hooks';
 import { KeyDrawer } from './KeyDrawer';
 import { formatTtl } from './model';
 import { useKv } from './store';
+import { SearchBox } from '../../ui/SearchBox';
 
 /** The open bucket: its limits, keys (filter, search), live changes and admin actions. */
 export function BucketPane({ b, onChanged }: { b: KvBucketSummary; onChanged: () => void }) {
@@ -117,17 +118,12 @@ export function BucketPane({ b, onChanged }: { b: KvBucketSummary; onChanged: ()
             data-testid="kv-filter"
           />
         </label>
-        <label className="search">
-          <Icon name="search" size={14} />
-          <input
-            type="text"
-            placeholder="Key contains"
-            value={search}
-            onChange={(e) => set({ search: e.target.value })}
-            aria-label="Key contains"
-            data-testid="kv-search"
-          />
-        </label>
+        <SearchBox
+          value={search}
+          onValue={(v) => set({ search: v })}
+          placeholder="Key contains"
+          testId="kv-search"
+        />
         <label className="check">
           <input
             type="checkbox"

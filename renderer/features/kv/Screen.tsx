@@ -13,6 +13,7 @@ import { formatTtl } from './model';
 import { useKv } from './store';
 import '../streams/streams.css';
 import './kv.css';
+import { SearchBox } from '../../ui/SearchBox';
 
 /** KV buckets: the list on the left, the open bucket's keys, values and live changes on the right. */
 export function KvScreen() {
@@ -66,17 +67,12 @@ export function KvScreen() {
       ) : (
         <div className="kv-layout">
           <nav className="kv-buckets" aria-label="Buckets">
-            <label className="search">
-              <Icon name="search" size={14} />
-              <input
-                type="text"
-                placeholder="Find a bucket"
-                value={search}
-                onChange={(e) => setSearch(e.target.value)}
-                aria-label="Find a bucket"
-                data-testid="kv-bucket-search"
-              />
-            </label>
+            <SearchBox
+              value={search}
+              onValue={setSearch}
+              placeholder="Find a bucket"
+              testId="kv-bucket-search"
+            />
             <ul className="plain" data-testid="kv-bucket-list">
               {shown.map((b) => (
                 <li key={b.bucket}>

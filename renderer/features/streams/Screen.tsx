@@ -13,6 +13,7 @@ import { StreamEditor } from './StreamEditor';
 import { StreamTable } from './StreamTable';
 import { useStreamList } from './useStreamList';
 import './streams.css';
+import { SearchBox } from '../../ui/SearchBox';
 
 /** Every stream of the account: server-paged, searchable, sortable; detail and admin in a drawer. */
 export function StreamsScreen() {
@@ -66,16 +67,12 @@ export function StreamsScreen() {
       ) : (
         <>
           <div className="toolbar">
-            <label className="search">
-              <Icon name="search" size={14} />
-              <input
-                type="text"
-                placeholder="Search by name, subject or description"
-                value={query.search}
-                onChange={(e) => setQuery({ search: e.target.value, offset: 0 })}
-                data-testid="streams-search"
-              />
-            </label>
+            <SearchBox
+              value={query.search}
+              onValue={(v) => setQuery({ search: v, offset: 0 })}
+              placeholder="Search by name, subject or description"
+              testId="streams-search"
+            />
             {result && (
               <span className="muted small" data-testid="streams-count">
                 {formatCount(total)} match{total === 1 ? '' : 'es'}
