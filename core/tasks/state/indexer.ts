@@ -112,6 +112,8 @@ export class Indexer {
   read = 0;
   /** Status and cancel events for ids no record knows (forged or long expired): not folded. */
   ignored = 0;
+  /** Records read back from the bucket to fold into (not in memory, state not implied). */
+  readBack = 0;
 
   constructor(
     private readonly js: JetStreamClient,
@@ -446,6 +448,7 @@ export class Indexer {
   private async load(ids: string[], taskOnly = false): Promise<Map<string, TaskRecord>> {
     const out = new Map<string, TaskRecord>();
     const gets = this.gets;
+    this.readBack += ids.length;
     await Promise.all(
       ids.map(async (id) => {
         const [t, st] = gets

@@ -224,6 +224,11 @@ export class TaskState {
       .sort((a, b) => (b.failed_at ?? b.updated_at).localeCompare(a.failed_at ?? a.updated_at));
   }
 
+  /** Records the writer read back from the bucket to fold into (0 when not the writer). */
+  get readBack(): number {
+    return this.indexer?.readBack ?? 0;
+  }
+
   /** Resolves true once the state includes TASKS sequence `seq` (read-your-writes), false on timeout. */
   waitForSeq(seq: number, timeoutMs: number): Promise<boolean> {
     if (this.indexedSeq() >= seq) return Promise.resolve(true);
