@@ -207,7 +207,7 @@ export class Indexer {
       stream: TASKS_STREAM,
       startSeq: this.lastSeq + 1,
       batch: FETCH_BATCH,
-      onBatch: (msgs) => this.onBatch(msgs),
+      onBatch: (msgs) => this.exclusive(() => this.onBatch(msgs)),
     });
     this.tail.start();
   }
@@ -233,7 +233,26 @@ export class Indexer {
    * An advisory about a task (not a stream message): the writer adds it to the record's
    * timeline and stores it at once. Readers skip it: the writer hears the same advisory.
    */
-  async note(id: string, entry: TimelineEntry, patch: Partial<TaskRecord> = {}): Promise<void> {
+  note(id: string, entry: TimelineEntry, patch: Partial<TaskRecord> = {}): Promise<void> {
+    return this.exclusive(() => this.noteNow(id, entry, patch));
+  }
+
+  /**
+   * Batches and notes one at a time: a note that reads its record while a batch folds the same
+   * task would otherwise write over the batch's state, or the batch over the note.
+   */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.turn.then(fn, fn);
+    this.turn = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  private turn: Promise<void> = Promise.resolve();
+
+  private async noteNow(id: string, entry: TimelineEntry, patch: Partial<TaskRecord>): Promise<void> {
     if (!this.leader) return;
     const cached = this.cached(id);
     let rec = cached && isFullRecord(cached) ? cached : (await this.load([id])).get(id);
@@ -276,9 +295,10 @@ export class Indexer {
         fresh.add(p.id);
         if (p.retryOf && !this.cache.has(p.retryOf) && !fresh.has(p.retryOf)) need.add(p.retryOf);
       } else if (!this.cache.has(p.id) && !fresh.has(p.id) && !known.has(p.id)) {
-        const at = p.kind === 'status' ? p.ev.seq : undefined;
-        if (typeof at === 'number' && marks.get(at, p.id) === Mark.TaskOnly)
-          known.set(p.id, initialState(p.id, at, r.time));
+        const taskSeq = p.kind === 'status' ? p.ev.seq : undefined;
+        if (typeof taskSeq === 'number' && marks.get(taskSeq, p.id) === Mark.TaskOnly)
+          // Its `updated_at` is the event's (set by the fold): no stream time needed here.
+          known.set(p.id, initialState(p.id, taskSeq, ''));
         else need.add(p.id);
       }
     }

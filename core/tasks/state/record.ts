@@ -316,20 +316,17 @@ export function foldStatus(
   const at = typeof ev.at === 'string' ? ev.at : r.time;
   const attempt = typeof ev.attempt === 'number' ? ev.attempt : undefined;
   const result = r.data.length <= INLINE_CAP ? ev.result : inline(ev.result);
-  pushTimeline(rec, {
-    kind: 'status',
-    at,
-    seq: r.seq,
-    status,
-    attempt,
-    worker: ev.worker,
-    error: ev.error,
-    result,
-    note: ev.note,
-    progress: ev.progress,
-    duration_ms: ev.duration_ms,
-    started_at: ev.started_at,
-  });
+  // Only the fields the event has: an entry with a dozen undefined keys costs its stringify and its GC.
+  const entry: TimelineEntry = { kind: 'status', at, seq: r.seq, status };
+  if (attempt !== undefined) entry.attempt = attempt;
+  if (ev.worker !== undefined) entry.worker = ev.worker;
+  if (ev.error !== undefined) entry.error = ev.error;
+  if (result !== undefined) entry.result = result;
+  if (ev.note !== undefined) entry.note = ev.note;
+  if (ev.progress !== undefined) entry.progress = ev.progress;
+  if (ev.duration_ms !== undefined) entry.duration_ms = ev.duration_ms;
+  if (ev.started_at !== undefined) entry.started_at = ev.started_at;
+  pushTimeline(rec, entry);
   rec.updated_at = at;
   // Discards written before they had their own message (a cancelled event with this note).
   if (ev.note === 'discarded') {
