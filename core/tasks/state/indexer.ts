@@ -416,7 +416,8 @@ export class Indexer {
     const marks = this.marks;
     for (const rec of dirty.values()) {
       const whole = created.has(rec.id);
-      const data = JSON.stringify(whole ? rec : statePart(rec));
+      // A record folded from its state part alone is one already (no copy).
+      const data = JSON.stringify(whole || !isFullRecord(rec) ? rec : statePart(rec));
       const subject = whole ? taskSubject(rec.id) : stateSubject(rec.id);
       if (unacked) {
         nc.publish(subject, data);
