@@ -138,11 +138,20 @@ describe('health checks', () => {
     const status = async () => (await tc.call('monitor.health')).entries[key]?.status;
     await waitFor(async () => (await status()) === 'OK', 'OK badge');
 
-    const js = jetstream(nc);
+    // Each step reaches the stream in one write: a sample (every 250 ms) taken between single
+    // publishes would see a pending count in between (WARN at 7, or no sample at 30).
+    const burst = async (count: number, stored: number) => {
+      for (let i = 0; i < count; i++) nc.publish('hlt.a', String(i));
+      await nc.flush();
+      await waitFor(
+        async () => (await jsm.streams.info('HLT')).state.messages === stored,
+        `${stored} stored`,
+      );
+    };
     const warned = nextEvent(tc.core, 'monitor.health', (c) =>
       c.changes.some((x) => x.key === key && x.to === 'WARN'),
     );
-    for (let i = 0; i < 10; i++) await js.publish('hlt.a', String(i));
+    await burst(10, 10);
     const w = await warned;
     expect(w.changes.find((x) => x.key === key)?.entry?.reasons[0]).toMatchObject({
       check: 'maxPending',
@@ -151,13 +160,13 @@ describe('health checks', () => {
     });
 
     const alert = nextEvent(tc.core, 'monitor.alert', (a) => a.key === key);
-    for (let i = 0; i < 20; i++) await js.publish('hlt.a', String(i));
+    await burst(20, 30);
     await waitFor(async () => (await status()) === 'CRIT', 'CRIT badge');
     const a = await alert;
     expect(a).toMatchObject({ severity: 'crit', title: 'Consumer HLT › slow is CRIT' });
     expect((await tc.call('monitor.health')).overall).toBe('CRIT');
 
-    const c = await js.consumers.get('HLT', 'slow');
+    const c = await jetstream(nc).consumers.get('HLT', 'slow');
     const msgs = await c.fetch({ max_messages: 30, expires: 5000 });
     for await (const m of msgs) m.ack();
     await waitFor(async () => (await status()) === 'OK', 'OK after draining');

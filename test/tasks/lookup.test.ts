@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { TASKS_BUCKET, kvStream, taskKey } from '../../core/tasks/state/buckets';
+import { TASKS_BUCKET, kvStream, stateKey, taskKey } from '../../core/tasks/state/buckets';
 import { RecordLookup } from '../../core/tasks/state/lookup';
 import { startServer, type TestServer } from '../harness/nats-server';
 
@@ -30,6 +30,29 @@ describe('task record lookup by id', () => {
     await kv.put(taskKey('gone'), JSON.stringify({ id: 'gone' }));
     await kv.put(taskKey('a:1'), JSON.stringify({ id: 'a:1', status: 'completed' }));
     await kv.delete(taskKey('gone'));
+    // Split: the task part written once, the state part on events (merged by the lookup).
+    await kv.put(
+      taskKey('split'),
+      JSON.stringify({ id: 'split', status: 'pending', lseq: 5, seq: 5, timeline: [{ kind: 'published' }] }),
+    );
+    await kv.put(
+      stateKey('split'),
+      JSON.stringify({ id: 'split', status: 'completed', lseq: 9, seq: 5, timeline: [{ kind: 'status' }] }),
+    );
+    // A state part older than the task part is an earlier task's under the same id: left out.
+    await kv.put(
+      taskKey('again'),
+      JSON.stringify({ id: 'again', status: 'pending', lseq: 20, seq: 20, timeline: [] }),
+    );
+    await kv.put(
+      stateKey('again'),
+      JSON.stringify({ id: 'again', status: 'failed', lseq: 12, seq: 3, timeline: [] }),
+    );
+    // A state part without its task part is no task.
+    await kv.put(
+      stateKey('orphan'),
+      JSON.stringify({ id: 'orphan', status: 'completed', lseq: 9, seq: 5, timeline: [] }),
+    );
     const { config } = await jsm.streams.info(kvStream(TASKS_BUCKET));
     return new RecordLookup(jsm, kv, config);
   };
@@ -42,6 +65,11 @@ describe('task record lookup by id', () => {
       expect(await lookup.get('other-0')).toMatchObject({ id: 'other-0' });
       expect(await lookup.get('gone')).toBeUndefined();
       expect(await lookup.get('never')).toBeUndefined();
+      const split = await lookup.get('split');
+      expect(split).toMatchObject({ id: 'split', status: 'completed', lseq: 9 });
+      expect(split!.timeline.map((e) => e.kind)).toEqual(['published', 'status']);
+      expect(await lookup.get('again')).toMatchObject({ status: 'pending', lseq: 20 });
+      expect(await lookup.get('orphan')).toBeUndefined();
     },
   );
 });

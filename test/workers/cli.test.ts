@@ -2,7 +2,7 @@ import { afterAll, expect, it } from 'vitest';
 import { jetstream } from '@nats-io/jetstream';
 import { startServer, stopAll } from '../harness/nats-server';
 import { spawnWorker } from './exactly-once';
-import { StatusCollector, connectTo, makeTask, publishTask } from './helpers';
+import { StatusCollector, connectTo, makeTask, publishTask, waitUntil } from './helpers';
 
 afterAll(stopAll);
 
@@ -27,7 +27,9 @@ it('jetdeck worker: first Ctrl-C drains the running task, a second one exits at 
   await publishTask(jetstream(nc), long);
   await events.waitFor((e) => e.some((x) => x.id === long.id && x.status === 'processing'), 10_000);
   w2.proc.kill('SIGINT');
-  await new Promise((r) => setTimeout(r, 200));
+  // The second Ctrl-C only once the first was handled: two signals sent before the process runs
+  // can merge into one, which would drain the 30 s task instead of exiting.
+  await waitUntil(() => w2.output().includes('draining, Ctrl-C again'), 10_000, 'first Ctrl-C handled');
   w2.proc.kill('SIGINT');
   expect(await w2.exited).toBe(130);
   expect(w2.output()).toContain('exiting now');

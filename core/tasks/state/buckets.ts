@@ -6,7 +6,9 @@ import { keyOf } from './keys';
 /**
  * The task state's two KV buckets. Both keep one revision per key and expire keys with the
  * TASKS stream's max age (and live on its replicas and placement), so the state never outlives the tasks it describes.
- * - `jetdeck_tasks`: `t.<id>` → the task's record (see record.ts); `m.checkpoint` → the last
+ * - `jetdeck_tasks`: `t.<id>` → the task part of its record, written once when its message is
+ *   folded; `s.<id>` → the state part, written on its events (see record.ts: a lookup merges
+ *   the two; a `t.` without `s.` is the whole record); `m.checkpoint` → the last
  *   TASKS sequence whose records are all stored; `m.lease` → which process writes them.
  * - `jetdeck_dead`: `<id>` → the record of each task that ended failed (small: read whole to
  *   list dead letters).
@@ -17,8 +19,10 @@ export const CHECKPOINT_KEY = 'm.checkpoint';
 export const LEASE_KEY = 'm.lease';
 
 export const taskKey = (id: string) => `t.${keyOf(id)}`;
-/** The subject a record is written to (bypasses the KV client: the indexer pipelines puts). */
+export const stateKey = (id: string) => `s.${keyOf(id)}`;
+/** The subjects records are written to (bypasses the KV client: the indexer pipelines puts). */
 export const taskSubject = (id: string) => `$KV.${TASKS_BUCKET}.${taskKey(id)}`;
+export const stateSubject = (id: string) => `$KV.${TASKS_BUCKET}.${stateKey(id)}`;
 export const deadSubject = (id: string) => `$KV.${DEAD_BUCKET}.${keyOf(id)}`;
 export const kvStream = (bucket: string) => `KV_${bucket}`;
 export const RECORD_FILTER = `$KV.${TASKS_BUCKET}.>`;

@@ -10,6 +10,8 @@ import {
   LEASE_KEY,
   TASKS_BUCKET,
   deadSubject,
+  stateKey,
+  stateSubject,
   taskKey,
   kvStream,
   taskSubject,
@@ -17,6 +19,10 @@ import {
 } from './buckets';
 import {
   foldCancel,
+  initialState,
+  isFullRecord,
+  mergeRecord,
+  statePart,
   foldDiscard,
   foldRetriedAs,
   foldStatus,
@@ -24,10 +30,12 @@ import {
   parse,
   pushTimeline,
   type Parsed,
+  type StateRecord,
   type StreamRecord,
   type TaskRecord,
 } from './record';
 import { DirectGets } from './direct-get';
+import { Mark, SeqMarks } from './seq-marks';
 import { StreamTail, type TailHealth, type TailMsg } from './tail';
 
 /** A lease holder renews every LEASE_RENEW_MS; others take over once it is LEASE_MS old. */
@@ -55,9 +63,12 @@ interface Lease {
   until: number;
 }
 
+/** A record as the writer folds it: whole, or only its state part (its task part not read). */
+type Work = TaskRecord | StateRecord;
+
 export interface IndexerEvents {
-  /** Records written in one flush (the leader's own live feed). */
-  onRecords(recs: TaskRecord[]): void;
+  /** Records written in one flush (the leader's own live feed): whole, or state parts. */
+  onRecords(recs: Work[]): void;
   onCheckpoint(cp: Checkpoint): void;
   /** Tasks that became completed in a batch (for the drain rate). */
   onCompleted(n: number): void;
@@ -81,10 +92,13 @@ export class Indexer {
   private gets?: DirectGets;
   private stopped = false;
   /**
-   * Records as last written (JSON), for folding without a KV read. LRU by insertion order: a
-   * written record moves to the end. Strings, not objects: one object per record to collect.
+   * Records as last written (JSON: whole, or the state part), for folding without a KV read.
+   * LRU by insertion order: a written record moves to the end. Strings, not objects: one
+   * object per record to collect.
    */
   private readonly cache = new Map<string, string>();
+  /** Which task messages this writer folded have only their task part stored (see SeqMarks). */
+  private marks?: SeqMarks;
   private lastSeq = 0;
   /**
    * Bucket sequence of this writer's last checkpoint (0: none yet). Known, it lets a batch's
@@ -98,6 +112,8 @@ export class Indexer {
   read = 0;
   /** Status and cancel events for ids no record knows (forged or long expired): not folded. */
   ignored = 0;
+  /** Records read back from the bucket to fold into (not in memory, state not implied). */
+  readBack = 0;
 
   constructor(
     private readonly js: JetStreamClient,
@@ -106,6 +122,7 @@ export class Indexer {
     private readonly publisher: PubAckWindow,
     private readonly events: IndexerEvents,
     private readonly cacheCap = DEFAULT_CACHE,
+    private readonly marksCap?: number,
   ) {}
 
   get isLeader(): boolean {
@@ -180,6 +197,7 @@ export class Indexer {
     const cp = await readCheckpoint(this.buckets.tasks);
     this.lastSeq = Math.max(cp?.seq ?? 0, si.state.first_seq - 1);
     this.cache.clear();
+    this.marks = new SeqMarks(this.lastSeq + 1, this.marksCap);
     this.cpSeq = 0;
     this.cpJson = undefined;
     this.gets = new DirectGets(this.publisher.connection, this.js, kvStream(TASKS_BUCKET));
@@ -189,7 +207,7 @@ export class Indexer {
       stream: TASKS_STREAM,
       startSeq: this.lastSeq + 1,
       batch: FETCH_BATCH,
-      onBatch: (msgs) => this.onBatch(msgs),
+      onBatch: (msgs) => this.exclusive(() => this.onBatch(msgs)),
     });
     this.tail.start();
   }
@@ -202,6 +220,7 @@ export class Indexer {
     await t?.stop();
     this.gets?.close();
     this.gets = undefined;
+    this.marks = undefined;
     if (wasLeader) this.events.onRole(false);
     // Let another process take over at once (best effort: it expires anyway).
     if (release && this.leaseRev) {
@@ -214,14 +233,36 @@ export class Indexer {
    * An advisory about a task (not a stream message): the writer adds it to the record's
    * timeline and stores it at once. Readers skip it: the writer hears the same advisory.
    */
-  async note(id: string, entry: TimelineEntry, patch: Partial<TaskRecord> = {}): Promise<void> {
+  note(id: string, entry: TimelineEntry, patch: Partial<TaskRecord> = {}): Promise<void> {
+    return this.exclusive(() => this.noteNow(id, entry, patch));
+  }
+
+  /**
+   * Batches and notes one at a time: a note that reads its record while a batch folds the same
+   * task would otherwise write over the batch's state, or the batch over the note.
+   */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.turn.then(fn, fn);
+    this.turn = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  private turn: Promise<void> = Promise.resolve();
+
+  private async noteNow(id: string, entry: TimelineEntry, patch: Partial<TaskRecord>): Promise<void> {
     if (!this.leader) return;
-    const rec = this.cached(id) ?? (await getRecord(this.buckets.tasks, id));
+    const cached = this.cached(id);
+    let rec = cached && isFullRecord(cached) ? cached : (await this.load([id])).get(id);
     if (!rec) return;
+    // The cached state part may be newer than what the read found (written without PubAck).
+    if (cached && !isFullRecord(cached)) rec = mergeRecord(rec, cached);
     Object.assign(rec, patch);
     pushTimeline(rec, entry);
     try {
-      await this.flush(new Map([[id, rec]]), new Set(rec.status === 'failed' ? [id] : []));
+      await this.flush(new Map([[id, rec]]), new Set(rec.status === 'failed' ? [id] : []), new Set());
     } catch (err) {
       this.cache.delete(id); // not stored: the next fold reads the stored one
       throw err;
@@ -232,38 +273,57 @@ export class Indexer {
 
   private async onBatch(msgs: TailMsg[]): Promise<void> {
     if (!this.leader) throw new Error('no longer the indexer');
+    const marks = this.marks!;
     this.read += msgs.length;
     const items: { p: Exclude<Parsed, { kind: 'other' }>; r: StreamRecord }[] = [];
+    /** Records read from the bucket (task part and state part merged). */
     const need = new Set<string>();
     /** Tasks published in this batch: their events need no read either. */
     const fresh = new Set<string>();
+    /** States known without a read: the task message was folded here and nothing stored since. */
+    const known = new Map<string, StateRecord>();
     for (const r of msgs) {
+      marks.advance(r.seq);
       const p = parse(r);
       if (p.kind === 'other') continue;
       items.push({ p, r });
-      // A new task needs no read: replaying it after a crash refolds the same later events.
       if (p.kind === 'task' && p.released) {
-        // A released scheduled task updates the record its scheduled message made.
-        if (!this.cache.has(p.id) && !fresh.has(p.id)) need.add(p.id);
+        // A released scheduled task updates the record its scheduled message made: whole.
+        if (!fresh.has(p.id)) need.add(p.id);
       } else if (p.kind === 'task') {
+        // A new task needs no read: replaying it after a crash refolds the same later events.
         fresh.add(p.id);
         if (p.retryOf && !this.cache.has(p.retryOf) && !fresh.has(p.retryOf)) need.add(p.retryOf);
-      } else if (!this.cache.has(p.id) && !fresh.has(p.id)) need.add(p.id);
+      } else if (!this.cache.has(p.id) && !fresh.has(p.id) && !known.has(p.id)) {
+        const taskSeq = p.kind === 'status' ? p.ev.seq : undefined;
+        if (typeof taskSeq === 'number' && marks.get(taskSeq, p.id) === Mark.TaskOnly)
+          // Its `updated_at` is the event's (set by the fold): no stream time needed here.
+          known.set(p.id, initialState(p.id, taskSeq, ''));
+        else need.add(p.id);
+      }
     }
     const loaded = await this.load([...need]);
     /** Records this batch works on, each read once (from memory or the bucket). */
-    const work = new Map<string, TaskRecord>();
-    const find = (id: string): TaskRecord | undefined => {
-      const rec = work.get(id) ?? this.cached(id) ?? loaded.get(id);
+    const work = new Map<string, Work>();
+    const find = (id: string, whole = false): Work | undefined => {
+      let rec = work.get(id) ?? this.cached(id) ?? loaded.get(id) ?? known.get(id);
+      if (rec && whole && !isFullRecord(rec)) {
+        const t = loaded.get(id);
+        rec = t && mergeRecord(t, rec);
+      }
       if (rec) work.set(id, rec);
       return rec;
     };
-    const dirty = new Map<string, TaskRecord>();
+    const dirty = new Map<string, Work>();
+    /** Records whose task part this batch writes (the message folded here): written whole. */
+    const created = new Set<string>();
     const dead = new Set<string>();
     let completed = 0;
     for (const { p, r } of items) {
       if (p.kind === 'task') {
-        const rec = foldTask(find(p.id), p, r);
+        const before = find(p.id, p.released);
+        const rec = foldTask(before, p, r);
+        if (!before) created.add(rec.id);
         work.set(rec.id, rec);
         dirty.set(rec.id, rec);
         if (p.retryOf) {
@@ -292,6 +352,7 @@ export class Indexer {
       dirty.set(rec.id, rec);
       if (rec.status === 'failed') dead.add(rec.id);
     }
+    await this.wholeForDead(dirty, dead);
     const seq = msgs[msgs.length - 1].seq;
     const cp: Checkpoint = { seq, at: new Date().toISOString(), owner: this.owner };
     try {
@@ -301,7 +362,7 @@ export class Indexer {
       // refused one): the batch fails before its checkpoint is written, and is read again from
       // the bucket (its cached copies were never stored).
       const prev = this.cpSeq;
-      const sent = await this.flush(dirty, dead, prev > 0 && this.cpJson !== undefined);
+      const sent = await this.flush(dirty, dead, created, prev > 0 && this.cpJson !== undefined);
       if (sent) {
         const fence = await this.write([{ subject: CHECKPOINT_SUBJECT, data: this.cpJson! }]);
         if (fence - prev - 1 < sent)
@@ -313,6 +374,7 @@ export class Indexer {
     } catch (err) {
       this.cpSeq = 0;
       this.cache.clear();
+      marks.forget();
       throw err;
     }
     if (completed) this.events.onCompleted(completed);
@@ -322,21 +384,49 @@ export class Indexer {
   }
 
   /**
-   * Writes the records and keeps what was written as the cached copy (newest last). With
-   * `unacked`, task records go out without waiting for PubAcks (dead letters always wait for
-   * theirs); returns how many went out so.
+   * Dead letters are whole records: a failed one folded from its state part alone gets its task
+   * part read (failures are few). One whose task part is gone writes no dead letter.
    */
-  private async flush(dirty: Map<string, TaskRecord>, dead: Set<string>, unacked = false): Promise<number> {
+  private async wholeForDead(dirty: Map<string, Work>, dead: Set<string>): Promise<void> {
+    const parts = [...dead].filter((id) => !isFullRecord(dirty.get(id)!));
+    if (!parts.length) return;
+    const tasks = await this.load(parts, true);
+    for (const id of parts) {
+      const t = tasks.get(id);
+      if (t) dirty.set(id, mergeRecord(t, dirty.get(id) as StateRecord));
+      else dead.delete(id);
+    }
+  }
+
+  /**
+   * Writes the records and keeps what was written as the cached copy (newest last): a record
+   * whose task message this batch folded (`created`) whole under `t.<id>`, any other its state
+   * part under `s.<id>`. With `unacked`, they go out without waiting for PubAcks (dead letters
+   * always wait for theirs); returns how many went out so.
+   */
+  private async flush(
+    dirty: Map<string, Work>,
+    dead: Set<string>,
+    created: Set<string>,
+    unacked = false,
+  ): Promise<number> {
     const out: OutMsg[] = [];
     let sent = 0;
     const nc = this.publisher.connection;
+    const marks = this.marks;
     for (const rec of dirty.values()) {
-      const data = JSON.stringify(rec);
+      const whole = created.has(rec.id);
+      const data = JSON.stringify(whole ? rec : statePart(rec));
+      const subject = whole ? taskSubject(rec.id) : stateSubject(rec.id);
       if (unacked) {
-        nc.publish(taskSubject(rec.id), data);
+        nc.publish(subject, data);
         sent++;
-      } else out.push({ subject: taskSubject(rec.id), data });
-      if (dead.has(rec.id)) out.push({ subject: deadSubject(rec.id), data });
+      } else out.push({ subject, data });
+      if (dead.has(rec.id))
+        out.push({ subject: deadSubject(rec.id), data: whole ? data : JSON.stringify(rec) });
+      // Only a pending task part (nothing folded past its message) leaves the state implied.
+      const pure = whole && rec.status === 'pending' && rec.lseq === rec.seq;
+      marks?.set(rec.seq, rec.id, pure ? Mark.TaskOnly : Mark.Stored);
       this.cache.delete(rec.id);
       this.cache.set(rec.id, data);
     }
@@ -371,15 +461,26 @@ export class Indexer {
     return lastSeq;
   }
 
-  /** Records for ids not in memory, read from the bucket at once (absent ids are left out). */
-  private async load(ids: string[]): Promise<Map<string, TaskRecord>> {
+  /**
+   * Records for ids not in memory, read from the bucket at once: both parts, merged (or with
+   * `taskOnly`, the task part alone). Absent ids are left out.
+   */
+  private async load(ids: string[], taskOnly = false): Promise<Map<string, TaskRecord>> {
     const out = new Map<string, TaskRecord>();
     const gets = this.gets;
+    this.readBack += ids.length;
     await Promise.all(
       ids.map(async (id) => {
-        const m = gets ? await gets.get(taskSubject(id)) : undefined;
+        const [t, st] = gets
+          ? await Promise.all([gets.get(taskSubject(id)), taskOnly ? null : gets.get(stateSubject(id))])
+          : [undefined, undefined];
         // No usable answer: the KV client asks again and throws the real error, if any.
-        const rec = m === undefined ? await getRecord(this.buckets.tasks, id) : m && recordOf(m);
+        let rec: TaskRecord | undefined;
+        if (t === undefined || st === undefined) rec = await getRecord(this.buckets.tasks, id);
+        else {
+          const task = t ? recordOf<TaskRecord>(t) : undefined;
+          rec = task && mergeRecord(task, st ? recordOf<StateRecord>(st) : undefined);
+        }
         if (rec) out.set(id, rec);
       }),
     );
@@ -387,9 +488,9 @@ export class Indexer {
   }
 
   /** A fresh copy of the cached record (the cache holds JSON: a tenth of the objects to collect). */
-  private cached(id: string): TaskRecord | undefined {
+  private cached(id: string): Work | undefined {
     const json = this.cache.get(id);
-    return json === undefined ? undefined : (JSON.parse(json) as TaskRecord);
+    return json === undefined ? undefined : (JSON.parse(json) as Work);
   }
 
   private evict(): void {
@@ -402,10 +503,10 @@ export class Indexer {
   }
 }
 
-/** The record in a direct-get reply; undefined for a delete or purge marker. */
-function recordOf(m: Msg): TaskRecord | undefined {
+/** The record (part) in a direct-get reply; undefined for a delete or purge marker. */
+function recordOf<T>(m: Msg): T | undefined {
   const data = m.data;
-  return isRecordData(data) ? (JSON.parse(decoder.decode(data)) as TaskRecord) : undefined;
+  return isRecordData(data) ? (JSON.parse(decoder.decode(data)) as T) : undefined;
 }
 
 const decoder = new TextDecoder();
@@ -418,10 +519,12 @@ export function isRecordData(data: Uint8Array): boolean {
   return data.length > 0 && data[0] === 0x7b;
 }
 
+/** A task's record through the KV client: its task part, merged with its state part if any. */
 export async function getRecord(kv: KV, id: string): Promise<TaskRecord | undefined> {
-  const e = await kv.get(taskKey(id));
-  if (!e || e.operation !== 'PUT' || !e.value.length) return undefined;
-  return e.json<TaskRecord>();
+  const [t, s] = await Promise.all([kv.get(taskKey(id)), kv.get(stateKey(id))]);
+  if (!t || t.operation !== 'PUT' || !t.value.length) return undefined;
+  const state = s && s.operation === 'PUT' && s.value.length ? s.json<StateRecord>() : undefined;
+  return mergeRecord(t.json<TaskRecord>(), state);
 }
 
 export async function readCheckpoint(kv: KV): Promise<Checkpoint | undefined> {

@@ -1,8 +1,8 @@
 import type { JetStreamManager, StreamConfig } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
-import { TASKS_BUCKET, kvStream, taskSubject } from './buckets';
+import { TASKS_BUCKET, kvStream, stateSubject, taskSubject } from './buckets';
 import { getRecord } from './indexer';
-import type { TaskRecord } from './record';
+import { mergeRecord, type StateRecord, type TaskRecord } from './record';
 
 /**
  * Reads a task's record by id. The bucket keeps one revision per key, so a key's only message
@@ -26,15 +26,21 @@ export class RecordLookup {
 
   async get(id: string): Promise<TaskRecord | undefined> {
     if (!this.first) return getRecord(this.kv, id);
-    let m;
+    const stream = kvStream(TASKS_BUCKET);
+    let t, s;
     try {
-      m = await this.jsm.direct.getMessage(kvStream(TASKS_BUCKET), { seq: 0, next_by_subj: taskSubject(id) });
+      // Both parts at once: the task part (written once) and the state part (events).
+      [t, s] = await Promise.all([
+        this.jsm.direct.getMessage(stream, { seq: 0, next_by_subj: taskSubject(id) }),
+        this.jsm.direct.getMessage(stream, { seq: 0, next_by_subj: stateSubject(id) }),
+      ]);
     } catch {
       // Refused (permissions allow only the per-subject form) or direct gets are off: the KV get.
       this.first = false;
       return getRecord(this.kv, id);
     }
-    if (!m || !m.data.length || m.header?.get('KV-Operation')) return undefined;
-    return m.json<TaskRecord>();
+    if (!t || !t.data.length || t.header?.get('KV-Operation')) return undefined;
+    const state = s && s.data.length && !s.header?.get('KV-Operation') ? s.json<StateRecord>() : undefined;
+    return mergeRecord(t.json<TaskRecord>(), state);
   }
 }

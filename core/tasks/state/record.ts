@@ -24,6 +24,104 @@ export interface TaskRecord extends TaskDetail {
   task_in_stream?: boolean;
 }
 
+/**
+ * The state part of a record, stored under `s.<id>` (the task part stays under `t.<id>`, written
+ * once): what status events, cancels, discards and retries change, with the timeline entries
+ * after the first (`published`, in the task part). `seq` is the sequence the task's events
+ * refer to (its lane message once released); `subject` is there only when a release moved it.
+ * In the writer's memory a record may be only this part (no `type`): see isFullRecord.
+ */
+export interface StateRecord {
+  id: string;
+  status: TaskStatus;
+  attempts: number;
+  updated_at: string;
+  lseq: number;
+  seq: number;
+  timeline: TimelineEntry[];
+  subject?: string;
+  worker?: string;
+  last_error?: string;
+  result?: unknown;
+  duration_ms?: number;
+  dead_reason?: TaskRecord['dead_reason'];
+  failed_at?: string;
+  cancel_requested?: boolean;
+  discarded?: boolean;
+  retried_as?: string[];
+}
+
+/** The optional state fields, copied (or cleared) as a whole when parts merge. */
+const STATE_OPTIONAL = [
+  'worker',
+  'last_error',
+  'result',
+  'duration_ms',
+  'dead_reason',
+  'failed_at',
+  'cancel_requested',
+  'discarded',
+  'retried_as',
+] as const;
+
+/** A whole record (task part present), not only its state part. */
+export function isFullRecord(r: TaskRecord | StateRecord): r is TaskRecord {
+  return typeof (r as Partial<TaskRecord>).type === 'string';
+}
+
+/** What `s.<id>` holds for a record (whole or state part). */
+export function statePart(r: TaskRecord | StateRecord): StateRecord {
+  const first = r.timeline[0];
+  const whole = isFullRecord(r);
+  const s: StateRecord = {
+    id: r.id,
+    status: r.status,
+    attempts: r.attempts,
+    updated_at: r.updated_at,
+    lseq: r.lseq,
+    seq: r.seq,
+    timeline: whole && first?.kind === 'published' ? r.timeline.slice(1) : r.timeline,
+  };
+  const subject = whole ? (r.subject !== first?.subject ? r.subject : undefined) : r.subject;
+  if (subject !== undefined) s.subject = subject;
+  for (const k of STATE_OPTIONAL) if (r[k] !== undefined) (s as unknown as Record<string, unknown>)[k] = r[k];
+  return s;
+}
+
+/**
+ * A whole record from its task part and its state part. A state part folded less far than the
+ * task part (`lseq` below it) belongs to an older task published under the same id: the task
+ * part stands alone then (as it does when it was written whole, state included, and no state
+ * part followed: the format before the split, or a task and its events folded in one batch).
+ */
+export function mergeRecord(t: TaskRecord, s: StateRecord | undefined): TaskRecord {
+  if (!s || s.lseq < t.lseq) return t;
+  const out: TaskRecord = {
+    ...t,
+    status: s.status,
+    attempts: s.attempts,
+    updated_at: s.updated_at,
+    lseq: s.lseq,
+    seq: s.seq,
+    subject: s.subject ?? t.subject,
+    timeline: [t.timeline[0], ...s.timeline.slice(-(TIMELINE_CAP - 1))],
+  };
+  const o = out as unknown as Record<string, unknown>;
+  for (const k of STATE_OPTIONAL) {
+    if (s[k] !== undefined) o[k] = s[k];
+    else delete o[k];
+  }
+  return out;
+}
+
+/**
+ * The state of a task whose message this writer folded (at `seq`) and for which nothing was
+ * stored since: the state part is known without reading anything.
+ */
+export function initialState(id: string, seq: number, at: string): StateRecord {
+  return { id, status: 'pending', attempts: 0, updated_at: at, lseq: seq, seq, timeline: [] };
+}
+
 /** One stream message as the fold reads it. */
 export interface StreamRecord {
   subject: string;
@@ -140,15 +238,15 @@ export function parse(r: StreamRecord): Parsed {
 }
 
 /** A task message: a new record, or a note on the existing one (published again). */
-export function foldTask(
-  rec: TaskRecord | undefined,
+export function foldTask<R extends TaskRecord | StateRecord>(
+  rec: R | undefined,
   p: Extract<Parsed, { kind: 'task' }>,
   r: StreamRecord,
-): TaskRecord {
+): R | TaskRecord {
   if (rec) {
     if (r.seq <= rec.lseq) return rec;
     rec.lseq = r.seq;
-    if (p.released && isScheduledSubject(rec.subject)) {
+    if (p.released && rec.subject !== undefined && isScheduledSubject(rec.subject)) {
       // Due: it now waits in its lane like any task (a cancel that came first keeps it cancelled).
       pushTimeline(rec, {
         kind: 'published',
@@ -199,7 +297,7 @@ export function foldTask(
 }
 
 /** The old task of a retry learns its new id. */
-export function foldRetriedAs(old: TaskRecord, newId: string, r: StreamRecord): boolean {
+export function foldRetriedAs(old: TaskRecord | StateRecord, newId: string, r: StreamRecord): boolean {
   if (old.retried_as?.includes(newId)) return false;
   (old.retried_as ??= []).push(newId);
   pushTimeline(old, { kind: 'retried-as', at: r.time, seq: r.seq, retried_as: newId });
@@ -208,7 +306,7 @@ export function foldRetriedAs(old: TaskRecord, newId: string, r: StreamRecord): 
 
 /** A status event for a known task. Returns false when it changed nothing (replayed). */
 export function foldStatus(
-  rec: TaskRecord,
+  rec: TaskRecord | StateRecord,
   p: Extract<Parsed, { kind: 'status' }>,
   r: StreamRecord,
 ): boolean {
@@ -218,20 +316,17 @@ export function foldStatus(
   const at = typeof ev.at === 'string' ? ev.at : r.time;
   const attempt = typeof ev.attempt === 'number' ? ev.attempt : undefined;
   const result = r.data.length <= INLINE_CAP ? ev.result : inline(ev.result);
-  pushTimeline(rec, {
-    kind: 'status',
-    at,
-    seq: r.seq,
-    status,
-    attempt,
-    worker: ev.worker,
-    error: ev.error,
-    result,
-    note: ev.note,
-    progress: ev.progress,
-    duration_ms: ev.duration_ms,
-    started_at: ev.started_at,
-  });
+  // Only the fields the event has: an entry with a dozen undefined keys costs its stringify and its GC.
+  const entry: TimelineEntry = { kind: 'status', at, seq: r.seq, status };
+  if (attempt !== undefined) entry.attempt = attempt;
+  if (ev.worker !== undefined) entry.worker = ev.worker;
+  if (ev.error !== undefined) entry.error = ev.error;
+  if (result !== undefined) entry.result = result;
+  if (ev.note !== undefined) entry.note = ev.note;
+  if (ev.progress !== undefined) entry.progress = ev.progress;
+  if (ev.duration_ms !== undefined) entry.duration_ms = ev.duration_ms;
+  if (ev.started_at !== undefined) entry.started_at = ev.started_at;
+  pushTimeline(rec, entry);
   rec.updated_at = at;
   // Discards written before they had their own message (a cancelled event with this note).
   if (ev.note === 'discarded') {
@@ -252,7 +347,7 @@ export function foldStatus(
   return true;
 }
 
-export function foldCancel(rec: TaskRecord, r: StreamRecord): boolean {
+export function foldCancel(rec: TaskRecord | StateRecord, r: StreamRecord): boolean {
   if (r.seq <= rec.lseq) return false;
   rec.lseq = r.seq;
   rec.cancel_requested = true;
@@ -267,7 +362,7 @@ export function foldCancel(rec: TaskRecord, r: StreamRecord): boolean {
 }
 
 /** A dead letter discarded: it keeps its state (failed) and leaves the default dead-letter list. */
-export function foldDiscard(rec: TaskRecord, r: StreamRecord): boolean {
+export function foldDiscard(rec: TaskRecord | StateRecord, r: StreamRecord): boolean {
   if (r.seq <= rec.lseq) return false;
   rec.lseq = r.seq;
   rec.discarded = true;
@@ -297,9 +392,12 @@ function jsonLength(v: unknown): number {
   }
 }
 
-export function pushTimeline(e: TaskRecord, t: TimelineEntry): void {
+export function pushTimeline(e: TaskRecord | StateRecord, t: TimelineEntry): void {
   e.timeline.push(t);
-  if (e.timeline.length > TIMELINE_CAP) e.timeline.splice(1, 1); // keep 'published' first
+  // Keep 'published' first (a state part has no 'published' entry: one fewer kept).
+  if (e.timeline[0]?.kind === 'published') {
+    if (e.timeline.length > TIMELINE_CAP) e.timeline.splice(1, 1);
+  } else if (e.timeline.length > TIMELINE_CAP - 1) e.timeline.splice(0, 1);
 }
 
 function userHeaders(h: HeaderLookup | undefined): Record<string, string> | undefined {

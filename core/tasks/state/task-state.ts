@@ -14,7 +14,7 @@ import {
 import { streamCounts, type StreamCounts } from './counts';
 import { Indexer, isRecordData, readCheckpoint, type Checkpoint } from './indexer';
 import { RecordLookup } from './lookup';
-import { detail, isDead, type TaskRecord } from './record';
+import { detail, isDead, type StateRecord, type TaskRecord } from './record';
 import { StreamTail, type TailHealth, type TailMsg } from './tail';
 import { TaskWindow } from './window';
 
@@ -24,7 +24,8 @@ const LOAD_GIVE_UP_MS = 10_000;
 const HEAD = 1000;
 const COUNTS_MS = 1000;
 const MAX_IDS_PER_EVENT = 1000;
-const RECORD_PREFIX = `$KV.${TASKS_BUCKET}.t.`;
+const TASK_PREFIX = `$KV.${TASKS_BUCKET}.t.`;
+const STATE_PREFIX = `$KV.${TASKS_BUCKET}.s.`;
 const MAX_DEAD_LETTERS = 10_000;
 /** Index this far behind the stream for this long (or no indexer alive) = stale. */
 const STALE_AFTER_MS = 10_000;
@@ -221,6 +222,11 @@ export class TaskState {
     return [...recs.values()]
       .filter((r) => isDead(r, true))
       .sort((a, b) => (b.failed_at ?? b.updated_at).localeCompare(a.failed_at ?? a.updated_at));
+  }
+
+  /** Records the writer read back from the bucket to fold into (0 when not the writer). */
+  get readBack(): number {
+    return this.indexer?.readBack ?? 0;
   }
 
   /** Resolves true once the state includes TASKS sequence `seq` (read-your-writes), false on timeout. */
@@ -422,12 +428,13 @@ export class TaskState {
   }
 }
 
-/** The task records among bucket messages (not deletes, the checkpoint or the lease). */
-function records(msgs: TailMsg[]): TaskRecord[] {
-  const out: TaskRecord[] = [];
+/** The task records and state parts among bucket messages (not deletes, the checkpoint or the lease). */
+function records(msgs: TailMsg[]): (TaskRecord | StateRecord)[] {
+  const out: (TaskRecord | StateRecord)[] = [];
   for (const m of msgs) {
-    if (!isRecordData(m.data) || !m.subject.startsWith(RECORD_PREFIX)) continue;
-    out.push(m.json<TaskRecord>());
+    if (!isRecordData(m.data)) continue;
+    if (m.subject.startsWith(TASK_PREFIX)) out.push(m.json<TaskRecord>());
+    else if (m.subject.startsWith(STATE_PREFIX)) out.push(m.json<StateRecord>());
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import type { TaskList, TaskSummary } from '../../../api/features/tasks';
 import type { TaskStatus } from '../../../api/task-wire';
-import { summary, type TaskRecord } from './record';
+import { isFullRecord, mergeRecord, summary, type StateRecord, type TaskRecord } from './record';
 
 export interface FilterSpec {
   status?: TaskStatus;
@@ -10,6 +10,8 @@ export interface FilterSpec {
 
 /** Newest tasks the live table pages through (≈ 1 KB each). */
 export const DEFAULT_WINDOW = 10_000;
+/** State parts held for tasks whose task part is not read yet. */
+const ORPHANS_CAP = 2000;
 
 /**
  * The newest tasks by publish sequence, for the live table: bounded (the oldest fall out; they
@@ -20,6 +22,11 @@ export class TaskWindow {
   /** Ascending by seq. */
   private order: TaskRecord[] = [];
   private readonly changed = new Set<string>();
+  /**
+   * State parts read before their task part (a reader's start-up reads the newest bucket
+   * messages first, then the older ones), merged when it comes. Bounded: the oldest go first.
+   */
+  private readonly orphans = new Map<string, StateRecord>();
 
   constructor(readonly cap = DEFAULT_WINDOW) {}
 
@@ -31,9 +38,18 @@ export class TaskWindow {
     return this.byId.get(id);
   }
 
-  /** Adds or replaces a record (a newer revision of the same task). */
-  apply(rec: TaskRecord): void {
-    const old = this.byId.get(rec.id);
+  /**
+   * Adds or replaces a record (a newer revision of the same task). A state part alone updates
+   * the task the window holds; for a task it does not hold, it waits (bounded) for its task part.
+   */
+  apply(part: TaskRecord | StateRecord): void {
+    let rec: TaskRecord;
+    const old = this.byId.get(part.id);
+    if (!isFullRecord(part)) {
+      if (!old) return this.orphan(part);
+      if (old.lseq > part.lseq) return;
+      rec = mergeRecord(old, part);
+    } else rec = this.adopt(part);
     if (old) {
       if (old.lseq > rec.lseq) return;
       const i = this.indexOf(old);
@@ -43,7 +59,7 @@ export class TaskWindow {
         this.insert(rec);
       }
     } else {
-      if (this.order.length >= this.cap && rec.seq < this.order[0].seq) return; // older than the window
+      if (this.full && rec.seq < this.order[0].seq) return; // older than the window
       this.insert(rec);
     }
     this.byId.set(rec.id, rec);
@@ -58,11 +74,17 @@ export class TaskWindow {
    * Records read behind the newest ones (the start-up fill, in bucket order): known ids go
    * through apply(), new ones are merged into the order in one pass instead of one splice each.
    */
-  applyOlder(recs: TaskRecord[]): void {
+  applyOlder(recs: (TaskRecord | StateRecord)[]): void {
     const add = new Map<string, TaskRecord>();
-    for (const rec of recs) {
-      if (this.byId.has(rec.id)) this.apply(rec);
-      else if ((add.get(rec.id)?.lseq ?? -1) <= rec.lseq) add.set(rec.id, rec);
+    for (const part of recs) {
+      const a = add.get(part.id);
+      if (this.byId.has(part.id) || (!a && !isFullRecord(part))) this.apply(part);
+      else if (!isFullRecord(part)) {
+        if (a!.lseq <= part.lseq) add.set(part.id, mergeRecord(a!, part));
+      } else {
+        const rec = this.adopt(part);
+        if ((a?.lseq ?? -1) <= rec.lseq) add.set(rec.id, rec);
+      }
     }
     if (!add.size) return;
     const older = [...add.values()].sort((a, b) => a.seq - b.seq);
@@ -85,6 +107,28 @@ export class TaskWindow {
         this.changed.delete(e.id);
       }
     }
+  }
+
+  private get full(): boolean {
+    return this.order.length >= this.cap;
+  }
+
+  /** A task part with the state part that came before it, if any. */
+  private adopt(rec: TaskRecord): TaskRecord {
+    const s = this.orphans.get(rec.id);
+    if (!s) return rec;
+    this.orphans.delete(rec.id);
+    return mergeRecord(rec, s);
+  }
+
+  private orphan(s: StateRecord): void {
+    // A task older than a full window has no use for it (the writer's backlog, mostly).
+    if (this.full && s.seq < this.order[0].seq) return;
+    const had = this.orphans.get(s.id);
+    if (had && had.lseq > s.lseq) return;
+    this.orphans.delete(s.id);
+    this.orphans.set(s.id, s);
+    if (this.orphans.size > ORPHANS_CAP) this.orphans.delete(this.orphans.keys().next().value!);
   }
 
   takeChanged(): string[] {
