@@ -193,20 +193,30 @@ export class TaskState {
   /** Every dead letter in the `jetdeck_dead` bucket (newest failure first). */
   async deadLetters(): Promise<TaskRecord[]> {
     const recs = new Map<string, TaskRecord>();
+    const seqs = new Map<string, number>();
     const stream = kvStream(DEAD_BUCKET);
-    const c = await this.js.consumers.get(stream, { deliver_policy: DeliverPolicy.LastPerSubject });
+    // Every message, not last-per-subject: with history 1 that is the same set, and a
+    // last-per-subject consumer on 2.9.10 sometimes delivered one record twice and never the next
+    // one (as in nats-server#7005: skipping over interior deletes, fixed upstream in 2025).
+    const c = await this.js.consumers.get(stream, { deliver_policy: DeliverPolicy.All });
     try {
-      // Fetch exactly what is there, so no fetch waits for its expiry.
-      let left = Math.min(MAX_DEAD_LETTERS, (await c.info()).num_pending);
-      while (left > 0) {
-        const iter = await c.fetch({ max_messages: Math.min(1000, left), expires: 5000 });
+      // Read until nothing is pending, not a count taken first: a record rewritten meanwhile
+      // drops its older revision (history 1) and appends the new one. The newest one of an id wins.
+      let pending = (await c.info()).num_pending;
+      let read = 0;
+      while (pending > 0 && read < MAX_DEAD_LETTERS) {
+        const iter = await c.fetch({ max_messages: Math.min(1000, pending), expires: 5000 });
         let got = 0;
         for await (const m of iter) {
           got++;
-          left--;
+          read++;
+          pending = m.info.pending;
           if (m.data.length && !m.headers?.get('KV-Operation')) {
             const rec = m.json<TaskRecord>();
-            recs.set(rec.id, rec);
+            if ((seqs.get(rec.id) ?? 0) < m.seq) {
+              recs.set(rec.id, rec);
+              seqs.set(rec.id, m.seq);
+            }
           }
         }
         if (!got) break;
