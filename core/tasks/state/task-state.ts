@@ -12,6 +12,7 @@ import {
   type Buckets,
 } from './buckets';
 import { streamCounts, type StreamCounts } from './counts';
+import { idOfKey } from './keys';
 import { Indexer, isRecordData, readCheckpoint, type Checkpoint } from './indexer';
 import { RecordLookup } from './lookup';
 import { detail, isDead, type StateRecord, type TaskRecord } from './record';
@@ -27,6 +28,7 @@ const MAX_IDS_PER_EVENT = 1000;
 const TASK_PREFIX = `$KV.${TASKS_BUCKET}.t.`;
 const STATE_PREFIX = `$KV.${TASKS_BUCKET}.s.`;
 const MAX_DEAD_LETTERS = 10_000;
+const DEAD_PREFIX = `$KV.${DEAD_BUCKET}.`;
 /** Index this far behind the stream for this long (or no indexer alive) = stale. */
 const STALE_AFTER_MS = 10_000;
 
@@ -211,12 +213,14 @@ export class TaskState {
           got++;
           read++;
           pending = m.info.pending;
-          if (m.data.length && !m.headers?.get('KV-Operation')) {
-            const rec = m.json<TaskRecord>();
-            if ((seqs.get(rec.id) ?? 0) < m.seq) {
-              recs.set(rec.id, rec);
-              seqs.set(rec.id, m.seq);
-            }
+          const marker = !m.data.length || !!m.headers?.get('KV-Operation');
+          const rec = marker ? undefined : m.json<TaskRecord>();
+          // A delete marker read after its record (written meanwhile) removes it.
+          const id = rec?.id ?? idOfKey(m.subject.slice(DEAD_PREFIX.length));
+          if ((seqs.get(id) ?? 0) < m.seq) {
+            if (rec) recs.set(id, rec);
+            else recs.delete(id);
+            seqs.set(id, m.seq);
           }
         }
         if (!got) break;
