@@ -59,11 +59,14 @@ export class GoProgram {
     readonly version: string,
   ) {}
 
-  /** Runs its mode with `args`; its last stdout line is `{ msgs, ms, per_s }`. */
-  async run(args: string[]): Promise<{ msgs: number; ms: number; per_s: number }> {
+  /**
+   * Runs its mode with `args`; its last stdout line is `{ msgs, ms, per_s, cpu_us }` (cpu_us:
+   * the client's CPU time over the timed part, -1 where the OS does not say).
+   */
+  async run(args: string[]): Promise<{ msgs: number; ms: number; per_s: number; cpu_us: number }> {
     const { stdout } = await run(this.bin, [this.mode, ...args], { timeout: 300_000 });
     const last = stdout.trim().split('\n').pop() ?? '';
-    return JSON.parse(last) as { msgs: number; ms: number; per_s: number };
+    return JSON.parse(last) as { msgs: number; ms: number; per_s: number; cpu_us: number };
   }
 
   dispose(): void {

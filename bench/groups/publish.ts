@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { SUBJECTS, TASKS_STREAM } from '../../api/task-wire';
@@ -19,6 +20,10 @@ import { msgHeaders } from '../../nats/publish/pub-ack';
  * reference is the Go client's async publish with msg ids (bench/go/ref publish, where Go is here),
  * same server, same run. A bare socket client sending the same frames gives the server's
  * ceiling on this machine in this run.
+ *
+ * CPU per message, client and server, for each publisher (the server's from /proc: Linux only):
+ * where the client and nats-server share the machine's cores, a publisher's rate is bounded by
+ * cores ÷ (its CPU + the server's CPU per message), so these say where a gap to Go comes from.
  */
 const SCALE = Number(process.env.BENCH_SCALE ?? '1') || 1;
 const TASKS = Math.max(1000, Math.round(200_000 * SCALE));
@@ -58,21 +63,27 @@ export const group: BenchGroup = {
       ];
       if (go) await go.run(goArgs(5000, 'gowarm'));
 
+      const serverPid = server.proc?.pid;
       await fresh();
       const baseline = await withCpu(TASKS, () => baselinePublish(nc, TASKS, 'b'));
       await assertStored(jsm, TASKS);
       await fresh();
-      const ours = await withCpu(TASKS, () => jetdeckPublish(nc, TASKS, 'j'));
+      const ours = await serverCpu(serverPid, TASKS, () =>
+        withCpu(TASKS, () => jetdeckPublish(nc, TASKS, 'j')),
+      );
       await assertStored(jsm, TASKS);
-      let goRate: number | undefined;
+      let goRun: { per_s: number; cpu_us: number; serverUs?: number } | undefined;
       if (go) {
         await fresh();
-        goRate = (await go.run(goArgs(TASKS, 'go'))).per_s;
+        goRun = await serverCpu(serverPid, TASKS, () => go.run(goArgs(TASKS, 'go')));
         await assertStored(jsm, TASKS);
       }
       await fresh();
-      const ceiling = await rawCeiling(server.url, TASKS);
+      const ceiling = await serverCpu(serverPid, TASKS, async () => ({
+        rate: await rawCeiling(server.url, TASKS),
+      }));
       await assertStored(jsm, TASKS);
+      const goRate = goRun?.per_s;
 
       report('publish_tasks_per_s', ours.rate, 'tasks/s');
       report('baseline_publish_per_s', baseline.rate, 'msgs/s');
@@ -82,11 +93,18 @@ export const group: BenchGroup = {
         // Target ≥ 1.0: JetDeck's publisher keeps up with the Go client's async publish.
         ratio('publish_vs_go_ratio', ours.rate, goRate);
       }
-      report('publish_server_ceiling_per_s', ceiling, 'tasks/s');
-      ratio('publish_vs_ceiling_ratio', ours.rate, ceiling);
+      report('publish_server_ceiling_per_s', ceiling.rate, 'tasks/s');
+      ratio('publish_vs_ceiling_ratio', ours.rate, ceiling.rate);
       // Client CPU per message: what the publisher itself costs, less sensitive to a busy machine.
       report('publish_client_cpu_us_per_task', ours.cpuUs, 'us');
       report('baseline_publish_client_cpu_us_per_msg', baseline.cpuUs, 'us');
+      // The Go client's, all its goroutines (the bare socket client's is near zero by design).
+      if (goRun && goRun.cpu_us >= 0) report('go_publish_client_cpu_us_per_msg', goRun.cpu_us / TASKS, 'us');
+      // nats-server's CPU per message while each publisher ran (the same work: store + PubAck).
+      if (ours.serverUs !== undefined) report('publish_server_cpu_us_per_task', ours.serverUs, 'us');
+      if (goRun?.serverUs !== undefined) report('go_publish_server_cpu_us_per_msg', goRun.serverUs, 'us');
+      if (ceiling.serverUs !== undefined)
+        report('publish_server_ceiling_server_cpu_us_per_task', ceiling.serverUs, 'us');
     } finally {
       go?.dispose();
       await nc.close();
@@ -147,6 +165,34 @@ async function withCpu(count: number, fn: () => Promise<number>): Promise<{ rate
   const rate = await fn();
   const c = process.cpuUsage(c0);
   return { rate, cpuUs: (c.user + c.system) / count };
+}
+
+/** `fn`'s result with the server's CPU µs per message while it ran (undefined without /proc). */
+async function serverCpu<T extends object>(
+  pid: number | undefined,
+  count: number,
+  fn: () => Promise<T>,
+): Promise<T & { serverUs?: number }> {
+  const c0 = processCpuUs(pid);
+  const r = await fn();
+  const c1 = processCpuUs(pid);
+  return { ...r, serverUs: c0 !== undefined && c1 !== undefined ? (c1 - c0) / count : undefined };
+}
+
+/** USER_HZ, the unit of /proc/<pid>/stat's times: 100 on every Linux we run on. */
+const CLOCK_TICKS_PER_S = 100;
+
+/** CPU time (user + system, µs) process `pid` has used so far, from /proc; undefined elsewhere. */
+function processCpuUs(pid: number | undefined): number | undefined {
+  if (!pid) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after "(comm)": state is the first, utime the 12th, stime the 13th.
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1e6) / CLOCK_TICKS_PER_S;
+  } catch {
+    return undefined;
+  }
 }
 
 async function assertStored(jsm: JetStreamManager, count: number): Promise<void> {

@@ -9,12 +9,12 @@ import type { HostFiles } from '../files/host-files';
 import { setPoolMetricsSource } from '../monitor/pool-metrics';
 import type { HandlersFor } from '../router';
 import { hostname } from 'node:os';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { lanesFor } from '../../nats/topology';
 import type { MicroService } from '../../worker/service/micro';
 import { PoolMember } from '../../worker/service/pool-member';
 import { registerWorkerService } from '../../worker/service/worker-service';
-import { connectOptions } from '../../nats/connect-options';
+import { connectTo } from '../../nats/connect-options';
 import { WorkerPool, type PoolConfig } from '../../worker/pool';
 
 /** The in-process pool's threads share this process's memory: smaller young generations (see PoolConfig). */
@@ -117,7 +117,7 @@ export class WorkersService {
   }
 
   private async startService(pool: WorkerPool, info: ThreadConnectInfo): Promise<void> {
-    const nc = await connect(connectOptions(info, { name: 'jetdeck-pool-service' }));
+    const nc = await connectTo(info, { name: 'jetdeck-pool-service' });
     const types = this.settings.types;
     const member = new PoolMember(
       pool,
@@ -202,9 +202,10 @@ export class WorkersService {
   }
 
   /** The threads open their own connections to the active profile; secrets go by postMessage, never logged. */
+  /** Everything the profile connects with: a domain or an inbox prefix the threads lacked would fail them. */
   private connectInfo(): ThreadConnectInfo {
-    const { profile } = this.core.connections.require();
-    return { servers: profile.servers, auth: profile.auth, tls: profile.tls };
+    const { servers, auth, tls, jsDomain, inboxPrefix, timeoutMs } = this.core.connections.require().profile;
+    return { servers, auth, tls, jsDomain, inboxPrefix, timeoutMs };
   }
 
   private idle(): PoolStatus {

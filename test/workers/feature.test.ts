@@ -77,7 +77,10 @@ describe('workers feature (contract)', () => {
     const card = pushed[pushed.length - 1].workers[0];
     expect(card).toMatchObject({ id: 'jetdeck-pool-1', state: 'running', thread: 1 });
     expect(card.p50).toBeGreaterThan(0);
-    expect(events.events.filter((e) => e.status === 'completed')).toHaveLength(50);
+    // The events come over NATS, the stats over the pool's thread messages: either can be first.
+    const completed = () => events.events.filter((e) => e.status === 'completed');
+    await events.waitFor(() => completed().length >= 50, 10_000, '50 completed events');
+    expect(completed()).toHaveLength(50);
     const configured = await tc.call('workers.configure', { concurrency: 4 });
     expect(configured).toMatchObject({ state: 'running', threads: 1, concurrency: 4 });
     const scaled = await tc.call('workers.scale', { threads: 2 });

@@ -1,7 +1,8 @@
 // The Go client as the reference of the bench groups, one program for all of them:
 // `ref publish …` (bench/go/ref/publish.go) or `ref replay …` (replay.go). Each connects, sends
 // through the Go client's async publish with a window of outstanding PubAcks, and prints one
-// JSON line: {"msgs":N,"ms":T,"per_s":R}.
+// JSON line: {"msgs":N,"ms":T,"per_s":R,"cpu_us":C} (C: the client's CPU time between t0 and
+// the last PubAck, all goroutines; -1 where unknown).
 package main
 
 import (
@@ -44,8 +45,9 @@ func connect(fs *flag.FlagSet, args []string) (*nats.Conn, nats.JetStreamContext
 	return nc, js, *window
 }
 
-// finish waits for the last PubAck and prints the rate since t0.
-func finish(js nats.JetStreamContext, count, failed int, t0 time.Time) {
+// finish waits for the last PubAck and prints the rate (and the CPU used) since t0 (and cpu0,
+// cpuMicros() taken at t0).
+func finish(js nats.JetStreamContext, count, failed int, t0 time.Time, cpu0 float64) {
 	select {
 	case <-js.PublishAsyncComplete():
 	case <-time.After(2 * time.Minute):
@@ -55,7 +57,13 @@ func finish(js nats.JetStreamContext, count, failed int, t0 time.Time) {
 	if failed > 0 {
 		fail(fmt.Errorf("%d publishes failed", failed))
 	}
-	out, _ := json.Marshal(map[string]float64{"msgs": float64(count), "ms": ms, "per_s": float64(count) * 1000 / ms})
+	cpu := cpuMicros()
+	if cpu >= 0 && cpu0 >= 0 {
+		cpu -= cpu0
+	} else {
+		cpu = -1
+	}
+	out, _ := json.Marshal(map[string]float64{"msgs": float64(count), "ms": ms, "per_s": float64(count) * 1000 / ms, "cpu_us": cpu})
 	fmt.Println(string(out))
 }
 

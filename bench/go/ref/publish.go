@@ -20,7 +20,7 @@ func publish(args []string) {
 
 	createdAt := time.Now().UTC().Format(time.RFC3339Nano)
 	failed := 0
-	t0 := time.Now()
+	t0, cpu0 := time.Now(), cpuMicros()
 	for i := 0; i < *count; i++ {
 		id := *prefix + "-" + strconv.Itoa(i)
 		body := `{"id":"` + id + `","type":"echo","payload":{"n":1,"note":"bench"},"created_at":"` + createdAt + `"}`
@@ -32,5 +32,5 @@ func publish(args []string) {
 			failed++
 		}
 	}
-	finish(js, *count, failed, t0)
+	finish(js, *count, failed, t0, cpu0)
 }

@@ -24,7 +24,7 @@ func replay(args []string) {
 	// Delivery runs on the subscription's goroutine; publishing on the main one keeps a full
 	// PubAck window from blocking the consumer's flow control.
 	msgs := make(chan *nats.Msg, window)
-	t0 := time.Now()
+	t0, cpu0 := time.Now(), cpuMicros()
 	sub, err := js.Subscribe(">", func(m *nats.Msg) { msgs <- m },
 		nats.BindStream(*stream), nats.OrderedConsumer(), nats.DeliverAll())
 	fail(err)
@@ -42,5 +42,5 @@ func replay(args []string) {
 			failed++
 		}
 	}
-	finish(js, *count, failed, t0)
+	finish(js, *count, failed, t0, cpu0)
 }

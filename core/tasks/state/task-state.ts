@@ -12,6 +12,7 @@ import {
   type Buckets,
 } from './buckets';
 import { streamCounts, type StreamCounts } from './counts';
+import { idOfKey } from './keys';
 import { Indexer, isRecordData, readCheckpoint, type Checkpoint } from './indexer';
 import { RecordLookup } from './lookup';
 import { detail, isDead, type StateRecord, type TaskRecord } from './record';
@@ -27,6 +28,7 @@ const MAX_IDS_PER_EVENT = 1000;
 const TASK_PREFIX = `$KV.${TASKS_BUCKET}.t.`;
 const STATE_PREFIX = `$KV.${TASKS_BUCKET}.s.`;
 const MAX_DEAD_LETTERS = 10_000;
+const DEAD_PREFIX = `$KV.${DEAD_BUCKET}.`;
 /** Index this far behind the stream for this long (or no indexer alive) = stale. */
 const STALE_AFTER_MS = 10_000;
 
@@ -193,20 +195,32 @@ export class TaskState {
   /** Every dead letter in the `jetdeck_dead` bucket (newest failure first). */
   async deadLetters(): Promise<TaskRecord[]> {
     const recs = new Map<string, TaskRecord>();
+    const seqs = new Map<string, number>();
     const stream = kvStream(DEAD_BUCKET);
-    const c = await this.js.consumers.get(stream, { deliver_policy: DeliverPolicy.LastPerSubject });
+    // Every message, not last-per-subject: with history 1 that is the same set, and a
+    // last-per-subject consumer on 2.9.10 sometimes delivered one record twice and never the next
+    // one (as in nats-server#7005: skipping over interior deletes, fixed upstream in 2025).
+    const c = await this.js.consumers.get(stream, { deliver_policy: DeliverPolicy.All });
     try {
-      // Fetch exactly what is there, so no fetch waits for its expiry.
-      let left = Math.min(MAX_DEAD_LETTERS, (await c.info()).num_pending);
-      while (left > 0) {
-        const iter = await c.fetch({ max_messages: Math.min(1000, left), expires: 5000 });
+      // Read until nothing is pending, not a count taken first: a record rewritten meanwhile
+      // drops its older revision (history 1) and appends the new one. The newest one of an id wins.
+      let pending = (await c.info()).num_pending;
+      let read = 0;
+      while (pending > 0 && read < MAX_DEAD_LETTERS) {
+        const iter = await c.fetch({ max_messages: Math.min(1000, pending), expires: 5000 });
         let got = 0;
         for await (const m of iter) {
           got++;
-          left--;
-          if (m.data.length && !m.headers?.get('KV-Operation')) {
-            const rec = m.json<TaskRecord>();
-            recs.set(rec.id, rec);
+          read++;
+          pending = m.info.pending;
+          const marker = !m.data.length || !!m.headers?.get('KV-Operation');
+          const rec = marker ? undefined : m.json<TaskRecord>();
+          // A delete marker read after its record (written meanwhile) removes it.
+          const id = rec?.id ?? idOfKey(m.subject.slice(DEAD_PREFIX.length));
+          if ((seqs.get(id) ?? 0) < m.seq) {
+            if (rec) recs.set(id, rec);
+            else recs.delete(id);
+            seqs.set(id, m.seq);
           }
         }
         if (!got) break;
