@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TaskRecord } from '../../core/tasks/state/record';
+import type { StateRecord, TaskRecord } from '../../core/tasks/state/record';
 import { TaskWindow } from '../../core/tasks/state/window';
 
 const rec = (seq: number, lseq = seq, status: TaskRecord['status'] = 'completed'): TaskRecord => ({
@@ -14,6 +14,17 @@ const rec = (seq: number, lseq = seq, status: TaskRecord['status'] = 'completed'
   attempts: 1,
   timeline: [],
   lseq,
+});
+/** A state part (`s.<id>`): what the task's events changed. */
+const state = (seq: number, lseq: number, status: TaskRecord['status']): StateRecord => ({
+  id: `t${seq}`,
+  status,
+  attempts: 1,
+  updated_at: '2026-01-01T00:00:01.000Z',
+  lseq,
+  seq,
+  timeline: [{ kind: 'status', at: '2026-01-01T00:00:01.000Z', seq: lseq, status }],
+  worker: 'w',
 });
 const ids = (w: TaskWindow) => w.list({}, 1000).tasks.map((t) => t.id);
 
@@ -47,5 +58,50 @@ describe('TaskWindow.applyOlder', () => {
     expect(w.size).toBe(10);
     expect(ids(w)).toEqual(['t104', 't103', 't102', 't101', 't100', 't20', 't19', 't18', 't17', 't16']);
     expect(w.get('t1')).toBeUndefined();
+  });
+});
+
+/** State parts (`s.<id>`) merged into the task the window holds, whichever part comes first. */
+describe('TaskWindow with state parts', () => {
+  const whole = (seq: number) => ({
+    ...rec(seq, seq, 'pending'),
+    attempts: 0,
+    timeline: [{ kind: 'published' as const, at: '2026-01-01T00:00:00.000Z', seq, subject: 'tasks.new' }],
+  });
+
+  it('merges a state part into the task part it holds; an older one changes nothing', () => {
+    const w = new TaskWindow(100);
+    w.apply(whole(5));
+    w.apply(state(5, 9, 'completed'));
+    expect(w.get('t5')).toMatchObject({
+      type: 'echo',
+      status: 'completed',
+      worker: 'w',
+      lseq: 9,
+      attempts: 1,
+    });
+    expect(w.get('t5')!.timeline.map((e) => e.kind)).toEqual(['published', 'status']);
+    w.apply(state(5, 7, 'processing'));
+    expect(w.get('t5')?.status).toBe('completed');
+  });
+
+  it('holds a state part read before its task part (start-up reads the newest first) and merges it then', () => {
+    const w = new TaskWindow(100);
+    w.apply(state(3, 8, 'failed'));
+    expect(w.get('t3')).toBeUndefined();
+    w.applyOlder([whole(3), whole(4), state(4, 6, 'processing')]);
+    expect(w.get('t3')).toMatchObject({ status: 'failed', type: 'echo', lseq: 8 });
+    expect(w.get('t4')).toMatchObject({ status: 'processing', lseq: 6 });
+    expect(ids(w)).toEqual(['t4', 't3']);
+  });
+
+  it('drops a state part of a task older than a full window', () => {
+    const w = new TaskWindow(2);
+    w.apply(whole(10));
+    w.apply(whole(11));
+    w.apply(state(1, 12, 'completed'));
+    w.apply(whole(1));
+    expect(w.get('t1')).toBeUndefined();
+    expect(ids(w)).toEqual(['t11', 't10']);
   });
 });
