@@ -7,6 +7,10 @@
  *
  * End to end = from the first publish until the stream holds N `completed` events; the
  * producer publishes all N with the fast publisher while the pool drains.
+ *
+ * Where serve's RSS goes: `JETDECK_MEM_LOG=<file>` (read by serve itself, passed through) makes
+ * serve append its memory once a second (rss, heap, external, array buffers, each V8 heap space
+ * of its main thread); rss minus the main heap and external is mostly the pool's threads.
  */
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';

@@ -222,6 +222,7 @@ export async function runServe(flags: ServeFlags): Promise<void> {
   };
   process.on('SIGINT', (s) => void stop(s));
   process.on('SIGTERM', (s) => void stop(s));
+  (await import('../serve/mem-log')).startMemLog();
 
   if (flags.replicas !== undefined || flags.placementTags) {
     core.features.tasks.choose({ replicas: flags.replicas, placementTags: flags.placementTags });

@@ -17,8 +17,12 @@ import { registerWorkerService } from '../../worker/service/worker-service';
 import { connectTo } from '../../nats/connect-options';
 import { WorkerPool, type PoolConfig } from '../../worker/pool';
 
-/** The in-process pool's threads share this process's memory: smaller young generations (see PoolConfig). */
+/**
+ * The in-process pool's threads share this process's memory: smaller young generations and a
+ * capped old one (see PoolConfig; a thread's live set is ~10 MB).
+ */
 const POOL_YOUNG_GENERATION_MB = 8;
+const POOL_OLD_GENERATION_MB = 64;
 
 type Settings = Pick<PoolConfig, 'threads' | 'concurrency' | 'handlers' | 'types'>;
 
@@ -86,6 +90,7 @@ export class WorkersService {
         namePrefix: 'jetdeck-pool',
         advisories: false,
         youngGenerationMb: POOL_YOUNG_GENERATION_MB,
+        oldGenerationMb: POOL_OLD_GENERATION_MB,
       },
       {
         onStatus: () => this.core.bus.emit('workers.stats', this.status()),
