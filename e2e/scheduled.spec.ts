@@ -18,7 +18,7 @@ test('scheduled tasks: the Run field schedules, the Scheduled tab counts down, r
   await tasks.publish({ type: 'report', payload: '{"month": "2026-11"}', id: 'e2e-later', when: '2h' });
   await expect(app.getByTestId('publish-result')).toContainText('tasks.scheduled');
   await expect(app.getByTestId('publish-result')).toContainText('runs at');
-  await tasks.publish({ type: 'echo', payload: '{"soon": true}', id: 'e2e-soon', when: '4s' });
+  await tasks.publish({ type: 'echo', payload: '{"soon": true}', id: 'e2e-soon', when: '10s' });
   await expect(app.getByTestId('publish-result-id')).toHaveText('e2e-soon');
   // And two through the API, as scripts do (run_at and a delay text).
   await callApi(serve, 'tasks.publish', {

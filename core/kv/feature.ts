@@ -117,8 +117,9 @@ export function registerKv(core: Core): void {
 
     'kv.keys': async ({ bucket, filter, search, limit }) => {
       const { conn, jsm } = await ctx();
-      await info(jsm, bucket);
-      return listKeys(conn.js, bucket, { filter, search, limit });
+      const si = await info(jsm, bucket);
+      const history = si.config.max_msgs_per_subject;
+      return listKeys(conn.js, bucket, { filter, search, limit, history });
     },
 
     'kv.get': async ({ bucket, key, revision }) => {

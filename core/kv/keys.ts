@@ -5,41 +5,46 @@ import { entryView, kvStreamName } from './views';
 const FETCH_BATCH = 1000;
 
 /**
- * The newest entry of each key matching `filter`, in one pass: a headers-only ordered consumer
- * delivering the last message per subject (what `kv.keys()` reads, plus revision, time, size and
- * operation, which it drops). It reads at most `limit` keys and is deleted when done.
+ * The newest entry of each key matching `filter`, in one pass: a headers-only consumer delivering
+ * the last message per subject (what `kv.keys()` reads, plus revision, time, size and operation,
+ * which it drops). A bucket keeping one revision per key is read whole instead: the same set, and
+ * on nats-server 2.9 a last-per-subject consumer over interior deletes sometimes delivered one
+ * key twice and never the next (nats-server#7005). It reads at most `limit` keys and is deleted
+ * when done.
  */
 export async function listKeys(
   js: JetStreamClient,
   bucket: string,
-  opts: { filter: string; search?: string; limit: number },
+  opts: { filter: string; search?: string; limit: number; history?: number },
 ): Promise<KvKeyList> {
   const prefix = `$KV.${bucket}.`;
   const c = await js.consumers.get(kvStreamName(bucket), {
-    deliver_policy: DeliverPolicy.LastPerSubject,
+    deliver_policy: opts.history === 1 ? DeliverPolicy.All : DeliverPolicy.LastPerSubject,
     filter_subjects: `${prefix}${opts.filter}`,
     headers_only: true,
   });
   const q = opts.search?.trim().toLowerCase();
-  const keys: KvEntryView[] = [];
+  /** Newest entry per key (a key rewritten during the read comes again, newer). */
+  const byKey = new Map<string, KvEntryView>();
   let truncated = false;
   try {
-    // Fetch exactly what is there, so no fetch waits for its expiry.
+    // Fetch until nothing is pending, so no fetch waits for its expiry.
     let left = (await c.info()).num_pending;
     while (left > 0 && !truncated) {
       const iter = await c.fetch({ max_messages: Math.min(FETCH_BATCH, left), expires: 5000 });
       let got = 0;
       for await (const m of iter) {
         got++;
-        left--;
+        left = m.info.pending;
         const key = m.subject.slice(prefix.length);
         if (q && !key.toLowerCase().includes(q)) continue;
-        if (keys.length === opts.limit) {
+        if (!byKey.has(key) && byKey.size === opts.limit) {
           truncated = true;
           iter.stop();
           break;
         }
-        keys.push(
+        byKey.set(
+          key,
           entryView({
             key,
             revision: m.seq,
@@ -54,6 +59,6 @@ export async function listKeys(
   } finally {
     await c.delete().catch(() => false);
   }
-  keys.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const keys = [...byKey.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return { bucket, filter: opts.filter, keys, truncated };
 }

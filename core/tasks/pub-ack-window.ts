@@ -7,7 +7,7 @@ import { PubAckTracker, Sent } from '../../nats/publish/pub-ack-tracker';
  * for a stream still loading after a server restart or a leader change, and the message re-sent,
  * before it is final.
  */
-const NO_STREAM_GRACE_MS = 5000;
+export const NO_STREAM_GRACE_MS = 5000;
 
 /**
  * A message for JetStream: its Nats-Msg-Id makes re-sending after a timeout safe. Without one

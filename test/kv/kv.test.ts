@@ -178,6 +178,26 @@ describe('KV key browser', () => {
     expect(u0.keys.map((k) => k.key)).toEqual(Array.from({ length: 10 }, (_, i) => `users.u0${i}.name`));
   });
 
+  it('a bucket keeping one revision per key: every key once, at its newest revision, over interior deletes', async () => {
+    await t.call('kv.create', { bucket: 'keys1', history: 1 });
+    const key = (i: number) => `k.${String(i).padStart(3, '0')}`;
+    for (let i = 0; i < 120; i++) await t.call('kv.put', { bucket: 'keys1', key: key(i), value: `v${i}` });
+    // Rewrites and deletes leave holes all through the bucket's stream.
+    for (let i = 0; i < 120; i += 3) await t.call('kv.put', { bucket: 'keys1', key: key(i), value: 'again' });
+    for (let i = 0; i < 120; i += 10) await t.call('kv.deleteKey', { bucket: 'keys1', key: key(i) });
+    const list = await t.call('kv.keys', { bucket: 'keys1' });
+    expect(list.keys.map((k) => k.key)).toEqual(Array.from({ length: 120 }, (_, i) => key(i)));
+    for (const i of [1, 3, 10, 33, 119]) {
+      const listed = list.keys[i];
+      expect(listed.operation).toBe(i % 10 === 0 ? 'DEL' : 'PUT');
+      if (listed.operation === 'PUT')
+        expect(listed.revision).toBe((await t.call('kv.get', { bucket: 'keys1', key: key(i) })).revision);
+    }
+    const cut = await t.call('kv.keys', { bucket: 'keys1', limit: 50 });
+    expect(new Set(cut.keys.map((k) => k.key)).size).toBe(50);
+    expect(cut.truncated).toBe(true);
+  });
+
   it('stops at the limit and says the list is truncated', async () => {
     const r = await t.call('kv.keys', { bucket: 'keys', limit: 7 });
     expect(r.keys).toHaveLength(7);

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DiscardPolicy } from '@nats-io/jetstream';
 import type { ApiError } from '../../api/errors';
 import { startServe, type ServeHandle } from '../../core/serve/server';
+import { NO_STREAM_GRACE_MS } from '../../core/tasks/pub-ack-window';
 import { wantedStreamConfig } from '../../nats/topology';
 import { makeTestCore, type TestCore } from '../harness/core';
 import { startServer, type TestServer } from '../harness/nats-server';
@@ -92,8 +93,8 @@ describe('TASKS limits', () => {
     const body = (await full.json()) as { error: { code: string; message: string } };
     expect(body.error).toMatchObject({ code: 'stream_full' });
     expect(body.error.message).toMatch(/maximum messages exceeded/);
-    // Final at once, not retried as "JetStream unavailable".
-    expect(Date.now() - started).toBeLessThan(2000);
+    // Final at once, not retried as "JetStream unavailable" until the grace period ran out.
+    expect(Date.now() - started).toBeLessThan(NO_STREAM_GRACE_MS);
 
     const err = (await core
       .call('tasks.publish', { type: 'echo', payload: 2 })
