@@ -18,11 +18,11 @@ import { connectTo } from '../../nats/connect-options';
 import { WorkerPool, type PoolConfig } from '../../worker/pool';
 
 /**
- * The in-process pool's threads share this process's memory: smaller young generations and a
- * capped old one (see PoolConfig; a thread's live set is ~10 MB).
+ * The in-process pool's threads share this process's memory: smaller young generations (see
+ * PoolConfig). Their old generation is not capped: a user's handler may need the room, and with
+ * serve's heap growing factor (serve-command.ts) a cap of 64 MB measured no lower RSS.
  */
 const POOL_YOUNG_GENERATION_MB = 8;
-const POOL_OLD_GENERATION_MB = 64;
 
 type Settings = Pick<PoolConfig, 'threads' | 'concurrency' | 'handlers' | 'types'>;
 
@@ -90,7 +90,6 @@ export class WorkersService {
         namePrefix: 'jetdeck-pool',
         advisories: false,
         youngGenerationMb: POOL_YOUNG_GENERATION_MB,
-        oldGenerationMb: POOL_OLD_GENERATION_MB,
       },
       {
         onStatus: () => this.core.bus.emit('workers.stats', this.status()),
