@@ -40,17 +40,22 @@ export class CancelWatch {
         deliver_policy: DeliverPolicy.StartTime,
         opt_start_time: new Date(Date.now() - TASKS_MAX_AGE_MS).toISOString(),
       });
-      let left = (await c.info(true)).num_pending;
-      while (left > 0) {
-        const batch = await c.fetch({ max_messages: Math.min(left, 1000), expires: 2000 });
-        let got = 0;
-        for await (const m of batch) {
-          got++;
-          const id = parseCancel(m.data);
-          if (id) this.mark(id);
+      try {
+        let left = (await c.info(true)).num_pending;
+        while (left > 0) {
+          const batch = await c.fetch({ max_messages: Math.min(left, 1000), expires: 2000 });
+          let got = 0;
+          for await (const m of batch) {
+            got++;
+            const id = parseCancel(m.data);
+            if (id) this.mark(id);
+          }
+          if (got === 0) break;
+          left -= got;
         }
-        if (got === 0) break;
-        left -= got;
+      } finally {
+        // Read once: the consumer ends here, not when the server notices it idle.
+        await c.delete().catch(() => false);
       }
     } catch (err) {
       this.log(`could not read earlier cancellations: ${(err as Error).message}`);
