@@ -44,6 +44,13 @@ export interface PoolConfig {
    * ~10 MB while V8's default young generation alone commits ~32 MB per thread under a flow.
    */
   youngGenerationMb?: number;
+  /**
+   * Old generation cap of each thread's heap, in MB (V8's default when unset). V8 lets an old
+   * space grow to several times its live set before a full collection; the app and serve cap
+   * it so two threads do not hold ~40 MB more RSS under a flow. A thread whose handler needs
+   * more than this ends with ERR_WORKER_OUT_OF_MEMORY (its tasks are redelivered).
+   */
+  oldGenerationMb?: number;
 }
 
 export interface PoolEvents {
@@ -321,11 +328,14 @@ export class WorkerPool {
 
   private async spawn(h: ThreadHandle): Promise<void> {
     const entry = resolveThreadEntry();
-    const yg = this.config.youngGenerationMb;
+    const { youngGenerationMb: yg, oldGenerationMb: og } = this.config;
     const worker = new Worker(entry.script, {
       eval: entry.eval,
       name: h.name,
-      ...(yg ? { resourceLimits: { maxYoungGenerationSizeMb: yg } } : {}),
+      resourceLimits: {
+        ...(yg ? { maxYoungGenerationSizeMb: yg } : {}),
+        ...(og ? { maxOldGenerationSizeMb: og } : {}),
+      },
     });
     h.worker = worker;
     h.wanted = true;

@@ -18,11 +18,23 @@ import { connectTo } from '../../nats/connect-options';
 import { WorkerPool, type PoolConfig } from '../../worker/pool';
 
 /**
- * The in-process pool's threads share this process's memory: smaller young generations (see
- * PoolConfig). Their old generation is not capped: a user's handler may need the room, and with
- * serve's heap growing factor (serve-command.ts) a cap of 64 MB measured no lower RSS.
+ * The in-process pool's threads share this process's memory: smaller young generations and a
+ * capped old one (see PoolConfig; a thread's live set is ~10 MB). The cap measured 175–212 MB
+ * of serve RSS under the 1M e2e flow against 269–286 MB without it. A handler that needs more
+ * ends its thread (restarted, its tasks redelivered): JETDECK_POOL_HEAP_MB raises it, 0 = none,
+ * and `jetdeck worker` has no cap.
  */
 const POOL_YOUNG_GENERATION_MB = 8;
+export const POOL_OLD_GENERATION_MB = poolHeapMb(process.env.JETDECK_POOL_HEAP_MB);
+
+/** The pool threads' old generation cap in MB from its variable (unset: 64; not a whole number ≥ 0: 64, said). */
+export function poolHeapMb(value: string | undefined, warn = console.error): number {
+  if (value === undefined || value.trim() === '') return 64;
+  const n = Number(value);
+  if (Number.isInteger(n) && n >= 0) return n;
+  warn(`[jetdeck] JETDECK_POOL_HEAP_MB=${value} is not a whole number of MB (0 = no cap): using 64`);
+  return 64;
+}
 
 type Settings = Pick<PoolConfig, 'threads' | 'concurrency' | 'handlers' | 'types'>;
 
@@ -90,6 +102,7 @@ export class WorkersService {
         namePrefix: 'jetdeck-pool',
         advisories: false,
         youngGenerationMb: POOL_YOUNG_GENERATION_MB,
+        oldGenerationMb: POOL_OLD_GENERATION_MB,
       },
       {
         onStatus: () => this.core.bus.emit('workers.stats', this.status()),

@@ -3,6 +3,7 @@ import { jetstream } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { startServer, stopAll, type TestServer } from '../harness/nats-server';
 import { makeTestCore, type TestCore } from '../harness/core';
+import { poolHeapMb } from '../../core/workers/feature';
 import { StatusCollector, makeTask, publishMany, waitUntil } from './helpers';
 
 /**
@@ -52,4 +53,17 @@ it("the pool's threads connect with the profile's inbox prefix (an account that 
     'pool stats with 20 processed',
   );
   await tc.call('workers.stop', { graceful: true });
+});
+
+it("the pool threads' heap cap: 64 MB unless JETDECK_POOL_HEAP_MB says otherwise (0 = none); a bad value is said", () => {
+  const said: string[] = [];
+  const warn = (m: string) => said.push(m);
+  expect(poolHeapMb(undefined, warn)).toBe(64);
+  expect(poolHeapMb('256', warn)).toBe(256);
+  expect(poolHeapMb('0', warn)).toBe(0);
+  expect(said).toEqual([]);
+  expect(poolHeapMb('lots', warn)).toBe(64);
+  expect(poolHeapMb('-5', warn)).toBe(64);
+  expect(said).toHaveLength(2);
+  expect(said[0]).toMatch(/JETDECK_POOL_HEAP_MB=lots is not a whole number/);
 });
