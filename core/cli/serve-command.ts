@@ -8,6 +8,7 @@ import { addNatsOptions, natsFlagsFrom } from '../../nats/cli-options';
 import type { NatsTarget } from '../../nats/cli-target';
 import { defaultDataDir } from './data-dir';
 import { openInBrowser } from './open-browser';
+import { wholeNumberEnv } from '../util/env-number';
 
 /** Flags of `jetdeck serve` (also accepted by `jetdeck desktop`, for its fallback to serve). */
 export interface ServeFlags extends Record<string, unknown> {
@@ -169,8 +170,8 @@ function fail(message: string, exitCode: number): never {
  * heap size flags (JETDECK_HEAP_GROWING_PERCENT overrides it, 0 = V8's own heuristics).
  */
 function limitHeapGrowth(): void {
-  const pct = Number(process.env.JETDECK_HEAP_GROWING_PERCENT ?? 50);
-  if (Number.isInteger(pct) && pct >= 0) setFlagsFromString(`--heap-growing-percent=${pct}`);
+  const pct = wholeNumberEnv('JETDECK_HEAP_GROWING_PERCENT', process.env.JETDECK_HEAP_GROWING_PERCENT, 50);
+  setFlagsFromString(`--heap-growing-percent=${pct}`);
 }
 
 /** `jetdeck serve`: builds the core, listens, connects, starts workers, and stops cleanly on a signal. */

@@ -15,6 +15,7 @@ import type { MicroService } from '../../worker/service/micro';
 import { PoolMember } from '../../worker/service/pool-member';
 import { registerWorkerService } from '../../worker/service/worker-service';
 import { connectTo } from '../../nats/connect-options';
+import { wholeNumberEnv } from '../util/env-number';
 import { WorkerPool, type PoolConfig } from '../../worker/pool';
 
 /**
@@ -25,15 +26,10 @@ import { WorkerPool, type PoolConfig } from '../../worker/pool';
  * and `jetdeck worker` has no cap.
  */
 const POOL_YOUNG_GENERATION_MB = 8;
-export const POOL_OLD_GENERATION_MB = poolHeapMb(process.env.JETDECK_POOL_HEAP_MB);
 
-/** The pool threads' old generation cap in MB from its variable (unset: 64; not a whole number ≥ 0: 64, said). */
-export function poolHeapMb(value: string | undefined, warn = console.error): number {
-  if (value === undefined || value.trim() === '') return 64;
-  const n = Number(value);
-  if (Number.isInteger(n) && n >= 0) return n;
-  warn(`[jetdeck] JETDECK_POOL_HEAP_MB=${value} is not a whole number of MB (0 = no cap): using 64`);
-  return 64;
+/** The pool threads' old generation cap in MB (JETDECK_POOL_HEAP_MB; unset or bad: 64), read when a pool starts. */
+export function poolHeapMb(value = process.env.JETDECK_POOL_HEAP_MB, warn?: (m: string) => void): number {
+  return wholeNumberEnv('JETDECK_POOL_HEAP_MB', value, 64, warn);
 }
 
 type Settings = Pick<PoolConfig, 'threads' | 'concurrency' | 'handlers' | 'types'>;
@@ -102,7 +98,7 @@ export class WorkersService {
         namePrefix: 'jetdeck-pool',
         advisories: false,
         youngGenerationMb: POOL_YOUNG_GENERATION_MB,
-        oldGenerationMb: POOL_OLD_GENERATION_MB,
+        oldGenerationMb: poolHeapMb(),
       },
       {
         onStatus: () => this.core.bus.emit('workers.stats', this.status()),
