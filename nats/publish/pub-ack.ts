@@ -95,9 +95,9 @@ function bytesAt(d: Uint8Array, at: number, what: Uint8Array): boolean {
   return true;
 }
 
+/** A loop, not `Uint8Array.indexOf`: what follows the sequence is a few bytes, a native call costs more. */
 function indexOf(d: Uint8Array, what: Uint8Array, from: number): number {
-  for (let i = d.indexOf(what[0], from); i >= 0; i = d.indexOf(what[0], i + 1))
-    if (bytesAt(d, i, what)) return i;
+  for (let i = from; i + what.length <= d.length; i++) if (d[i] === what[0] && bytesAt(d, i, what)) return i;
   return -1;
 }
 
