@@ -18,6 +18,10 @@ interface Listing {
   busy: boolean;
   /** When an unchanged, idle stream is re-listed anyway. */
   dueAt: number;
+  /** When it was listed. */
+  at: number;
+  /** A consumer filters (busyRelistMs applies). */
+  filtered: boolean;
 }
 
 export interface JetStreamSnapshot {
@@ -40,15 +44,23 @@ export interface JetStreamSnapshot {
  * - or IDLE_RELIST_MS passed. An idle consumer (nothing pending, nothing awaiting ack, stream
  *   unchanged) can only change num_waiting (pull requests come and go) or its config, or be
  *   replaced by another within one poll; those may show up to IDLE_RELIST_MS late.
- * Otherwise the last listing is carried forward unchanged (it is still exact).
+ * Otherwise the last listing is carried forward unchanged (it is still exact). With
+ * `busyRelistMs`, a busy or changed stream with a filtered consumer waits that long between
+ * listings (carried forward meanwhile, no longer exact): the servers that need it rescan only
+ * for filtered consumers.
  */
 export class JetStreamPoller {
   private readonly listings = new Map<string, Listing>();
   private spread = 0;
 
+  /**
+   * @param busyRelistMs least time between two listings of a busy or changed stream's consumers
+   *   (0: every poll; see consumerInfoReuseMs for servers where a listing costs deliveries).
+   */
   constructor(
     private readonly mux: RequestMux,
     private readonly idleRelistMs = IDLE_RELIST_MS,
+    private readonly busyRelistMs = 0,
   ) {}
 
   /** Throws when STREAM.LIST fails; a failed CONSUMER.LIST keeps that stream's last listing. */
@@ -61,8 +73,12 @@ export class JetStreamPoller {
       live.add(name);
       const prev = this.listings.get(name);
       if (s.state.consumer_count === 0) {
-        this.listings.set(name, listingOf(s, [], now + this.idleRelistMs));
-      } else if (!prev || prev.busy || now >= prev.dueAt || changed(prev, s)) {
+        this.listings.set(name, listingOf(s, [], now + this.idleRelistMs, now));
+      } else if (
+        !prev ||
+        now >= prev.dueAt ||
+        ((prev.busy || changed(prev, s)) && (!prev.filtered || now - prev.at >= this.busyRelistMs))
+      ) {
         relists.push(this.relist(s, prev, now));
       }
     }
@@ -82,23 +98,25 @@ export class JetStreamPoller {
       const consumers = await listConsumers(this.mux, name);
       // A stream's first listing gets a staggered due time so idle re-lists spread over polls.
       const wait = prev ? this.idleRelistMs : (this.idleRelistMs * ((this.spread++ % SPREAD) + 1)) / SPREAD;
-      this.listings.set(name, listingOf(s, consumers, now + wait));
+      this.listings.set(name, listingOf(s, consumers, now + wait, now));
     } catch {
       // Deleted meanwhile or a timeout: keep what we had and try again on the next poll.
       if (prev) prev.dueAt = 0;
-      else this.listings.set(name, listingOf(s, [], 0));
+      else this.listings.set(name, listingOf(s, [], 0, 0));
     }
   }
 }
 
-function listingOf(s: RawStreamInfo, consumers: RawConsumerInfo[], dueAt: number): Listing {
+function listingOf(s: RawStreamInfo, consumers: RawConsumerInfo[], dueAt: number, at: number): Listing {
   return {
+    at,
     firstSeq: s.state.first_seq,
     lastSeq: s.state.last_seq,
     messages: s.state.messages,
     consumerCount: s.state.consumer_count,
     consumers,
     busy: consumers.some((c) => c.num_pending > 0 || c.num_ack_pending > 0),
+    filtered: consumers.some((c) => !!c.config.filter_subject || !!c.config.filter_subjects?.length),
     dueAt,
   };
 }

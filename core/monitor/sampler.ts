@@ -5,7 +5,8 @@ import type { MonitorConfigStore } from './config';
 import { alertsFor, type HealthChecker } from './health';
 import type { HistoryStore } from './history';
 import type { PoolMetricsSnapshot, RawConsumerInfo, RawStreamInfo } from '../../nats/metrics/inputs';
-import { JetStreamPoller, type JetStreamSnapshot } from './js-poller';
+import { IDLE_RELIST_MS, JetStreamPoller, type JetStreamSnapshot } from './js-poller';
+import { consumerInfoReuseMs } from '../../nats/server-quirks';
 import { JetStreamSeries, type JetStreamObservations } from './js-series';
 import { latencyDelta, latencyPercentile } from '../../nats/latency-histogram';
 import { readPoolMetrics } from './pool-metrics';
@@ -71,7 +72,7 @@ export class Sampler {
   constructor(private readonly d: SamplerDeps) {
     this.intervalMs = d.config.current().intervalMs;
     this.mux = new RequestMux(d.nc);
-    this.js = new JetStreamPoller(this.mux);
+    this.js = new JetStreamPoller(this.mux, IDLE_RELIST_MS, consumerInfoReuseMs(d.nc.info?.version));
   }
 
   start(): void {

@@ -41,6 +41,7 @@ import { TaskEncoder } from './task-builder';
 import { detail, summary, type TaskRecord } from './state/record';
 import type { TaskStateOptions } from './state/task-state';
 import { applyTopology, inspectTopology } from '../../nats/topology';
+import { consumerInfoReuseMs } from '../../nats/server-quirks';
 import { isNativeScheduleSubject, scheduleMode, type ScheduleMode } from '../../nats/schedules';
 import { patchPayload } from './dead-letters/edit';
 import type { JsonPatch } from '../../api/json-patch';
@@ -408,8 +409,17 @@ export class TaskService {
 
   async queueStatus(): Promise<QueueStatus> {
     const s = this.current();
-    return queueStatus(s.jsm, s.state?.completionRate() ?? 0, await this.deps.coverage());
+    // On servers where reading consumer info costs deliveries, a recent answer is reused
+    // (its `at` says how old it is).
+    const reuse = consumerInfoReuseMs(s.conn.nc.info?.version);
+    const last = this.lastQueue;
+    if (reuse && last && last.session === s && Date.now() - last.at < reuse) return last.status;
+    const status = await queueStatus(s.jsm, s.state?.completionRate() ?? 0, await this.deps.coverage());
+    this.lastQueue = { session: s, at: Date.now(), status };
+    return status;
   }
+
+  private lastQueue?: { session: unknown; at: number; status: QueueStatus };
 
   private async entry(id: string): Promise<TaskRecord> {
     const s = this.current();

@@ -22,7 +22,13 @@ export interface RawStreamInfo {
 export interface RawConsumerInfo {
   stream_name: string;
   name: string;
-  config: { durable_name?: string; max_ack_pending?: number; max_deliver?: number };
+  config: {
+    durable_name?: string;
+    max_ack_pending?: number;
+    max_deliver?: number;
+    filter_subject?: string;
+    filter_subjects?: string[];
+  };
   delivered: { consumer_seq: number; stream_seq: number };
   ack_floor: { consumer_seq: number; stream_seq: number; last_active?: string };
   num_ack_pending: number;

@@ -19,6 +19,12 @@ beforeAll(async () => {
   const jsm = await jetstreamManager(nc);
   await jsm.streams.add({ name: 'WORK', subjects: ['work.>'] });
   await jsm.consumers.add('WORK', { durable_name: 'w', ack_policy: AckPolicy.Explicit });
+  await jsm.streams.add({ name: 'LANES', subjects: ['lanes.>'] });
+  await jsm.consumers.add('LANES', {
+    durable_name: 'l',
+    ack_policy: AckPolicy.Explicit,
+    filter_subject: 'lanes.new',
+  });
   await jsm.streams.add({ name: 'QUIET', subjects: ['quiet.>'] });
   await jsm.consumers.add('QUIET', { durable_name: 'q', ack_policy: AckPolicy.Explicit });
   await jsm.streams.add({ name: 'EMPTY', subjects: ['empty.>'] });
@@ -40,9 +46,9 @@ describe('JetStreamPoller: consumers re-listed only when they can have changed',
     const poller = new JetStreamPoller(mux, IDLE_MS);
     let now = 1_000_000;
     const first = await poller.poll(now);
-    expect(first.streams.map((s) => s.config.name).sort()).toEqual(['EMPTY', 'QUIET', 'WORK']);
-    expect(first.relisted).toBe(2); // a stream without consumers needs no CONSUMER.LIST
-    expect(first.consumers).toHaveLength(2);
+    expect(first.streams.map((s) => s.config.name).sort()).toEqual(['EMPTY', 'LANES', 'QUIET', 'WORK']);
+    expect(first.relisted).toBe(3); // a stream without consumers needs no CONSUMER.LIST
+    expect(first.consumers).toHaveLength(3);
 
     // Nothing changed and nothing is pending: the listing is carried forward.
     now += 1000;
@@ -81,7 +87,7 @@ describe('JetStreamPoller: consumers re-listed only when they can have changed',
     now += 1000;
     expect((await poller.poll(now)).relisted).toBe(0);
     now += IDLE_MS;
-    expect((await poller.poll(now)).relisted).toBe(2);
+    expect((await poller.poll(now)).relisted).toBe(3);
   }, 30_000);
 
   it('follows consumers added and removed (consumer_count is part of the stream state)', async () => {
@@ -103,5 +109,36 @@ describe('JetStreamPoller: consumers re-listed only when they can have changed',
     now += 1000;
     const removed = await poller.poll(now);
     expect(removed.consumers.filter((c) => c.stream_name === 'QUIET').map((c) => c.name)).toEqual(['q']);
+  }, 30_000);
+
+  it('with busyRelistMs, re-lists a busy stream with a filtered consumer no more often than that', async () => {
+    const BUSY_MS = 10_000;
+    const poller = new JetStreamPoller(mux, IDLE_MS, BUSY_MS);
+    let now = 3_000_000;
+    await js.publish('lanes.new', 'x');
+    await js.publish('work.b', 'x');
+    const first = await poller.poll(now);
+    const before = consumer(first, 'LANES').num_pending;
+    expect(before).toBeGreaterThan(0);
+
+    // Busy and changed, but listed 1 s ago: carried forward (no longer exact). A stream whose
+    // consumers do not filter is read as before.
+    await js.publish('lanes.new', 'y');
+    await js.publish('work.b', 'y');
+    now += 1000;
+    const soon = await poller.poll(now);
+    expect(soon.relisted).toBe(1);
+    expect(consumer(soon, 'LANES').num_pending).toBe(before);
+    expect(consumer(soon, 'WORK').num_pending).toBe(consumer(first, 'WORK').num_pending + 1);
+    // The streams themselves are read on every poll.
+    const lastSeq = (snap: JetStreamSnapshot) =>
+      snap.streams.find((s) => s.config.name === 'LANES')!.state.last_seq;
+    expect(lastSeq(soon)).toBe(lastSeq(first) + 1);
+
+    // Once BUSY_MS passed since its listing, it is read again.
+    now += BUSY_MS;
+    const later = await poller.poll(now);
+    expect(later.relisted).toBe(2);
+    expect(consumer(later, 'LANES').num_pending).toBe(before + 1);
   }, 30_000);
 });

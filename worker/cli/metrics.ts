@@ -5,6 +5,7 @@ import { TASKS_STREAM } from '../../api/task-wire';
 import type { Lane } from '../../nats/topology';
 import type { PoolMetricsSnapshot, RawConsumerInfo } from '../../nats/metrics/inputs';
 import { createMetricsServer, type MetricsServer } from '../../nats/metrics/metrics-server';
+import { consumerInfoReuseMs } from '../../nats/server-quirks';
 
 /** How often the lane consumers' pending / ack pending are read (one INFO per lane). */
 export const CONSUMER_POLL_MS = 5000;
@@ -61,7 +62,7 @@ export async function startWorkerMetrics(
       const tick = () => void poll(nc, s.lanes).catch(() => {});
       tick();
       clearInterval(timer);
-      timer = setInterval(tick, CONSUMER_POLL_MS);
+      timer = setInterval(tick, Math.max(CONSUMER_POLL_MS, consumerInfoReuseMs(nc.info?.version)));
       timer.unref();
     },
     async close() {

@@ -24,10 +24,13 @@ export interface StreamCounts {
  * retrying), pending = the rest; scheduled = what the scheduled lane's consumer has not released
  * (or dropped) yet, plus native schedules still held (one message per `tasks.scheduled.<id>`). Two server requests, whatever the history length.
  */
-export async function streamCounts(jsm: JetStreamManager): Promise<StreamCounts> {
+export async function streamCounts(
+  jsm: JetStreamManager,
+  lanesOf: (jsm: JetStreamManager) => Promise<LaneNumbers> = laneNumbers,
+): Promise<StreamCounts> {
   const [si, lanes] = await Promise.all([
     jsm.streams.info(TASKS_STREAM, { subjects_filter: 'tasks.>' }),
-    laneNumbers(jsm),
+    lanesOf(jsm),
   ]);
   const subjects = si.state.subjects ?? {};
   let total = 0;
@@ -50,9 +53,33 @@ export async function streamCounts(jsm: JetStreamManager): Promise<StreamCounts>
   return { counts: c, lastSeq: si.state.last_seq, at: Date.now() };
 }
 
-async function laneNumbers(
-  jsm: JetStreamManager,
-): Promise<{ ackPending: number; redelivered: number; scheduled: number }> {
+export interface LaneNumbers {
+  ackPending: number;
+  redelivered: number;
+  scheduled: number;
+}
+
+/**
+ * The lanes' numbers, read again only once `reuseMs` passed since the last read (see
+ * consumerInfoReuseMs: on servers that rescan a consumer's backlog after each info).
+ */
+export function reusedLaneNumbers(reuseMs: number): (jsm: JetStreamManager) => Promise<LaneNumbers> {
+  let last: { at: number; lanes: Promise<LaneNumbers> } | undefined;
+  return (jsm) => {
+    const now = Date.now();
+    if (!last || now - last.at >= reuseMs) {
+      const lanes = laneNumbers(jsm);
+      last = { at: now, lanes };
+      // A failed read is not reused.
+      lanes.catch(() => {
+        if (last?.lanes === lanes) last = undefined;
+      });
+    }
+    return last.lanes;
+  };
+}
+
+async function laneNumbers(jsm: JetStreamManager): Promise<LaneNumbers> {
   let ackPending = 0;
   let redelivered = 0;
   let scheduled = 0;

@@ -11,7 +11,8 @@ import {
   openBuckets,
   type Buckets,
 } from './buckets';
-import { streamCounts, type StreamCounts } from './counts';
+import { reusedLaneNumbers, streamCounts, type StreamCounts } from './counts';
+import { consumerInfoReuseMs } from '../../../nats/server-quirks';
 import { idOfKey } from './keys';
 import { Indexer, isRecordData, readCheckpoint, type Checkpoint } from './indexer';
 import { RecordLookup } from './lookup';
@@ -60,6 +61,8 @@ export class TaskState {
   private lookup?: RecordLookup;
   private indexer?: Indexer;
   private kvTail?: StreamTail;
+  /** The lanes' consumer numbers for the counts, reused for a while on some servers. */
+  private lanes?: ReturnType<typeof reusedLaneNumbers>;
   /** Reads the older part of the window after start-up (see loadWindow). */
   private fillTail?: StreamTail;
   private filling?: Promise<void>;
@@ -407,7 +410,8 @@ export class TaskState {
   }
 
   private async refreshCounts(): Promise<void> {
-    const c = await streamCounts(this.jsm);
+    this.lanes ??= reusedLaneNumbers(consumerInfoReuseMs(this.publisher.connection.info?.version));
+    const c = await streamCounts(this.jsm, this.lanes);
     this.latest = c;
     if (!this.checkpointSeenAt) this.checkpointSeenAt = Date.now();
   }
