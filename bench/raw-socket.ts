@@ -34,16 +34,17 @@ export async function rawSocketPublish(
   count: number,
   frame: (i: number, reply: string) => string,
   window = 4096,
+  inbox = '_RAW.acks',
 ): Promise<number> {
   const sock = await openSocket(url);
-  sock.write('SUB _RAW.acks.* 1\r\n');
+  sock.write(`SUB ${inbox}.* 1\r\n`);
   let sent = 0;
   let acked = 0;
   let tail = '';
   const t0 = performance.now();
   const pump = (): void => {
     let out = '';
-    while (sent < count && sent - acked < window) out += frame(sent, `_RAW.acks.${sent++}`);
+    while (sent < count && sent - acked < window) out += frame(sent, `${inbox}.${sent++}`);
     if (out) sock.write(out);
   };
   await new Promise<void>((resolve, reject) => {

@@ -75,6 +75,8 @@ export class TaskEncoder {
    * bytes survive each young-generation GC.
    */
   encode(id: string, createdAt: string): OutMsg {
+    // An id of n UTF-16 units takes at most 3n bytes: only a long one needs counting.
+    if (this.fixedBytes + 6 * id.length <= this.maxPayload) return new EncodedTask(this, id, createdAt);
     const size = this.fixedBytes + 2 * Buffer.byteLength(id);
     if (size > this.maxPayload) {
       throw new ApiError(

@@ -3,8 +3,6 @@ import { headers, type Msg, type MsgHdrs } from '@nats-io/transport-node';
 export const MSG_ID = 'Nats-Msg-Id';
 
 const decoder = new TextDecoder();
-/** Server 2.9 writes `"duplicate": true` (with a space); encoding/json would write none. */
-const DUPLICATE = /"duplicate":\s*true/;
 
 /** What a reply to a JetStream publish says, read without a full JSON parse in the common case. */
 export type PubAckReply =
@@ -18,33 +16,94 @@ export type PubAckReply =
   | { kind: 'status'; code: number; description: string }
   | { kind: 'unreadable' };
 
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const ZERO = 0x30;
+/** How every PubAck starts: the server writes an error first (`{"error":…}`) when there is one. */
+const ACK_START = ascii('{"stream":"');
+const SEQ_KEY = ascii('"seq":');
+const DUPLICATE_KEY = ascii('"duplicate":');
+
 /**
- * A PubAck is `{"stream","seq"[,"domain"][,"duplicate"]}` or `{"error":{...}}`; this turns over
- * once per published message, so only errors get a full parse.
+ * A PubAck is `{"stream":"S","seq":N[,"domain":"D"][,"duplicate":true]…}` or `{"error":{…}…}`.
+ * This turns over once per published message, so an ack is read from its bytes (no decoding,
+ * no JSON.parse, no string per ack); anything else gets a full parse.
  */
 export function readPubAck(m: Msg): PubAckReply {
-  if (m.data.length === 0) {
+  const d = m.data;
+  if (d.length === 0) {
     const h = m.headers;
     return { kind: 'status', code: h?.code ?? 0, description: h?.description ?? '' };
   }
-  const text = decoder.decode(m.data);
-  if (text.includes('"error"')) {
-    try {
-      const e = (JSON.parse(text) as { error?: { description?: string; code?: number; err_code?: number } })
-        .error;
-      return {
-        kind: 'rejected',
-        error: e?.description ?? 'publish rejected',
-        code: e?.code,
-        errCode: e?.err_code,
-      };
-    } catch {
-      return { kind: 'unreadable' };
-    }
+  return readAckBytes(d) ?? parsePubAck(d);
+}
+
+/** The common case, from the bytes; undefined for anything not shaped like an ack. */
+function readAckBytes(d: Uint8Array): PubAckReply | undefined {
+  if (!bytesAt(d, 0, ACK_START)) return undefined;
+  // Past the stream name (JSON-escaped: skip what follows a backslash).
+  let i = ACK_START.length;
+  while (i < d.length && d[i] !== QUOTE) i += d[i] === BACKSLASH ? 2 : 1;
+  i = skipSpace(d, i + 1);
+  if (d[i] !== 0x2c /* , */) return undefined;
+  i = skipSpace(d, i + 1);
+  if (!bytesAt(d, i, SEQ_KEY)) return undefined;
+  i = skipSpace(d, i + SEQ_KEY.length);
+  let seq = 0;
+  const first = i;
+  for (; i < d.length && d[i] >= ZERO && d[i] <= ZERO + 9; i++) seq = seq * 10 + d[i] - ZERO;
+  if (i === first) return undefined;
+  // Later keys (domain, duplicate, newer servers' batch fields) in any order.
+  let duplicate = false;
+  for (let at = indexOf(d, DUPLICATE_KEY, i); at >= 0; at = indexOf(d, DUPLICATE_KEY, at + 1)) {
+    duplicate = d[skipSpace(d, at + DUPLICATE_KEY.length)] === 0x74; /* t */
+    break;
   }
-  const at = text.indexOf('"seq":');
-  if (at < 0) return { kind: 'unreadable' };
-  return { kind: 'ack', seq: parseInt(text.slice(at + 6), 10), duplicate: DUPLICATE.test(text) };
+  return { kind: 'ack', seq, duplicate };
+}
+
+/** Errors and anything unusual: a full parse. */
+function parsePubAck(d: Uint8Array): PubAckReply {
+  let r: {
+    error?: { description?: string; code?: number; err_code?: number };
+    seq?: unknown;
+    duplicate?: unknown;
+  };
+  try {
+    r = JSON.parse(decoder.decode(d)) as typeof r;
+  } catch {
+    return { kind: 'unreadable' };
+  }
+  if (r?.error)
+    return {
+      kind: 'rejected',
+      error: r.error.description ?? 'publish rejected',
+      code: r.error.code,
+      errCode: r.error.err_code,
+    };
+  if (typeof r?.seq === 'number') return { kind: 'ack', seq: r.seq, duplicate: r.duplicate === true };
+  return { kind: 'unreadable' };
+}
+
+function ascii(s: string): Uint8Array {
+  return Uint8Array.from(s, (c) => c.charCodeAt(0));
+}
+
+function bytesAt(d: Uint8Array, at: number, what: Uint8Array): boolean {
+  if (at + what.length > d.length) return false;
+  for (let j = 0; j < what.length; j++) if (d[at + j] !== what[j]) return false;
+  return true;
+}
+
+/** A loop, not `Uint8Array.indexOf`: what follows the sequence is a few bytes, a native call costs more. */
+function indexOf(d: Uint8Array, what: Uint8Array, from: number): number {
+  for (let i = from; i + what.length <= d.length; i++) if (d[i] === what[0] && bytesAt(d, i, what)) return i;
+  return -1;
+}
+
+function skipSpace(d: Uint8Array, i: number): number {
+  while (d[i] === 0x20) i++;
+  return i;
 }
 
 /**

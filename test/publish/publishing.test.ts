@@ -203,4 +203,33 @@ describe('publishing through the public nc.publish, and PubAck reading', () => {
       duplicate: true,
     });
   });
+
+  it('reads PubAcks from their bytes as a JSON parse would, whatever the stream or domain is called', () => {
+    const reply = (body: string) => ({ data: Buffer.from(body), headers: undefined }) as unknown as Msg;
+    const ack = (seq: number, duplicate = false) => ({ kind: 'ack', seq, duplicate });
+    // As 2.9 writes them (a space after the stream), as encoding/json would (none), with a domain.
+    expect(readPubAck(reply('{"stream":"TASKS", "seq":1234567}'))).toEqual(ack(1234567));
+    expect(readPubAck(reply('{"stream":"TASKS","seq":7,"duplicate":true}'))).toEqual(ack(7, true));
+    expect(readPubAck(reply('{"stream":"T", "seq":8, "domain":"hub", "duplicate": true}'))).toEqual(
+      ack(8, true),
+    );
+    expect(readPubAck(reply('{"stream":"T","seq":9,"duplicate":false}'))).toEqual(ack(9));
+    // Names that look like keys: an escaped quote, "error", "duplicate".
+    expect(readPubAck(reply('{"stream":"a\\"b", "seq":3}'))).toEqual(ack(3));
+    expect(readPubAck(reply('{"stream":"error", "seq":4}'))).toEqual(ack(4));
+    expect(readPubAck(reply('{"stream":"duplicate", "seq":5, "domain":"duplicate"}'))).toEqual(ack(5));
+    // Newer servers' fields after the sequence; keys in another order: the full parse.
+    expect(readPubAck(reply('{"stream":"T","seq":10,"batch":"b1","count":2,"duplicate":true}'))).toEqual(
+      ack(10, true),
+    );
+    expect(readPubAck(reply('{"seq":11,"stream":"T","duplicate":true}'))).toEqual(ack(11, true));
+    expect(readPubAck(reply('{"stream":"T"}'))).toEqual({ kind: 'unreadable' });
+    expect(readPubAck(reply('not json'))).toEqual({ kind: 'unreadable' });
+    expect(readPubAck(reply('{"error":{"code":400,"description":"bad"}}'))).toEqual({
+      kind: 'rejected',
+      error: 'bad',
+      code: 400,
+      errCode: undefined,
+    });
+  });
 });

@@ -5,6 +5,7 @@ package main
 import (
 	"flag"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -15,6 +16,7 @@ func publish(args []string) {
 	subject := fs.String("subject", "tasks.new", "subject")
 	count := fs.Int("n", 100000, "messages")
 	prefix := fs.String("id-prefix", "go", "Nats-Msg-Id prefix")
+	idLen := fs.Int("id-len", 0, "pad each id with zeros to this length (JetDeck's task ids are 26 characters)")
 	nc, js, _ := connect(fs, args)
 	defer nc.Close()
 
@@ -22,7 +24,7 @@ func publish(args []string) {
 	failed := 0
 	t0, cpu0 := time.Now(), cpuMicros()
 	for i := 0; i < *count; i++ {
-		id := *prefix + "-" + strconv.Itoa(i)
+		id := paddedID(*prefix, i, *idLen)
 		body := `{"id":"` + id + `","type":"echo","payload":{"n":1,"note":"bench"},"created_at":"` + createdAt + `"}`
 		m := nats.NewMsg(*subject)
 		m.Data = []byte(body)
@@ -33,4 +35,14 @@ func publish(args []string) {
 		}
 	}
 	finish(js, *count, failed, t0, cpu0)
+}
+
+// paddedID is prefix-i, zeros after the dash up to idLen characters: ids as long as the ones
+// the JetDeck side sends make both sides send the same bytes.
+func paddedID(prefix string, i, idLen int) string {
+	n := strconv.Itoa(i)
+	if pad := idLen - len(prefix) - 1 - len(n); pad > 0 {
+		n = strings.Repeat("0", pad) + n
+	}
+	return prefix + "-" + n
 }
