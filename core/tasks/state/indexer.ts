@@ -35,6 +35,7 @@ import {
   type TaskRecord,
 } from './record';
 import { DirectGets } from './direct-get';
+import { expand, readStored, storedJson } from './stored';
 import { Mark, SeqMarks } from './seq-marks';
 import { StreamTail, type TailHealth, type TailMsg } from './tail';
 
@@ -418,14 +419,17 @@ export class Indexer {
     for (const rec of dirty.values()) {
       const whole = created.has(rec.id);
       // A record folded from its state part alone is one already (no copy).
-      const data = JSON.stringify(whole || !isFullRecord(rec) ? rec : statePart(rec));
+      const data = storedJson(whole || !isFullRecord(rec) ? rec : statePart(rec));
       const subject = whole ? taskSubject(rec.id) : stateSubject(rec.id);
+      // Bytes from Node's pooled buffers: nats.js would encode a string with TextEncoder, a
+      // fresh ArrayBuffer per record for the GC to track.
+      const bytes = Buffer.from(data);
       if (unacked) {
-        nc.publish(subject, data);
+        nc.publish(subject, bytes);
         sent++;
-      } else out.push({ subject, data });
-      if (dead.has(rec.id))
-        out.push({ subject: deadSubject(rec.id), data: whole ? data : JSON.stringify(rec) });
+      } else out.push({ subject, data: bytes });
+      // Dead letters are few: whole records, as they are, for any reader of that bucket.
+      if (dead.has(rec.id)) out.push({ subject: deadSubject(rec.id), data: JSON.stringify(rec) });
       // Only a pending task part (nothing folded past its message) leaves the state implied.
       const pure = whole && rec.status === 'pending' && rec.lseq === rec.seq;
       marks?.set(rec.seq, rec.id, pure ? Mark.TaskOnly : Mark.Stored);
@@ -492,7 +496,7 @@ export class Indexer {
   /** A fresh copy of the cached record (the cache holds JSON: a tenth of the objects to collect). */
   private cached(id: string): Work | undefined {
     const json = this.cache.get(id);
-    return json === undefined ? undefined : (JSON.parse(json) as Work);
+    return json === undefined ? undefined : readStored<Work>(json);
   }
 
   private evict(): void {
@@ -506,9 +510,9 @@ export class Indexer {
 }
 
 /** The record (part) in a direct-get reply; undefined for a delete or purge marker. */
-function recordOf<T>(m: Msg): T | undefined {
+function recordOf<T extends Work>(m: Msg): T | undefined {
   const data = m.data;
-  return isRecordData(data) ? (JSON.parse(decoder.decode(data)) as T) : undefined;
+  return isRecordData(data) ? readStored<T>(decoder.decode(data)) : undefined;
 }
 
 const decoder = new TextDecoder();
@@ -525,8 +529,8 @@ export function isRecordData(data: Uint8Array): boolean {
 export async function getRecord(kv: KV, id: string): Promise<TaskRecord | undefined> {
   const [t, s] = await Promise.all([kv.get(taskKey(id)), kv.get(stateKey(id))]);
   if (!t || t.operation !== 'PUT' || !t.value.length) return undefined;
-  const state = s && s.operation === 'PUT' && s.value.length ? s.json<StateRecord>() : undefined;
-  return mergeRecord(t.json<TaskRecord>(), state);
+  const state = s && s.operation === 'PUT' && s.value.length ? expand(s.json<StateRecord>()) : undefined;
+  return mergeRecord(expand(t.json<TaskRecord>()), state);
 }
 
 export async function readCheckpoint(kv: KV): Promise<Checkpoint | undefined> {

@@ -3,6 +3,7 @@ import type { KV } from '@nats-io/kv';
 import { TASKS_BUCKET, kvStream, stateSubject, taskSubject } from './buckets';
 import { getRecord } from './indexer';
 import { mergeRecord, type StateRecord, type TaskRecord } from './record';
+import { expand } from './stored';
 
 /**
  * Reads a task's record by id. The bucket keeps one revision per key, so a key's only message
@@ -40,7 +41,8 @@ export class RecordLookup {
       return getRecord(this.kv, id);
     }
     if (!t || !t.data.length || t.header?.get('KV-Operation')) return undefined;
-    const state = s && s.data.length && !s.header?.get('KV-Operation') ? s.json<StateRecord>() : undefined;
-    return mergeRecord(t.json<TaskRecord>(), state);
+    const state =
+      s && s.data.length && !s.header?.get('KV-Operation') ? expand(s.json<StateRecord>()) : undefined;
+    return mergeRecord(expand(t.json<TaskRecord>()), state);
   }
 }

@@ -209,8 +209,7 @@ export function parse(r: StreamRecord): Parsed {
     const id = task?.id ?? (r.headers?.get('Nats-Msg-Id') || `seq:${r.seq}`);
     const retryOf = typeof task?.metadata?.retry_of === 'string' ? task.metadata.retry_of : undefined;
     if (scheduled) return { kind: 'task', id, task, retryOf, scheduled };
-    // Released by JetDeck (its header) or by the server's native scheduler (Nats-Scheduler).
-    const released = !!r.headers?.get(SCHEDULE_HEADERS.releasedFrom) || !!r.headers?.get('Nats-Scheduler');
+    const released = releasedHeader(r.headers);
     return released ? { kind: 'task', id, task, retryOf, released } : { kind: 'task', id, task, retryOf };
   }
   if (r.subject.startsWith(STATUS_PREFIX)) {
@@ -400,17 +399,28 @@ export function pushTimeline(e: TaskRecord | StateRecord, t: TimelineEntry): voi
   } else if (e.timeline.length > TIMELINE_CAP - 1) e.timeline.splice(0, 1);
 }
 
+/**
+ * Released by JetDeck (its header) or by the server's native scheduler (Nats-Scheduler), with
+ * a value. The keys are listed once and `get` asked only for those present: each `get` of
+ * nats.js's MsgHdrs lists and filters every key, and most task messages carry Nats-Msg-Id alone.
+ */
+function releasedHeader(h: HeaderLookup | undefined): boolean {
+  if (!h) return false;
+  const keys = h.keys();
+  const has = (k: string) => keys.includes(k) && !!h.get(k);
+  return has(SCHEDULE_HEADERS.releasedFrom) || has('Nats-Scheduler');
+}
+
 function userHeaders(h: HeaderLookup | undefined): Record<string, string> | undefined {
   if (!h) return undefined;
+  const keys = h.keys();
+  if (keys.every((k) => NATS_HEADER.test(k))) return undefined;
   const out: Record<string, string> = {};
-  let any = false;
-  for (const k of h.keys()) {
-    if (/^nats-/i.test(k)) continue;
-    out[k] = h.get(k);
-    any = true;
-  }
-  return any ? out : undefined;
+  for (const k of keys) if (!NATS_HEADER.test(k)) out[k] = h.get(k);
+  return out;
 }
+
+const NATS_HEADER = /^nats-/i;
 
 export function summary(e: TaskRecord): TaskSummary {
   const s: TaskSummary = {

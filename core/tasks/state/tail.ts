@@ -78,7 +78,7 @@ export class TailMsg {
   /** ISO time the stream stored it. */
   get time(): string {
     // Nanoseconds since the epoch as digits: the milliseconds are all but the last six.
-    return (this.iso ??= new Date(Number(this.tsNanos.slice(0, -6) || '0')).toISOString());
+    return (this.iso ??= isoOfMs(this.tsNanos.slice(0, -6) || '0'));
   }
 
   get headers(): MsgHdrs | undefined {
@@ -88,6 +88,17 @@ export class TailMsg {
   json<T>(): T {
     return this.m.json<T>();
   }
+}
+
+/** ISO time of milliseconds given as digits, cached: a batch's messages share few milliseconds. */
+let isoMs = '';
+let isoText = '';
+function isoOfMs(ms: string): string {
+  if (ms !== isoMs) {
+    isoText = new Date(Number(ms)).toISOString();
+    isoMs = ms;
+  }
+  return isoText;
 }
 
 function dots(s: string): number {

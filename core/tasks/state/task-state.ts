@@ -17,6 +17,7 @@ import { idOfKey } from './keys';
 import { Indexer, isRecordData, readCheckpoint, type Checkpoint } from './indexer';
 import { RecordLookup } from './lookup';
 import { detail, isDead, type StateRecord, type TaskRecord } from './record';
+import { expand } from './stored';
 import { StreamTail, type TailHealth, type TailMsg } from './tail';
 import { TaskWindow } from './window';
 
@@ -217,7 +218,7 @@ export class TaskState {
           read++;
           pending = m.info.pending;
           const marker = !m.data.length || !!m.headers?.get('KV-Operation');
-          const rec = marker ? undefined : m.json<TaskRecord>();
+          const rec = marker ? undefined : expand(m.json<TaskRecord>());
           // A delete marker read after its record (written meanwhile) removes it.
           const id = rec?.id ?? idOfKey(m.subject.slice(DEAD_PREFIX.length));
           if ((seqs.get(id) ?? 0) < m.seq) {
@@ -451,8 +452,8 @@ function records(msgs: TailMsg[]): (TaskRecord | StateRecord)[] {
   const out: (TaskRecord | StateRecord)[] = [];
   for (const m of msgs) {
     if (!isRecordData(m.data)) continue;
-    if (m.subject.startsWith(TASK_PREFIX)) out.push(m.json<TaskRecord>());
-    else if (m.subject.startsWith(STATE_PREFIX)) out.push(m.json<StateRecord>());
+    if (m.subject.startsWith(TASK_PREFIX)) out.push(expand(m.json<TaskRecord>()));
+    else if (m.subject.startsWith(STATE_PREFIX)) out.push(expand(m.json<StateRecord>()));
   }
   return out;
 }
