@@ -8,6 +8,10 @@
  * End to end = from the first publish until the stream holds N `completed` events; the
  * producer publishes all N with the fast publisher while the pool drains.
  *
+ * The ceiling beside the ratio: the pool-alone flow's CPU and the state's (the fold-only phase)
+ * spread over every core of this machine with no interference; where the pool alone already
+ * keeps the cores busy, every µs the state costs comes out of the pool's share.
+ *
  * Where serve's RSS goes: `JETDECK_MEM_LOG=<file>` (read by serve itself, passed through) makes
  * serve append its memory once a second (rss, heap, external, array buffers, each V8 heap space
  * of its main thread); rss minus the main heap and external is mostly the pool's threads.
@@ -19,6 +23,7 @@ import { msgHeaders } from '../../nats/publish/pub-ack';
 import { FastPublisher } from '../../core/replay/publisher';
 import { startServer } from '../../test/harness';
 import { ensureTopology } from '../../nats/topology';
+import { availableParallelism } from 'node:os';
 import { ratio, report, type BenchGroup } from '../lib';
 import { JetdeckProcess, cpuSeconds, ensureCliBuilt } from '../state/processes';
 
@@ -64,7 +69,7 @@ export const group: BenchGroup = {
 
     // The state alone, on the stream the pool just made: serve without workers folds it from the
     // start. Same messages in the same order as in the live run, without the pool beside it.
-    await foldOnly(server, jsm);
+    const stateCpu = await foldOnly(server, jsm);
     // BENCH_E2E_FOLD_ONLY=1: stop here (measuring the state's own cost, without the serve run).
     if (process.env.BENCH_E2E_FOLD_ONLY) {
       await nc.close();
@@ -89,11 +94,15 @@ export const group: BenchGroup = {
     let polls = 0;
     /** The index's lag (TASKS messages not folded yet) at each poll, in thousands. */
     const lags: number[] = [];
+    /** How long each poll of the list took to answer (ms). */
+    const answers: number[] = [];
     const live = setInterval(() => {
       rss.push(serve.rss());
+      const asked = performance.now();
       void serve
         .api<TaskList>('/api/tasks?limit=100')
         .then((l) => {
+          answers.push(performance.now() - asked);
           last = l;
           polls++;
           lags.push(Math.round((l.index?.lag ?? 0) / 1000));
@@ -128,6 +137,20 @@ export const group: BenchGroup = {
     const tasks = await subjectCount(jsm, 'tasks.new');
     report('e2e_serve_tasks_per_s', e2e.rate, 'tasks/s');
     ratio('e2e_serve_vs_pool_alone_ratio', e2e.rate, alone.rate);
+    // The best ratio this machine allows for this work: the pool-alone flow's CPU (pool, nats-server,
+    // producer) plus the state's (fold-only: serve and nats-server) spread over every core, no
+    // interference; the flow cannot be faster than pool alone either.
+    const cores = availableParallelism();
+    const aloneWork = aloneCpu[0] + aloneCpu[1] + alone.benchCpu;
+    const ceiling = alone.seconds / Math.max(alone.seconds, (aloneWork + stateCpu) / cores);
+    report('e2e_ratio_ceiling_on_this_machine', ceiling, `x (${cores} cores)`);
+    report('e2e_ratio_of_its_ceiling', e2e.rate / alone.rate / ceiling, 'x');
+    // The state's CPU per task at which that ceiling would be 0.7x.
+    report(
+      'e2e_state_budget_for_0_7_us_per_task',
+      ((cores * alone.seconds) / 0.7 - aloneWork) * (1e6 / N),
+      'µs',
+    );
     report('e2e_serve_rss_start_mb', (rss[0] ?? 0) / 1048576, 'MB');
     report('e2e_serve_rss_max_mb', Math.max(...rss) / 1048576, 'MB');
     report('e2e_serve_rss_end_mb', rss[rss.length - 1] / 1048576, 'MB');
@@ -140,6 +163,10 @@ export const group: BenchGroup = {
         'tasks/s',
       );
     report('e2e_list_polls', polls, 'polls');
+    // A live list answers at once while the flow runs, whatever the state's lag.
+    answers.sort((a, b) => a - b);
+    report('e2e_list_answer_p95_ms', answers[Math.floor(answers.length * 0.95)] ?? -1, 'ms');
+    report('e2e_list_answer_max_ms', answers[answers.length - 1] ?? -1, 'ms');
     const ok = last && last.counts.total === tasks && last.counts.completed === completed && completed === N;
     report('e2e_counts_equal_stream', ok ? 1 : 0, 'bool');
     if (!ok)
@@ -164,7 +191,7 @@ export const group: BenchGroup = {
 async function foldOnly(
   server: { url: string; proc?: { pid?: number } },
   jsm: JetStreamManager,
-): Promise<void> {
+): Promise<number> {
   for (const s of ['KV_jetdeck_tasks', 'KV_jetdeck_dead']) await jsm.streams.delete(s).catch(() => false);
   const serve = new JetdeckProcess(['serve', '--nats', server.url, '--port', '0', '--no-open']);
   const cpu0 = cpuSeconds(server.proc?.pid);
@@ -186,6 +213,7 @@ async function foldOnly(
     report('e2e_fold_only_server_cpu_s', cpu[1], 's');
     report('e2e_fold_only_cpu_us_per_task', ((cpu[0] + cpu[1]) * 1e6) / N, 'µs');
     report('e2e_fold_only_rss_max_mb', Math.max(...rss) / 1048576, 'MB');
+    return cpu[0] + cpu[1];
   } finally {
     await serve.stop();
   }
@@ -213,7 +241,15 @@ async function subjectCount(jsm: JetStreamManager, subject: string): Promise<num
 }
 
 /** Publishes N tasks and waits until all are completed in the stream. */
-async function flow(nc: NatsConnection, jsm: JetStreamManager, label: string): Promise<{ rate: number }> {
+interface Flow {
+  rate: number;
+  seconds: number;
+  /** CPU seconds of this process (the producer and the polls) during the flow. */
+  benchCpu: number;
+}
+
+async function flow(nc: NatsConnection, jsm: JetStreamManager, label: string): Promise<Flow> {
+  const cpu0 = process.cpuUsage();
   const encoder = new TextEncoder();
   let failed = 0;
   const pub = new FastPublisher(nc, (ok) => ok || failed++, 8192, 60_000);
@@ -240,7 +276,9 @@ async function flow(nc: NatsConnection, jsm: JetStreamManager, label: string): P
   }
   await producing;
   if (failed) throw new Error(`${label}: ${failed} publishes failed`);
-  const rate = (N * 1000) / (performance.now() - t0);
-  process.stderr.write(`  ${label}: ${N} tasks in ${Math.round(performance.now() - t0)} ms\n`);
-  return { rate };
+  const ms = performance.now() - t0;
+  const rate = (N * 1000) / ms;
+  const cpu = process.cpuUsage(cpu0);
+  process.stderr.write(`  ${label}: ${N} tasks in ${Math.round(ms)} ms\n`);
+  return { rate, seconds: ms / 1000, benchCpu: (cpu.user + cpu.system) / 1e6 };
 }

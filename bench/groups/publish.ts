@@ -35,7 +35,7 @@ import { headerText, hpubFrame, rawSocketPublish } from '../raw-socket';
  */
 const SCALE = Number(process.env.BENCH_SCALE ?? '1') || 1;
 const TASKS = Math.max(1000, Math.round(200_000 * SCALE));
-const ROUNDS = Math.max(1, Number(process.env.BENCH_PUBLISH_ROUNDS ?? '3') || 3);
+const ROUNDS = Math.max(1, Number(process.env.BENCH_PUBLISH_ROUNDS ?? '5') || 5);
 const BASELINE_IN_FLIGHT = 256;
 const WINDOW = 4096;
 const PAYLOAD = { n: 1, note: 'bench' };
@@ -92,7 +92,9 @@ export const group: BenchGroup = {
 
       const runs: Record<string, Run[]> = {};
       for (let r = 0; r < ROUNDS; r++) {
+        // Rotated each round, and reversed every other one: each side runs early and late, after each other side.
         const order = names.map((_, i) => names[(i + r) % names.length]);
+        if (r % 2) order.reverse();
         for (const s of order) {
           await fresh();
           const run = await serverCpu(serverPid, TASKS, () => sides[s]!(TASKS, String(r)));

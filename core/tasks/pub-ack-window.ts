@@ -148,7 +148,7 @@ export class PubAckWindow extends PubAckTracker<Pending> {
       return false;
     }
     const now = Date.now();
-    for (const p of this.unavailable) if (this.pending.get(p.token) === p) this.stale(p, now);
+    for (const p of this.unavailable) if (this.pending.has(p)) this.stale(p, now);
     this.unavailable.clear();
     return true;
   }

@@ -7,6 +7,7 @@ import {
   type PublishOptions,
   type Subscription,
 } from '@nats-io/transport-node';
+import { PendingRing } from './pending-ring';
 import { readPubAck, replyToken, type PubAckReply } from './pub-ack';
 
 /**
@@ -29,13 +30,13 @@ export class Sent {
  * in one tick into one socket write. PubAcks are counted as they arrive (about 4× what awaiting
  * `js.publish` per message gives: no promise, timer or subscription per message), a window of
  * `maxInFlight` with `ready()` for the sender, and a sweep that hands each message without a
- * PubAck after `ackTimeoutMs` to `stale()`, in send order. What an ack, a timeout or a failed
+ * PubAck after `ackTimeoutMs` to `stale()`, in the order they were first sent. What an ack, a timeout or a failed
  * send means (settle, resend with the same Nats-Msg-Id, give up) is the publisher's call.
  */
 export abstract class PubAckTracker<P extends Sent> {
   protected readonly inbox: string;
-  /** In send order: `resend` moves an entry to the end. */
-  protected readonly pending = new Map<number, P>();
+  /** Awaiting a PubAck, by token. */
+  protected readonly pending: PendingRing<P>;
   /** Reused for every publish: nats.js reads it and keeps no reference. */
   private readonly opts: PublishOptions = { reply: '', headers: undefined };
   private readonly sub: Subscription;
@@ -50,6 +51,7 @@ export abstract class PubAckTracker<P extends Sent> {
     protected readonly ackTimeoutMs: number,
     sweepMs: number,
   ) {
+    this.pending = new PendingRing<P>(maxInFlight);
     this.inbox = shortInbox(nc);
     this.sub = nc.subscribe(`${this.inbox}.*`, { callback: (_err, m) => this.onReply(m) });
     this.sweeper = setInterval(() => this.sweep(), sweepMs);
@@ -97,29 +99,27 @@ export abstract class PubAckTracker<P extends Sent> {
   protected start(p: P): void {
     p.token = ++this.nextToken;
     p.sentAt = p.firstSentAt = Date.now();
-    this.pending.set(p.token, p);
+    this.pending.add(p);
     this.transmit(p);
   }
 
   /** Sends again under the same token, so a late PubAck of the first send still settles it. */
   protected resend(p: P, now: number): void {
-    this.pending.delete(p.token);
     p.sentAt = now;
     p.resends++;
-    this.pending.set(p.token, p);
     this.transmit(p);
   }
 
   /** Stops tracking `p`; false when it was no longer pending. Wakes senders waiting for room. */
   protected forget(p: P): boolean {
-    if (!this.pending.delete(p.token)) return false;
+    if (!this.pending.delete(p)) return false;
     if (this.waiters.length && this.pending.size < this.maxInFlight) this.release();
     return true;
   }
 
   /** Stops the sweep and the inbox; returns what was still pending, for the caller to fail. */
   protected stopTracking(): P[] {
-    const left = [...this.pending.values()];
+    const left = this.pending.filter(() => true);
     if (this.stopped) return left;
     this.stopped = true;
     clearInterval(this.sweeper);
@@ -156,13 +156,9 @@ export abstract class PubAckTracker<P extends Sent> {
   private sweep(): void {
     if (!this.beforeSweep()) return;
     const now = Date.now();
-    const stale: P[] = [];
-    for (const p of this.pending.values()) {
-      if (now - p.sentAt < this.ackTimeoutMs) break;
-      stale.push(p);
-    }
+    const stale = this.pending.filter((p) => now - p.sentAt >= this.ackTimeoutMs);
     // A handler may settle or resend others; each is handled only while still pending.
-    for (const p of stale) if (this.pending.get(p.token) === p) this.stale(p, now);
+    for (const p of stale) if (this.pending.has(p)) this.stale(p, now);
   }
 }
 
