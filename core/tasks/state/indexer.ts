@@ -50,7 +50,12 @@ const LEASE_RENEW_MS = 3000;
  * is old-space garbage once evicted (RSS grows with the cap: 40k ≈ +100 MB under a flow).
  */
 export const DEFAULT_CACHE = 2000;
-const FETCH_BATCH = 500;
+/**
+ * TASKS messages per pull and per fold (fewer when fewer are waiting). Each batch costs a fence,
+ * a checkpoint and a pull on both sides; with the messages let go before the writes wait, a
+ * bigger batch no longer costs the GC more (fold-only, 200k: 500 → 1000 −3 µs per task).
+ */
+const FETCH_BATCH = 1000;
 const WRITE_GIVE_UP_MS = 30_000;
 const CHECKPOINT_SUBJECT = `$KV.${TASKS_BUCKET}.${CHECKPOINT_KEY}`;
 
