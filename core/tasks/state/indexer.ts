@@ -277,6 +277,48 @@ export class Indexer {
     if (!this.leader) throw new Error('no longer the indexer');
     const marks = this.marks!;
     this.read += msgs.length;
+    const seq = msgs[msgs.length - 1].seq;
+    // Folded in its own frame, and the messages let go: nothing of the batch but its records
+    // outlives it while the writes wait for the server (what survives two scavenges is copied
+    // to the old space, and collected there at a higher price).
+    const { dirty, dead, created, completed } = await this.fold(msgs, marks);
+    msgs.length = 0;
+    await this.wholeForDead(dirty, dead);
+    const cp: Checkpoint = { seq, at: new Date().toISOString(), owner: this.owner };
+    try {
+      // The records without a PubAck each, then the previous checkpoint again with one (a fence):
+      // a connection's messages reach the bucket in order, so the fence's sequence counts what
+      // was stored in between. Fewer stored than sent (a disconnect dropped some, the server
+      // refused one): the batch fails before its checkpoint is written, and is read again from
+      // the bucket (its cached copies were never stored).
+      const prev = this.cpSeq;
+      const sent = await this.flush(dirty, dead, created, prev > 0 && this.cpJson !== undefined);
+      dirty.clear();
+      if (sent) {
+        const fence = await this.write([{ subject: CHECKPOINT_SUBJECT, data: this.cpJson! }]);
+        if (fence - prev - 1 < sent)
+          throw new Error(`index writes lost: ${sent} sent, ${Math.max(0, fence - prev - 1)} stored`);
+      }
+      const data = JSON.stringify(cp);
+      this.cpSeq = await this.write([{ subject: CHECKPOINT_SUBJECT, data }]);
+      this.cpJson = data;
+    } catch (err) {
+      this.cpSeq = 0;
+      this.cache.clear();
+      marks.forget();
+      throw err;
+    }
+    if (completed) this.events.onCompleted(completed);
+    this.lastSeq = seq;
+    this.events.onCheckpoint(cp);
+    this.evict();
+  }
+
+  /** A batch's messages folded into the records it changes (read from memory or the bucket). */
+  private async fold(
+    msgs: TailMsg[],
+    marks: SeqMarks,
+  ): Promise<{ dirty: Map<string, Work>; dead: Set<string>; created: Set<string>; completed: number }> {
     const items: { p: Exclude<Parsed, { kind: 'other' }>; r: StreamRecord }[] = [];
     /** Records read from the bucket (task part and state part merged). */
     const need = new Set<string>();
@@ -354,35 +396,7 @@ export class Indexer {
       dirty.set(rec.id, rec);
       if (rec.status === 'failed') dead.add(rec.id);
     }
-    await this.wholeForDead(dirty, dead);
-    const seq = msgs[msgs.length - 1].seq;
-    const cp: Checkpoint = { seq, at: new Date().toISOString(), owner: this.owner };
-    try {
-      // The records without a PubAck each, then the previous checkpoint again with one (a fence):
-      // a connection's messages reach the bucket in order, so the fence's sequence counts what
-      // was stored in between. Fewer stored than sent (a disconnect dropped some, the server
-      // refused one): the batch fails before its checkpoint is written, and is read again from
-      // the bucket (its cached copies were never stored).
-      const prev = this.cpSeq;
-      const sent = await this.flush(dirty, dead, created, prev > 0 && this.cpJson !== undefined);
-      if (sent) {
-        const fence = await this.write([{ subject: CHECKPOINT_SUBJECT, data: this.cpJson! }]);
-        if (fence - prev - 1 < sent)
-          throw new Error(`index writes lost: ${sent} sent, ${Math.max(0, fence - prev - 1)} stored`);
-      }
-      const data = JSON.stringify(cp);
-      this.cpSeq = await this.write([{ subject: CHECKPOINT_SUBJECT, data }]);
-      this.cpJson = data;
-    } catch (err) {
-      this.cpSeq = 0;
-      this.cache.clear();
-      marks.forget();
-      throw err;
-    }
-    if (completed) this.events.onCompleted(completed);
-    this.lastSeq = seq;
-    this.events.onCheckpoint(cp);
-    this.evict();
+    return { dirty, dead, created, completed };
   }
 
   /**

@@ -38,7 +38,10 @@ export interface TailOptions {
    * and a batch handed to onBatch holds at most this many.
    */
   batch: number;
-  /** Called with each batch in stream order; the tail waits for it (backpressure). */
+  /**
+   * Called with each batch in stream order; the tail waits for it (backpressure). The array is
+   * the callee's (it may empty it to let the messages go early).
+   */
   onBatch(msgs: TailMsg[]): Promise<void>;
   /** Called after each batch and each server check with the current health. */
   onHealth?(h: TailHealth): void;
@@ -286,10 +289,10 @@ export class StreamTail {
         while (this.buf.length && !this.failure) {
           const batch = this.buf.length > this.opts.batch ? this.buf.splice(0, this.opts.batch) : this.buf;
           if (batch === this.buf) this.buf = [];
+          const last = batch[batch.length - 1];
           this.inProcess = batch.length;
           await this.opts.onBatch(batch);
           this.inProcess = 0;
-          const last = batch[batch.length - 1];
           this.next = last.seq + 1;
           this.health.pending = last.pending;
           this.health.lastProgressAt = Date.now();
