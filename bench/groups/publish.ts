@@ -146,6 +146,18 @@ export const group: BenchGroup = {
         if (v !== undefined) report(name, v, 'us');
       }
       report('baseline_publish_client_cpu_us_per_msg', baseline.clientUs ?? 0, 'us');
+      // The same comparison from CPU per message (client + server): the rate ratio where both
+      // processes keep the machine's cores busy. Steadier than rates on a shared machine, where
+      // a multi-threaded client (Go) gets a larger share of contended cores than one event loop.
+      const total = (x: Side): number | undefined => {
+        const c = runs[x] && cpu(x, 'clientUs');
+        const v = runs[x] && cpu(x, 'serverUs');
+        return c !== undefined && v !== undefined ? c + v : undefined;
+      };
+      const [ours, bare, goTotal] = [total('jetdeck'), total('natsjs'), total('go')];
+      if (ours && bare) report('publish_vs_natsjs_cpu_bound_ratio', bare / ours, 'x');
+      if (ours && goTotal) report('publish_vs_go_cpu_bound_ratio', goTotal / ours, 'x');
+      if (bare && goTotal) report('natsjs_vs_go_cpu_bound_ratio', goTotal / bare, 'x');
     } finally {
       go?.dispose();
       await nc.close();

@@ -56,6 +56,13 @@ describe('lane numbers for the task counts', () => {
     m!.ack();
   }, 30_000);
 
+  it('count the scheduled lane fresh on every read, within the window too', async () => {
+    const reused = reusedLaneNumbers(60_000);
+    const before = (await reused(jsm)).scheduled;
+    await jetstream(nc).publish(SUBJECTS.scheduled, '{}', { msgID: 'lane-s' });
+    expect((await reused(jsm)).scheduled).toBe(before + 1);
+  }, 30_000);
+
   it('are not reused after a failed read', async () => {
     const reused = reusedLaneNumbers(60_000);
     const nc2 = await connect({ servers: server.url, noAsyncTraces: true });

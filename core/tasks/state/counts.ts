@@ -8,6 +8,7 @@ import {
   isScheduledSubject,
 } from '../../../api/task-wire';
 import { isTaskSubject } from './record';
+import { isNotFound } from '../../../nats/topology';
 
 const LANE_PREFIX = 'task-workers';
 
@@ -60,12 +61,14 @@ export interface LaneNumbers {
 }
 
 /**
- * The lanes' numbers, read again only once `reuseMs` passed since the last read (see
- * consumerInfoReuseMs: on servers that rescan a consumer's backlog after each info).
+ * The lanes' numbers, the task lanes' read again only once `reuseMs` passed since the last read
+ * (see consumerInfoReuseMs: on servers that rescan a consumer's backlog after each info). The
+ * scheduled lane is read every time: a cancel or a release shows at once, and that consumer
+ * delivers a task only when it falls due.
  */
 export function reusedLaneNumbers(reuseMs: number): (jsm: JetStreamManager) => Promise<LaneNumbers> {
   let last: { at: number; lanes: Promise<LaneNumbers> } | undefined;
-  return (jsm) => {
+  return async (jsm) => {
     const now = Date.now();
     if (!last || now - last.at >= reuseMs) {
       const lanes = laneNumbers(jsm);
@@ -74,9 +77,20 @@ export function reusedLaneNumbers(reuseMs: number): (jsm: JetStreamManager) => P
       lanes.catch(() => {
         if (last?.lanes === lanes) last = undefined;
       });
+      return lanes;
     }
-    return last.lanes;
+    const [lanes, scheduled] = await Promise.all([last.lanes, scheduledNumber(jsm)]);
+    return { ...lanes, scheduled };
   };
+}
+
+/** Tasks the scheduled lane's consumer holds: not delivered yet, or waiting in its timer. */
+async function scheduledNumber(jsm: JetStreamManager): Promise<number> {
+  const ci = await jsm.consumers.info(TASKS_STREAM, TASK_SCHEDULER_CONSUMER).catch((err: unknown) => {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  });
+  return ci ? ci.num_pending + ci.num_ack_pending : 0;
 }
 
 async function laneNumbers(jsm: JetStreamManager): Promise<LaneNumbers> {
