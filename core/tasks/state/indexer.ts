@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import type { TimelineEntry } from '../../../api/features/tasks';
 import type { KV } from '@nats-io/kv';
-import type { Msg } from '@nats-io/transport-node';
 import { TASKS_STREAM } from '../../../api/task-wire';
 import type { AckResult, OutMsg, PubAckWindow } from '../pub-ack-window';
 import {
@@ -35,7 +34,7 @@ import {
   type TaskRecord,
 } from './record';
 import { DirectGets } from './direct-get';
-import { expand, readStored, storedJson } from './stored';
+import { readStored, recordFromParts, storedJson } from './stored';
 import { Mark, SeqMarks } from './seq-marks';
 import { StreamTail, type TailHealth, type TailMsg } from './tail';
 
@@ -500,12 +499,10 @@ export class Indexer {
           ? await Promise.all([gets.get(taskSubject(id)), taskOnly ? null : gets.get(stateSubject(id))])
           : [undefined, undefined];
         // No usable answer: the KV client asks again and throws the real error, if any.
-        let rec: TaskRecord | undefined;
-        if (t === undefined || st === undefined) rec = await getRecord(this.buckets.tasks, id);
-        else {
-          const task = t ? recordOf<TaskRecord>(t) : undefined;
-          rec = task && mergeRecord(task, st ? recordOf<StateRecord>(st) : undefined);
-        }
+        const rec =
+          t === undefined || st === undefined
+            ? await getRecord(this.buckets.tasks, id)
+            : recordFromParts(t?.data, st?.data);
         if (rec) out.set(id, rec);
       }),
     );
@@ -528,28 +525,10 @@ export class Indexer {
   }
 }
 
-/** The record (part) in a direct-get reply; undefined for a delete or purge marker. */
-function recordOf<T extends Work>(m: Msg): T | undefined {
-  const data = m.data;
-  return isRecordData(data) ? readStored<T>(decoder.decode(data)) : undefined;
-}
-
-const decoder = new TextDecoder();
-
-/**
- * A record is a JSON object; a KV delete or purge marker has no body (its KV-Operation header
- * says which). Deciding by the body decodes no headers per message.
- */
-export function isRecordData(data: Uint8Array): boolean {
-  return data.length > 0 && data[0] === 0x7b;
-}
-
 /** A task's record through the KV client: its task part, merged with its state part if any. */
 export async function getRecord(kv: KV, id: string): Promise<TaskRecord | undefined> {
   const [t, s] = await Promise.all([kv.get(taskKey(id)), kv.get(stateKey(id))]);
-  if (!t || t.operation !== 'PUT' || !t.value.length) return undefined;
-  const state = s && s.operation === 'PUT' && s.value.length ? expand(s.json<StateRecord>()) : undefined;
-  return mergeRecord(expand(t.json<TaskRecord>()), state);
+  return recordFromParts(t?.value, s?.value);
 }
 
 export async function readCheckpoint(kv: KV): Promise<Checkpoint | undefined> {

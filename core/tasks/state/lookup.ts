@@ -2,8 +2,8 @@ import type { JetStreamManager, StreamConfig } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
 import { TASKS_BUCKET, kvStream, stateSubject, taskSubject } from './buckets';
 import { getRecord } from './indexer';
-import { mergeRecord, type StateRecord, type TaskRecord } from './record';
-import { expand } from './stored';
+import type { TaskRecord } from './record';
+import { recordFromParts } from './stored';
 
 /**
  * Reads a task's record by id. The bucket keeps one revision per key, so a key's only message
@@ -40,9 +40,6 @@ export class RecordLookup {
       this.first = false;
       return getRecord(this.kv, id);
     }
-    if (!t || !t.data.length || t.header?.get('KV-Operation')) return undefined;
-    const state =
-      s && s.data.length && !s.header?.get('KV-Operation') ? expand(s.json<StateRecord>()) : undefined;
-    return mergeRecord(expand(t.json<TaskRecord>()), state);
+    return recordFromParts(t?.data, s?.data);
   }
 }

@@ -1,5 +1,5 @@
 import type { TimelineEntry } from '../../../api/features/tasks';
-import type { StateRecord, TaskRecord } from './record';
+import { mergeRecord, type StateRecord, type TaskRecord } from './record';
 
 /**
  * How records are stored in the bucket: JSON, less what a reader can derive from what is
@@ -128,3 +128,27 @@ export function expand<T extends TaskRecord | StateRecord>(stored: T): T {
 export function readStored<T extends TaskRecord | StateRecord>(json: string): T {
   return expand(JSON.parse(json) as T);
 }
+
+/**
+ * A record is a JSON object; a KV delete or purge marker has no body (its KV-Operation header
+ * says which). Deciding by the body decodes no headers per message.
+ */
+export function isRecordData(data: Uint8Array): boolean {
+  return data.length > 0 && data[0] === 0x7b;
+}
+
+/**
+ * A task's record from the stored bytes of its two keys, whichever way they were read (direct
+ * get, KV get): the task part merged with the state part. No task part (absent, deleted or
+ * purged): no task, whatever the state part.
+ */
+export function recordFromParts(
+  task: Uint8Array | undefined,
+  state: Uint8Array | undefined,
+): TaskRecord | undefined {
+  if (!task || !isRecordData(task)) return undefined;
+  const s = state && isRecordData(state) ? readStored<StateRecord>(decoder.decode(state)) : undefined;
+  return mergeRecord(readStored<TaskRecord>(decoder.decode(task)), s);
+}
+
+const decoder = new TextDecoder();

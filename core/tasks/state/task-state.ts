@@ -14,10 +14,10 @@ import {
 import { reusedLaneNumbers, streamCounts, type StreamCounts } from './counts';
 import { consumerInfoReuseMs } from '../../../nats/server-quirks';
 import { idOfKey } from './keys';
-import { Indexer, isRecordData, readCheckpoint, type Checkpoint } from './indexer';
+import { Indexer, readCheckpoint, type Checkpoint } from './indexer';
 import { RecordLookup } from './lookup';
 import { detail, isDead, type StateRecord, type TaskRecord } from './record';
-import { expand } from './stored';
+import { expand, isRecordData } from './stored';
 import { StreamTail, type TailHealth, type TailMsg } from './tail';
 import { TaskWindow } from './window';
 
