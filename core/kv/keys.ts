@@ -1,6 +1,7 @@
 import { DeliverPolicy, type JetStreamClient } from '@nats-io/jetstream';
 import type { KvEntryView, KvKeyList, KvOperation } from '../../api/features/kv';
 import { entryView, kvStreamName } from './views';
+import { readUntilCaughtUp } from '../../nats/kv-bucket';
 
 const FETCH_BATCH = 1000;
 
@@ -28,20 +29,14 @@ export async function listKeys(
   const byKey = new Map<string, KvEntryView>();
   let truncated = false;
   try {
-    // Fetch until nothing is pending, so no fetch waits for its expiry.
-    let left = (await c.info()).num_pending;
-    while (left > 0 && !truncated) {
-      const iter = await c.fetch({ max_messages: Math.min(FETCH_BATCH, left), expires: 5000 });
-      let got = 0;
-      for await (const m of iter) {
-        got++;
-        left = m.info.pending;
+    await readUntilCaughtUp(
+      c,
+      (m) => {
         const key = m.subject.slice(prefix.length);
-        if (q && !key.toLowerCase().includes(q)) continue;
+        if (q && !key.toLowerCase().includes(q)) return;
         if (!byKey.has(key) && byKey.size === opts.limit) {
           truncated = true;
-          iter.stop();
-          break;
+          return false;
         }
         byKey.set(
           key,
@@ -53,9 +48,9 @@ export async function listKeys(
             length: Number(m.headers?.get('Nats-Msg-Size') || 0),
           }),
         );
-      }
-      if (!got) break;
-    }
+      },
+      FETCH_BATCH,
+    );
   } finally {
     await c.delete().catch(() => false);
   }

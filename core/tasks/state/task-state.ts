@@ -13,6 +13,7 @@ import {
 } from './buckets';
 import { reusedLaneNumbers, streamCounts, type StreamCounts } from './counts';
 import { consumerInfoReuseMs } from '../../../nats/server-quirks';
+import { readUntilCaughtUp } from '../../../nats/kv-bucket';
 import { idOfKey } from './keys';
 import { Indexer, readCheckpoint, type Checkpoint } from './indexer';
 import { RecordLookup } from './lookup';
@@ -199,36 +200,19 @@ export class TaskState {
   /** Every dead letter in the `jetdeck_dead` bucket (newest failure first). */
   async deadLetters(): Promise<TaskRecord[]> {
     const recs = new Map<string, TaskRecord>();
-    const seqs = new Map<string, number>();
-    const stream = kvStream(DEAD_BUCKET);
-    // Every message, not last-per-subject: with history 1 that is the same set, and a
-    // last-per-subject consumer on 2.9.10 sometimes delivered one record twice and never the next
-    // one (as in nats-server#7005: skipping over interior deletes, fixed upstream in 2025).
-    const c = await this.js.consumers.get(stream, { deliver_policy: DeliverPolicy.All });
+    // Every message, not last-per-subject (see readUntilCaughtUp); in stream order, so the last
+    // one read of an id is its newest, and a delete marker read after its record removes it.
+    const c = await this.js.consumers.get(kvStream(DEAD_BUCKET), { deliver_policy: DeliverPolicy.All });
+    let read = 0;
     try {
-      // Read until nothing is pending, not a count taken first: a record rewritten meanwhile
-      // drops its older revision (history 1) and appends the new one. The newest one of an id wins.
-      let pending = (await c.info()).num_pending;
-      let read = 0;
-      while (pending > 0 && read < MAX_DEAD_LETTERS) {
-        const iter = await c.fetch({ max_messages: Math.min(1000, pending), expires: 5000 });
-        let got = 0;
-        for await (const m of iter) {
-          got++;
-          read++;
-          pending = m.info.pending;
-          const marker = !m.data.length || !!m.headers?.get('KV-Operation');
-          const rec = marker ? undefined : expand(m.json<TaskRecord>());
-          // A delete marker read after its record (written meanwhile) removes it.
-          const id = rec?.id ?? idOfKey(m.subject.slice(DEAD_PREFIX.length));
-          if ((seqs.get(id) ?? 0) < m.seq) {
-            if (rec) recs.set(id, rec);
-            else recs.delete(id);
-            seqs.set(id, m.seq);
-          }
-        }
-        if (!got) break;
-      }
+      await readUntilCaughtUp(c, (m) => {
+        const marker = !m.data.length || !!m.headers?.get('KV-Operation');
+        const rec = marker ? undefined : expand(m.json<TaskRecord>());
+        const id = rec?.id ?? idOfKey(m.subject.slice(DEAD_PREFIX.length));
+        if (rec) recs.set(id, rec);
+        else recs.delete(id);
+        return ++read < MAX_DEAD_LETTERS;
+      });
     } finally {
       await c.delete().catch(() => false);
     }
