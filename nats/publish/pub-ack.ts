@@ -54,11 +54,8 @@ function readAckBytes(d: Uint8Array): PubAckReply | undefined {
   for (; i < d.length && d[i] >= ZERO && d[i] <= ZERO + 9; i++) seq = seq * 10 + d[i] - ZERO;
   if (i === first) return undefined;
   // Later keys (domain, duplicate, newer servers' batch fields) in any order.
-  let duplicate = false;
-  for (let at = indexOf(d, DUPLICATE_KEY, i); at >= 0; at = indexOf(d, DUPLICATE_KEY, at + 1)) {
-    duplicate = d[skipSpace(d, at + DUPLICATE_KEY.length)] === 0x74; /* t */
-    break;
-  }
+  const at = indexOf(d, DUPLICATE_KEY, i);
+  const duplicate = at >= 0 && d[skipSpace(d, at + DUPLICATE_KEY.length)] === 0x74; /* t */
   return { kind: 'ack', seq, duplicate };
 }
 
